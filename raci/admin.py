@@ -1,0 +1,110 @@
+from django.contrib import admin
+
+from raci.models import (
+    Activity,
+    Assignment,
+    Membership,
+    Organization,
+    Person,
+    Role,
+    RoleHolder,
+    Team,
+    TeamRole,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "created"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.ensure_canonical_roles()
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "level", "created"]
+    list_filter = ["level", "organization"]
+    search_fields = ["user__username", "user__email", "organization__name"]
+    list_select_related = ["user", "organization"]
+
+
+class TeamRoleInline(admin.TabularInline):
+    model = TeamRole
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "uses_scrum", "stage", "updated"]
+    list_filter = ["uses_scrum", "stage", "organization"]
+    search_fields = ["name", "slug", "organization__name"]
+    list_select_related = ["organization"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TeamRoleInline]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "title", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["name", "email", "title"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "canonical", "acts_as"]
+    list_filter = ["canonical", "acts_as", "organization"]
+    search_fields = ["name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(TeamRole)
+class TeamRoleAdmin(admin.ModelAdmin):
+    list_display = ["team", "role", "position"]
+    list_filter = ["team__organization"]
+    search_fields = ["team__name", "role__name"]
+    list_select_related = ["team", "role"]
+
+
+@admin.register(RoleHolder)
+class RoleHolderAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "team"]
+    list_filter = ["role", "team__organization"]
+    search_fields = ["person__name", "role__name", "team__name"]
+    list_select_related = ["person", "role", "team"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    readonly_fields = ["version", "updated"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "category", "catalogue_key", "position"]
+    list_filter = ["category", "team__organization"]
+    search_fields = ["name", "description", "catalogue_key", "team__name"]
+    list_select_related = ["team"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["activity", "role", "letters", "version", "updated"]
+    list_filter = ["letters", "role__canonical", "activity__team__organization"]
+    search_fields = ["activity__name", "role__name"]
+    list_select_related = ["activity", "role"]
+    readonly_fields = ["version", "updated"]

@@ -1,0 +1,390 @@
+"""The domain: organizations, their teams, people, roles, activities and cells.
+
+Integrity lives here as named database constraints. The RACI rules themselves
+(exactly one A, at least one R...) are not constraints: people pass through
+invalid matrices while editing, so the engine reports them as findings.
+"""
+
+from itertools import combinations
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models.functions import Lower
+
+from raci import rules
+from raci.vocabulary import (
+    CANONICAL_ROLE_NAMES,
+    LETTER_ORDER,
+    CanonicalRole,
+    Category,
+    Letter,
+    Stage,
+    letters_to_text,
+)
+
+CANONICAL_ROLE_CHOICES = [(kind.value, kind.label) for kind in CanonicalRole]
+CATEGORY_CHOICES = [(category.value, category.label) for category in Category]
+STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
+
+# Every canonical spelling of a cell, "" included: the database accepts only these.
+CELL_SPELLINGS = sorted(
+    {
+        letters_to_text(combo)
+        for size in range(len(LETTER_ORDER) + 1)
+        for combo in combinations(LETTER_ORDER, size)
+    }
+)
+
+
+def parse_cell_text(text: str) -> frozenset[Letter]:
+    """Letters of a stored cell ("AR" -> {A, R})."""
+    return frozenset(Letter(char) for char in text)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(memberships__user=user)
+
+    def create(self, **kwargs):
+        # A new organization always starts with the four canonical roles.
+        with transaction.atomic():
+            organization = super().create(**kwargs)
+            organization.ensure_canonical_roles()
+        return organization
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def ensure_canonical_roles(self):
+        existing = set(self.roles.exclude(canonical="").values_list("canonical", flat=True))
+        Role.objects.bulk_create(
+            Role(organization=self, name=CANONICAL_ROLE_NAMES[kind], canonical=kind.value)
+            for kind in CanonicalRole
+            if kind.value not in existing
+        )
+
+
+class Membership(models.Model):
+    class Level(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+        VIEWER = "viewer", "Viewer"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.VIEWER)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="membership_one_per_user_and_org"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=["owner", "editor", "viewer"]),
+                name="membership_level_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.organization} ({self.level})"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.level in (self.Level.OWNER, self.Level.EDITOR)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.level == self.Level.OWNER
+
+
+class TeamQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(organization__memberships__user=user)
+
+
+class Team(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60)
+    uses_scrum = models.BooleanField(
+        default=True, help_text="Scrum teams have a Product Owner and a Scrum Master."
+    )
+    stage = models.CharField(
+        max_length=12,
+        choices=STAGE_CHOICES,
+        default=Stage.ESTABLISHED.value,
+        help_text="In a startup-stage team one person often holds several product roles.",
+    )
+    max_responsible = models.PositiveSmallIntegerField(
+        default=rules.Thresholds.max_responsible,
+        help_text="Warn when an activity has more Responsible roles than this.",
+    )
+    max_consulted = models.PositiveSmallIntegerField(
+        default=rules.Thresholds.max_consulted,
+        help_text="Warn when an activity has more Consulted roles than this.",
+    )
+    roles = models.ManyToManyField("Role", through="TeamRole", related_name="teams")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "slug"], name="team_slug_unique"),
+            models.UniqueConstraint(
+                "organization", Lower("name"), name="team_name_unique_ci"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=[stage.value for stage in Stage]),
+                name="team_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_responsible__gte=1, max_consulted__gte=1),
+                name="team_thresholds_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def thresholds(self) -> rules.Thresholds:
+        return rules.Thresholds(
+            max_responsible=self.max_responsible, max_consulted=self.max_consulted
+        )
+
+    def context(self) -> rules.TeamContext:
+        return rules.TeamContext(uses_scrum=self.uses_scrum, stage=Stage(self.stage))
+
+    def to_matrix(self) -> rules.Matrix:
+        """The team as the engine's plain matrix value, in four queries."""
+        activities = list(self.activities.all())
+        team_roles = list(self.team_roles.select_related("role"))
+        cells = {
+            (str(activity_id), str(role_id)): parse_cell_text(letters)
+            for activity_id, role_id, letters in Assignment.objects.filter(
+                activity__team=self
+            ).values_list("activity_id", "role_id", "letters")
+            if letters
+        }
+        roles_by_person = {}
+        people = {}
+        for holder in RoleHolder.objects.filter(team=self).select_related("person"):
+            people[holder.person_id] = holder.person
+            roles_by_person.setdefault(holder.person_id, set()).add(str(holder.role_id))
+        return rules.Matrix(
+            name=self.name,
+            activities=tuple(
+                rules.Activity(
+                    key=str(activity.pk),
+                    name=activity.name,
+                    category=activity.category,
+                    catalogue_key=activity.catalogue_key or None,
+                )
+                for activity in activities
+            ),
+            roles=tuple(
+                rules.Role(key=str(team_role.role_id), name=team_role.role.name, kind=team_role.role.kind)
+                for team_role in team_roles
+            ),
+            cells=cells,
+            context=self.context(),
+            people=tuple(
+                rules.Person(
+                    key=str(person.pk),
+                    name=person.name,
+                    email=person.email,
+                    title=person.title,
+                    role_keys=frozenset(roles_by_person[person.pk]),
+                )
+                for person in sorted(people.values(), key=lambda person: person.name.lower())
+            ),
+        )
+
+    def analyse(self) -> list[rules.Finding]:
+        return rules.analyse(self.to_matrix(), self.thresholds())
+
+
+class Person(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+    title = models.CharField(max_length=120, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                "organization",
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="person_email_unique_ci",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(max_length=80)
+    canonical = models.CharField(
+        max_length=4,
+        choices=CANONICAL_ROLE_CHOICES,
+        blank=True,
+        help_text="Set on the four documented roles every organization has.",
+    )
+    acts_as = models.CharField(
+        max_length=4,
+        choices=CANONICAL_ROLE_CHOICES,
+        blank=True,
+        help_text="A custom role checked as this documented role (a Business Analyst "
+        "acting as Product Owner, for instance).",
+    )
+
+    class Meta:
+        ordering = ["canonical", "name"]
+        constraints = [
+            models.UniqueConstraint("organization", Lower("name"), name="role_name_unique_ci"),
+            models.UniqueConstraint(
+                fields=["organization", "canonical"],
+                condition=~models.Q(canonical=""),
+                name="role_one_per_canonical_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(canonical="") | models.Q(acts_as=""),
+                name="role_canonical_does_not_act_as",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(canonical__in=["", *CanonicalRole])
+                & models.Q(acts_as__in=["", *CanonicalRole]),
+                name="role_kinds_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def kind(self) -> CanonicalRole | None:
+        """The documented role this column is checked as, if any."""
+        value = self.canonical or self.acts_as
+        return CanonicalRole(value) if value else None
+
+    @property
+    def is_canonical(self) -> bool:
+        return bool(self.canonical)
+
+
+class TeamRole(models.Model):
+    """A role shown as a column in a team's matrix."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="team_roles")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="team_roles")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "role"], name="team_role_once_per_team"),
+        ]
+
+    def __str__(self):
+        return f"{self.role} in {self.team}"
+
+
+class RoleHolder(models.Model):
+    """A person holds a role in a team."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="role_holders")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="held_roles")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="holders")
+
+    class Meta:
+        ordering = ["role", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "person", "role"], name="role_holder_once_per_team"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} as {self.role} in {self.team}"
+
+
+class Activity(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="activities")
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=12, choices=CATEGORY_CHOICES, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    catalogue_key = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text="The documented responsibility this activity is checked against.",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint("team", Lower("name"), name="activity_name_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(category__in=["", *Category]),
+                name="activity_category_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Assignment(models.Model):
+    """One cell of the matrix: the letters a role holds on an activity.
+
+    `version` grows on every write, so that an edit based on a stale page can
+    be refused instead of overwriting a colleague's change.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="assignments")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="assignments")
+    letters = models.CharField(max_length=4, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "role"], name="assignment_one_per_cell"),
+            models.CheckConstraint(
+                condition=models.Q(letters__in=CELL_SPELLINGS),
+                name="assignment_letters_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} / {self.role}: {self.letters or '-'}"
+
+    @property
+    def letter_set(self) -> frozenset[Letter]:
+        return parse_cell_text(self.letters)

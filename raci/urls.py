@@ -1,0 +1,50 @@
+from django.urls import path
+
+from raci.views import accounts, catalogue, matrix, organizations, people, teams
+
+app_name = "raci"
+
+team = "o/<slug:org_slug>/t/<slug:team_slug>/"
+
+urlpatterns = [
+    path("", organizations.home, name="home"),
+    path("signup/", accounts.signup, name="signup"),
+    path("roles/", catalogue.role_definitions, name="role_definitions"),
+    # Organization
+    path("o/<slug:org_slug>/", organizations.organization_detail, name="organization"),
+    path("o/<slug:org_slug>/members/", organizations.members, name="members"),
+    path(
+        "o/<slug:org_slug>/members/<int:membership_id>/",
+        organizations.member_update,
+        name="member_update",
+    ),
+    path(
+        "o/<slug:org_slug>/members/<int:membership_id>/remove/",
+        organizations.member_remove,
+        name="member_remove",
+    ),
+    path("o/<slug:org_slug>/roles/", people.roles, name="roles"),
+    path("o/<slug:org_slug>/roles/<int:role_id>/delete/", people.role_delete, name="role_delete"),
+    path("o/<slug:org_slug>/teams/new/", teams.team_create, name="team_create"),
+    # Team set-up
+    path(team + "settings/", teams.team_settings, name="team_settings"),
+    path(team + "delete/", teams.team_delete, name="team_delete"),
+    path(team + "people/", people.team_people, name="team_people"),
+    path(team + "people/<int:person_id>/", people.person_update, name="person_update"),
+    path(team + "people/<int:person_id>/remove/", people.person_remove, name="person_remove"),
+    # The matrix editor
+    path(team, matrix.matrix, name="matrix"),
+    path(team + "cells/<int:activity_id>/<int:role_id>/", matrix.cell, name="cell"),
+    path(team + "fix/", matrix.apply_fix, name="apply_fix"),
+    path(team + "activities/", matrix.activity_add, name="activity_add"),
+    path(team + "activities/<int:activity_id>/", matrix.activity_update, name="activity_update"),
+    path(team + "activities/<int:activity_id>/move/", matrix.activity_move, name="activity_move"),
+    path(
+        team + "activities/<int:activity_id>/delete/",
+        matrix.activity_delete,
+        name="activity_delete",
+    ),
+    path(team + "columns/", matrix.column_add, name="column_add"),
+    path(team + "columns/<int:role_id>/remove/", matrix.column_remove, name="column_remove"),
+    path(team + "export.<str:file_format>", matrix.export, name="export"),
+]

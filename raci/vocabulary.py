@@ -1,0 +1,90 @@
+"""The words the whole app shares: RACI letters, canonical roles, categories.
+
+Pure Python (no Django import) so that the analysis engine, the file readers
+and the models all speak the same vocabulary. Models turn these enums into
+Django choices; nothing else spells out "R" or "pm" by hand.
+"""
+
+from enum import StrEnum
+
+
+class Letter(StrEnum):
+    RESPONSIBLE = "R"
+    ACCOUNTABLE = "A"
+    CONSULTED = "C"
+    INFORMED = "I"
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+# The order letters are shown in, everywhere: "AR", never "RA".
+LETTER_ORDER = (Letter.ACCOUNTABLE, Letter.RESPONSIBLE, Letter.CONSULTED, Letter.INFORMED)
+
+
+def letters_to_text(letters) -> str:
+    """Canonical spelling of a set of letters: "AR", "C", ""."""
+    return "".join(letter.value for letter in LETTER_ORDER if letter in letters)
+
+
+class CanonicalRole(StrEnum):
+    PRODUCT_MANAGER = "pm"
+    PRODUCT_OWNER = "po"
+    SCRUM_MASTER = "sm"
+    DEVELOPERS = "dev"
+
+    @property
+    def label(self) -> str:
+        return CANONICAL_ROLE_NAMES[self]
+
+    @property
+    def is_scrum_only(self) -> bool:
+        return self in (CanonicalRole.PRODUCT_OWNER, CanonicalRole.SCRUM_MASTER)
+
+
+CANONICAL_ROLE_NAMES = {
+    CanonicalRole.PRODUCT_MANAGER: "Product Manager",
+    CanonicalRole.PRODUCT_OWNER: "Product Owner",
+    CanonicalRole.SCRUM_MASTER: "Scrum Master",
+    CanonicalRole.DEVELOPERS: "Developers",
+}
+
+
+class Category(StrEnum):
+    STRATEGY = "strategy"
+    DISCOVERY = "discovery"
+    BACKLOG = "backlog"
+    DELIVERY = "delivery"
+    PROCESS = "process"
+    LAUNCH = "launch"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Stage(StrEnum):
+    STARTUP = "startup"
+    ESTABLISHED = "established"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_ORDER.index(self)
+
+
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)

@@ -1,0 +1,75 @@
+"""Small builders for database tests: each makes one thing with sane defaults."""
+
+from itertools import count
+
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
+
+from raci.models import (
+    Activity,
+    Assignment,
+    Membership,
+    Organization,
+    Person,
+    Role,
+    RoleHolder,
+    Team,
+    TeamRole,
+)
+from raci.vocabulary import CanonicalRole
+
+_numbers = count(1)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_organization(name=None) -> Organization:
+    name = name or f"Org {next(_numbers)}"
+    return Organization.objects.create(name=name, slug=slugify(name))
+
+
+def make_user(username=None, *, organization=None, level=Membership.Level.OWNER):
+    username = username or f"user{next(_numbers)}"
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password=PASSWORD
+    )
+    if organization is not None:
+        Membership.objects.create(organization=organization, user=user, level=level)
+    return user
+
+
+def canonical_role(organization, kind: CanonicalRole) -> Role:
+    return organization.roles.get(canonical=kind.value)
+
+
+def make_team(organization, name=None, *, kinds=tuple(CanonicalRole), **fields) -> Team:
+    """A team whose columns are the given canonical roles, with no activities."""
+    name = name or f"Team {next(_numbers)}"
+    team = Team.objects.create(organization=organization, name=name, slug=slugify(name), **fields)
+    for position, kind in enumerate(kinds):
+        TeamRole.objects.create(
+            team=team, role=canonical_role(organization, kind), position=position
+        )
+    return team
+
+
+def make_activity(team, name=None, *, letters=None, **fields) -> Activity:
+    """An activity; `letters` maps a role (or canonical kind) to its cell text."""
+    name = name or f"Activity {next(_numbers)}"
+    position = fields.pop("position", team.activities.count())
+    activity = Activity.objects.create(team=team, name=name, position=position, **fields)
+    for role, text in (letters or {}).items():
+        if isinstance(role, CanonicalRole):
+            role = canonical_role(team.organization, role)
+        Assignment.objects.create(activity=activity, role=role, letters=text)
+    return activity
+
+
+def make_person(organization, name=None, *, team=None, roles=(), **fields) -> Person:
+    name = name or f"Person {next(_numbers)}"
+    person = Person.objects.create(organization=organization, name=name, **fields)
+    for role in roles:
+        if isinstance(role, CanonicalRole):
+            role = canonical_role(organization, role)
+        RoleHolder.objects.create(team=team, person=person, role=role)
+    return person
