@@ -5,11 +5,13 @@ Integrity lives here as named database constraints. The RACI rules themselves
 invalid matrices while editing, so the engine reports them as findings.
 """
 
+from dataclasses import dataclass
 from itertools import combinations
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from raci import rules
 from raci.vocabulary import (
@@ -174,53 +176,57 @@ class Team(models.Model):
     def context(self) -> rules.TeamContext:
         return rules.TeamContext(uses_scrum=self.uses_scrum, stage=Stage(self.stage))
 
-    def to_matrix(self) -> rules.Matrix:
-        """The team as the engine's plain matrix value, in four queries."""
-        activities = list(self.activities.all())
-        team_roles = list(self.team_roles.select_related("role"))
-        cells = {
-            (str(activity_id), str(role_id)): parse_cell_text(letters)
-            for activity_id, role_id, letters in Assignment.objects.filter(
-                activity__team=self
-            ).values_list("activity_id", "role_id", "letters")
-            if letters
-        }
-        roles_by_person = {}
-        people = {}
-        for holder in RoleHolder.objects.filter(team=self).select_related("person"):
-            people[holder.person_id] = holder.person
-            roles_by_person.setdefault(holder.person_id, set()).add(str(holder.role_id))
-        return rules.Matrix(
-            name=self.name,
-            activities=tuple(
-                rules.Activity(
-                    key=str(activity.pk),
-                    name=activity.name,
-                    category=activity.category,
-                    catalogue_key=activity.catalogue_key or None,
-                )
-                for activity in activities
-            ),
-            roles=tuple(
-                rules.Role(key=str(team_role.role_id), name=team_role.role.name, kind=team_role.role.kind)
-                for team_role in team_roles
-            ),
-            cells=cells,
-            context=self.context(),
-            people=tuple(
-                rules.Person(
-                    key=str(person.pk),
-                    name=person.name,
-                    email=person.email,
-                    title=person.title,
-                    role_keys=frozenset(roles_by_person[person.pk]),
-                )
-                for person in sorted(people.values(), key=lambda person: person.name.lower())
-            ),
+    def snapshot(self) -> "TeamSnapshot":
+        """Everything the matrix shows, in four queries whatever the team's size."""
+        return TeamSnapshot(
+            team=self,
+            activities=list(self.activities.all()),
+            columns=list(self.team_roles.select_related("role")),
+            assignments=list(Assignment.objects.filter(activity__team=self)),
+            holders=list(RoleHolder.objects.filter(team=self).select_related("person")),
         )
+
+    def to_matrix(self) -> rules.Matrix:
+        return self.snapshot().to_matrix()
 
     def analyse(self) -> list[rules.Finding]:
         return rules.analyse(self.to_matrix(), self.thresholds())
+
+    def apply_fix(self, *, rule: str, activity: str, role: str) -> str | None:
+        """Apply the suggested fix of the finding named by rule, activity and role.
+
+        The fix is recomputed from the current matrix, so a stale or forged
+        request can only apply a fix the engine suggests right now. Returns
+        the finding's suggestion, or None when there is no such fix.
+        """
+        with transaction.atomic():
+            # Lock the team so that two fixes or edits cannot interleave.
+            Team.objects.select_for_update().filter(pk=self.pk).first()
+            finding = next(
+                (
+                    finding
+                    for finding in self.analyse()
+                    if finding.fix
+                    and finding.rule == rule
+                    and (finding.activity_key or "") == activity
+                    and (finding.role_key or "") == role
+                ),
+                None,
+            )
+            if finding is None:
+                return None
+            for change in finding.fix:
+                cell, _created = Assignment.objects.get_or_create(
+                    activity_id=int(change.activity_key),
+                    role_id=int(change.role_key),
+                    defaults={"version": 0},
+                )
+                Assignment.objects.filter(pk=cell.pk).update(
+                    letters=letters_to_text(change.letters),
+                    version=models.F("version") + 1,
+                    updated=timezone.now(),
+                )
+        return finding.suggestion or finding.message
 
 
 class Person(models.Model):
@@ -359,6 +365,39 @@ class Activity(models.Model):
     def __str__(self):
         return self.name
 
+    def move(self, *, up: bool):
+        """Swap places with the neighbouring activity of the same category."""
+        siblings = self.team.activities.filter(category=self.category)
+        if up:
+            neighbour = siblings.filter(position__lt=self.position).order_by("-position").first()
+        else:
+            neighbour = siblings.filter(position__gt=self.position).order_by("position").first()
+        if neighbour is None:
+            return
+        with transaction.atomic():
+            self.position, neighbour.position = neighbour.position, self.position
+            Activity.objects.bulk_update([self, neighbour], ["position"])
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def compare_and_set(self, *, activity, role, letters, version: int) -> bool:
+        """Write a cell only if it is still at `version` (0: no row yet).
+
+        Returns False, changing nothing, when someone else wrote it meanwhile.
+        """
+        text = letters_to_text(letters)
+        if version == 0:
+            try:
+                with transaction.atomic():
+                    self.create(activity=activity, role=role, letters=text, version=1)
+            except IntegrityError:
+                return False
+            return True
+        updated = self.filter(activity=activity, role=role, version=version).update(
+            letters=text, version=models.F("version") + 1, updated=timezone.now()
+        )
+        return updated == 1
+
 
 class Assignment(models.Model):
     """One cell of the matrix: the letters a role holds on an activity.
@@ -372,6 +411,8 @@ class Assignment(models.Model):
     letters = models.CharField(max_length=4, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -388,3 +429,54 @@ class Assignment(models.Model):
     @property
     def letter_set(self) -> frozenset[Letter]:
         return parse_cell_text(self.letters)
+
+
+@dataclass
+class TeamSnapshot:
+    """A team's matrix as loaded from the database, and its seam to the engine."""
+
+    team: Team
+    activities: list[Activity]
+    columns: list[TeamRole]
+    assignments: list[Assignment]
+    holders: list[RoleHolder]
+
+    def to_matrix(self) -> rules.Matrix:
+        """The team as the engine's plain matrix value."""
+        roles_by_person = {}
+        people = {}
+        for holder in self.holders:
+            people[holder.person_id] = holder.person
+            roles_by_person.setdefault(holder.person_id, set()).add(str(holder.role_id))
+        return rules.Matrix(
+            name=self.team.name,
+            activities=tuple(
+                rules.Activity(
+                    key=str(activity.pk),
+                    name=activity.name,
+                    category=activity.category,
+                    catalogue_key=activity.catalogue_key or None,
+                )
+                for activity in self.activities
+            ),
+            roles=tuple(
+                rules.Role(key=str(column.role_id), name=column.role.name, kind=column.role.kind)
+                for column in self.columns
+            ),
+            cells={
+                (str(cell.activity_id), str(cell.role_id)): cell.letter_set
+                for cell in self.assignments
+                if cell.letters
+            },
+            context=self.team.context(),
+            people=tuple(
+                rules.Person(
+                    key=str(person.pk),
+                    name=person.name,
+                    email=person.email,
+                    title=person.title,
+                    role_keys=frozenset(roles_by_person[person.pk]),
+                )
+                for person in sorted(people.values(), key=lambda person: person.name.lower())
+            ),
+        )

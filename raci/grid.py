@@ -1,0 +1,170 @@
+"""The matrix editor's grid: a team's cells, rows and columns with the
+findings that concern each of them attached, ready for the template.
+
+Findings are placed where a team lead looks for them: on the cell when they
+name an activity and a role, on the row when they name only an activity, on
+the column when they name only a role.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from raci import rules
+from raci.models import Activity, Assignment, Role, TeamSnapshot
+from raci.vocabulary import SEVERITY_ORDER, Category, Severity
+
+
+@dataclass
+class Marked:
+    """Something findings can be attached to."""
+
+    findings: list[rules.Finding] = field(default_factory=list)
+
+    @property
+    def severity(self) -> Severity | None:
+        return min((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+    @property
+    def counts(self) -> list[tuple[Severity, int]]:
+        counter = Counter(finding.severity for finding in self.findings)
+        return [(severity, counter[severity]) for severity in SEVERITY_ORDER if counter[severity]]
+
+
+@dataclass
+class Cell(Marked):
+    activity: Activity | None = None
+    role: Role | None = None
+    letters: str = ""
+    version: int = 0
+    stale: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        return f"cell-{self.activity.pk}-{self.role.pk}"
+
+
+@dataclass
+class Row(Marked):
+    activity: Activity | None = None
+    cells: list[Cell] = field(default_factory=list)
+    index: int = 0
+
+    @property
+    def dom_id(self) -> str:
+        return f"row-{self.activity.pk}"
+
+
+@dataclass
+class Column(Marked):
+    role: Role | None = None
+    holders: list[str] = field(default_factory=list)
+
+    @property
+    def dom_id(self) -> str:
+        return f"col-{self.role.pk}"
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    rows: list[Row]
+
+
+@dataclass
+class Grid:
+    columns: list[Column]
+    groups: list[Group]
+    findings: list[rules.Finding]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for group in self.groups for row in group.rows]
+
+    def row(self, activity_id: int) -> Row:
+        return next(row for row in self.rows if row.activity.pk == activity_id)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counter = Counter(finding.severity for finding in self.findings)
+        return {severity.value: counter[severity] for severity in SEVERITY_ORDER}
+
+    @property
+    def findings_by_severity(self) -> list[tuple[Severity, list["Placed"]]]:
+        return [
+            (severity, [Placed(f, finding_target(f)) for f in self.findings if f.severity == severity])
+            for severity in SEVERITY_ORDER
+        ]
+
+
+@dataclass
+class Placed:
+    """A finding and the DOM id of the cell, row or column it points to."""
+
+    finding: rules.Finding
+    target: str
+
+
+def finding_target(finding: rules.Finding) -> str:
+    """The DOM id of what a finding points to."""
+    if finding.activity_key and finding.role_key:
+        return f"cell-{finding.activity_key}-{finding.role_key}"
+    if finding.activity_key:
+        return f"row-{finding.activity_key}"
+    if finding.role_key:
+        return f"col-{finding.role_key}"
+    return "matrix"
+
+
+def build_grid(snapshot: TeamSnapshot) -> Grid:
+    findings = rules.analyse(snapshot.to_matrix(), snapshot.team.thresholds())
+    assignments = {(a.activity_id, a.role_id): a for a in snapshot.assignments}
+    holders_by_role = {}
+    for holder in snapshot.holders:
+        holders_by_role.setdefault(holder.role_id, []).append(holder.person.name)
+
+    columns = [
+        Column(role=column.role, holders=sorted(holders_by_role.get(column.role_id, [])))
+        for column in snapshot.columns
+    ]
+    rows = []
+    for index, activity in enumerate(snapshot.activities):
+        cells = []
+        for column in columns:
+            assignment: Assignment | None = assignments.get((activity.pk, column.role.pk))
+            cells.append(
+                Cell(
+                    activity=activity,
+                    role=column.role,
+                    letters=assignment.letters if assignment else "",
+                    version=assignment.version if assignment else 0,
+                )
+            )
+        rows.append(Row(activity=activity, cells=cells, index=index))
+
+    rows_by_key = {str(row.activity.pk): row for row in rows}
+    column_index = {str(column.role.pk): index for index, column in enumerate(columns)}
+    for finding in findings:
+        row = rows_by_key.get(finding.activity_key)
+        index = column_index.get(finding.role_key)
+        column = columns[index] if index is not None else None
+        if row and column:
+            row.cells[index].findings.append(finding)
+            row.findings.append(finding)
+        elif row:
+            row.findings.append(finding)
+        elif column:
+            column.findings.append(finding)
+
+    return Grid(columns=columns, groups=_group_by_category(rows), findings=findings)
+
+
+def _group_by_category(rows: list[Row]) -> list[Group]:
+    """Rows grouped by category, in the catalogue's category order, keeping
+    each activity's own order inside its group; uncategorised rows last."""
+    order = [category.value for category in Category] + [""]
+    labels = {category.value: category.label for category in Category} | {"": "Other"}
+    grouped = {key: [] for key in order}
+    for row in rows:
+        grouped.setdefault(row.activity.category, []).append(row)
+    return [Group(key=key or "other", label=labels[key], rows=grouped[key]) for key in order if grouped[key]]

@@ -1,0 +1,214 @@
+"""The matrix editor: one page, whose pieces htmx swaps after each edit.
+
+Every write is a real form POST. From htmx it answers with the partial that
+changed (plus the findings panel out of band); without JavaScript it
+redirects back to the page (POST/redirect/GET).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from raci import matrix_io
+from raci.forms import ActivityForm, ActivityMoveForm, CellForm, ColumnAddForm, FixForm
+from raci.grid import build_grid
+from raci.models import Assignment, RoleHolder, TeamRole
+from raci.views.access import team_for_user
+from raci.vocabulary import LETTER_ORDER
+
+TEMPLATE = "raci/matrix.html"
+
+
+def _matrix_url(team, anchor=""):
+    url = reverse("raci:matrix", args=[team.organization.slug, team.slug])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _context(team, membership, **extra):
+    grid = build_grid(team.snapshot())
+    return {
+        "team": team,
+        "organization": team.organization,
+        "can_edit": membership.can_edit,
+        "grid": grid,
+        "activity_form": ActivityForm(team=team),
+        "column_form": ColumnAddForm(team=team),
+        "letters": LETTER_ORDER,
+        **extra,
+    }
+
+
+def _workspace(request, team, membership, **extra):
+    """The grid and the findings panel, re-rendered after a structural edit."""
+    return render(request, TEMPLATE + "#workspace", _context(team, membership, **extra))
+
+
+@login_required
+@require_GET
+def matrix(request, org_slug, team_slug):
+    team, membership = team_for_user(request, org_slug, team_slug)
+    return render(request, TEMPLATE, _context(team, membership))
+
+
+@login_required
+@require_POST
+def cell(request, org_slug, team_slug, activity_id, role_id):
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    activity = get_object_or_404(team.activities, pk=activity_id)
+    role = get_object_or_404(team.roles, pk=role_id)
+    form = CellForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That edit could not be read; nothing was changed.")
+        saved = False
+    else:
+        saved = Assignment.objects.compare_and_set(
+            activity=activity,
+            role=role,
+            letters=form.cleaned_data["letters"],
+            version=form.cleaned_data["version"],
+        )
+        if not saved:
+            messages.warning(
+                request,
+                f"Someone changed “{activity.name}” for {role.name} while you were editing; "
+                "your edit was not saved. The current value is shown.",
+            )
+    if not request.htmx:
+        return redirect(_matrix_url(team, f"cell-{activity.pk}-{role.pk}"))
+
+    context = _context(team, membership)
+    row = context["grid"].row(activity.pk)
+    for grid_cell in row.cells:
+        grid_cell.stale = not saved and grid_cell.role.pk == role.pk
+    return render(request, TEMPLATE + "#cell_response", context | {"row": row})
+
+
+@login_required
+@require_POST
+def apply_fix(request, org_slug, team_slug):
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    form = FixForm(request.POST)
+    applied = form.is_valid() and team.apply_fix(**form.cleaned_data)
+    if applied:
+        messages.success(request, f"Applied the suggested fix: {applied}")
+    else:
+        messages.warning(request, "That finding is no longer there, so there is nothing to fix.")
+    if not request.htmx:
+        return redirect(_matrix_url(team))
+    return _workspace(request, team, membership)
+
+
+@login_required
+@require_POST
+def activity_add(request, org_slug, team_slug):
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    form = ActivityForm(request.POST, team=team)
+    if form.is_valid():
+        form.instance.position = team.activities.count()
+        activity = form.save()
+        messages.success(request, f"Added “{activity.name}”.")
+    if not request.htmx:
+        if not form.is_valid():
+            return render(request, TEMPLATE, _context(team, membership, activity_form=form))
+        return redirect(_matrix_url(team))
+    extra = {} if form.is_valid() else {"activity_form": form}
+    return _workspace(request, team, membership, **extra)
+
+
+@login_required
+def activity_update(request, org_slug, team_slug, activity_id):
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    activity = get_object_or_404(team.activities, pk=activity_id)
+    form = ActivityForm(request.POST or None, instance=activity, team=team)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved “{activity.name}”.")
+        if request.htmx:
+            return _workspace(request, team, membership)
+        return redirect(_matrix_url(team, f"row-{activity.pk}"))
+    return render(
+        request,
+        "raci/activity_form.html",
+        {"team": team, "organization": team.organization, "activity": activity, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def activity_move(request, org_slug, team_slug, activity_id):
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    activity = get_object_or_404(team.activities, pk=activity_id)
+    form = ActivityMoveForm(request.POST)
+    if form.is_valid():
+        activity.move(up=form.cleaned_data["direction"] == "up")
+    if request.htmx:
+        return _workspace(request, team, membership)
+    return redirect(_matrix_url(team, f"row-{activity.pk}"))
+
+
+@login_required
+@require_POST
+def activity_delete(request, org_slug, team_slug, activity_id):
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    activity = get_object_or_404(team.activities, pk=activity_id)
+    activity.delete()
+    messages.success(request, f"Deleted “{activity.name}” and its cells.")
+    if request.htmx:
+        return _workspace(request, team, membership)
+    return redirect(_matrix_url(team))
+
+
+@login_required
+@require_POST
+def column_add(request, org_slug, team_slug):
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    form = ColumnAddForm(request.POST, team=team)
+    if form.is_valid():
+        role = form.cleaned_data["role"]
+        position = team.team_roles.count()
+        TeamRole.objects.get_or_create(team=team, role=role, defaults={"position": position})
+        messages.success(request, f"Added the {role.name} column.")
+    else:
+        messages.error(request, "Choose a role of this organization that is not a column yet.")
+    if request.htmx:
+        return _workspace(request, team, membership)
+    return redirect(_matrix_url(team))
+
+
+@login_required
+@require_POST
+def column_remove(request, org_slug, team_slug, role_id):
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    team_role = get_object_or_404(team.team_roles.select_related("role"), role_id=role_id)
+    with transaction.atomic():
+        Assignment.objects.filter(activity__team=team, role_id=role_id).delete()
+        RoleHolder.objects.filter(team=team, role_id=role_id).delete()
+        team_role.delete()
+    messages.success(
+        request, f"Removed the {team_role.role.name} column, its cells and who held it here."
+    )
+    if request.htmx:
+        return _workspace(request, team, membership)
+    return redirect(_matrix_url(team))
+
+
+@login_required
+@require_GET
+def export(request, org_slug, team_slug, file_format):
+    team, _membership = team_for_user(request, org_slug, team_slug)
+    writers = {
+        "csv": (matrix_io.write_csv, "text/csv; charset=utf-8"),
+        "json": (matrix_io.write_json, "application/json"),
+    }
+    if file_format not in writers:
+        raise Http404("Unknown export format")
+    write, content_type = writers[file_format]
+    response = HttpResponse(write(team.to_matrix()), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{team.slug}-raci.{file_format}"'
+    return response
+

@@ -1,0 +1,168 @@
+// The matrix editor's keyboard and picker behaviour. Every write still goes
+// through the cell's own <form>, which htmx posts; this file only moves focus,
+// toggles checkboxes and keeps the picker open across swaps.
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  const LETTERS = { r: "R", a: "A", c: "C", i: "I" };
+  const ARROWS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
+  function cellButtons() {
+    return Array.from(document.querySelectorAll("#matrix .activity-row:not([hidden]) .cell-button"));
+  }
+
+  function position(button) {
+    const cell = button.closest("td");
+    return [Number(cell.dataset.row), Number(cell.dataset.col)];
+  }
+
+  // Roving tabindex: the grid is one tab stop, arrow keys move inside it.
+  function setActive(button, focus) {
+    cellButtons().forEach((other) => other.setAttribute("tabindex", "-1"));
+    button.setAttribute("tabindex", "0");
+    if (focus) button.focus();
+  }
+
+  function initGrid() {
+    const buttons = cellButtons();
+    if (!buttons.length) return;
+    const current = buttons.find((b) => b.getAttribute("tabindex") === "0") || buttons[0];
+    setActive(current, false);
+  }
+
+  function move(button, [dRow, dCol]) {
+    const [row, col] = position(button);
+    const buttons = cellButtons();
+    const rows = [...new Set(buttons.map((b) => position(b)[0]))].sort((x, y) => x - y);
+    const rowIndex = rows.indexOf(row) + dRow;
+    if (rowIndex < 0 || rowIndex >= rows.length) return;
+    const target = buttons.find((b) => {
+      const [r, c] = position(b);
+      return r === rows[rowIndex] && c === col + dCol;
+    });
+    if (target) setActive(target, true);
+  }
+
+  function submitCell(cell) {
+    const form = cell.querySelector(".picker-form");
+    if (!form || cell.classList.contains("is-saving")) return;
+    cell.classList.add("is-saving");
+    form.querySelector("input[type=checkbox]").dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const cell = event.target.closest && event.target.closest("td.raci-cell");
+    if (!cell || event.ctrlKey || event.metaKey || event.altKey) return;
+    const picker = cell.querySelector("details.picker");
+    const key = event.key;
+    if (key in ARROWS && event.target.matches(".cell-button")) {
+      event.preventDefault();
+      move(event.target, ARROWS[key]);
+    } else if (LETTERS[key.toLowerCase()]) {
+      event.preventDefault();
+      const box = cell.querySelector(`input[value="${LETTERS[key.toLowerCase()]}"]`);
+      box.checked = !box.checked;
+      submitCell(cell);
+    } else if (key === "Delete" || key === "Backspace") {
+      event.preventDefault();
+      cell.querySelectorAll("input[type=checkbox]").forEach((box) => (box.checked = false));
+      submitCell(cell);
+    } else if (key === "Escape" && picker && picker.open) {
+      event.preventDefault();
+      picker.open = false;
+      cell.querySelector(".cell-button").focus();
+    }
+  });
+
+  // One picker open at a time.
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const opened = event.target;
+      if (!opened.matches || !opened.matches("details.picker") || !opened.open) return;
+      document.querySelectorAll("details.picker[open]").forEach((other) => {
+        if (other !== opened) other.open = false;
+      });
+      setActive(opened.querySelector(".cell-button"), false);
+    },
+    true,
+  );
+
+  // The row is re-rendered after each edit: reopen the picker and put focus
+  // back where it was, so that several letters can be set in a row.
+  let restore = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const cell = event.target.closest && event.target.closest("td.raci-cell");
+    if (!cell) return;
+    const focused = document.activeElement;
+    restore = {
+      cellId: cell.id,
+      open: cell.querySelector("details.picker").open,
+      letter: focused && focused.matches("input[type=checkbox]") ? focused.value : null,
+    };
+  });
+
+  document.addEventListener("htmx:afterSettle", () => {
+    initGrid();
+    if (!restore) return;
+    const cell = document.getElementById(restore.cellId);
+    if (cell) {
+      const picker = cell.querySelector("details.picker");
+      const button = cell.querySelector(".cell-button");
+      if (picker && restore.open) picker.open = true;
+      if (button) setActive(button, !restore.letter);
+      if (restore.letter) cell.querySelector(`input[value="${restore.letter}"]`).focus();
+    }
+    restore = null;
+  });
+
+  document.addEventListener("htmx:responseError", () => {
+    document.querySelectorAll("td.is-saving").forEach((cell) => cell.classList.remove("is-saving"));
+    const flash = document.getElementById("flash");
+    if (flash) {
+      flash.innerHTML = "";
+      const alert = document.createElement("div");
+      alert.className = "alert alert-danger py-2 mb-2";
+      alert.setAttribute("role", "alert");
+      alert.textContent = "That change could not be saved. Reload the page to see the current matrix.";
+      flash.appendChild(alert);
+    }
+  });
+
+  // Collapsible categories.
+  document.addEventListener("click", (event) => {
+    const toggle = event.target.closest(".group-toggle");
+    if (toggle) {
+      const expanded = toggle.getAttribute("aria-expanded") === "true";
+      toggle.setAttribute("aria-expanded", String(!expanded));
+      document.querySelectorAll(`#${toggle.dataset.group} .activity-row`).forEach((row) => {
+        row.hidden = expanded;
+      });
+      initGrid();
+      return;
+    }
+    // A finding points to its cell, row or column: highlight it.
+    const link = event.target.closest(".finding-link");
+    if (link) {
+      const target = document.getElementById(link.dataset.target);
+      if (!target) return;
+      event.preventDefault();
+      const row = target.closest("tr");
+      if (row && row.hidden) {
+        const group = row.closest("tbody");
+        const groupToggle = document.querySelector(`.group-toggle[data-group="${group.id}"]`);
+        if (groupToggle) groupToggle.click();
+      }
+      document.querySelectorAll(".is-highlighted").forEach((el) => el.classList.remove("is-highlighted"));
+      target.classList.add("is-highlighted");
+      target.scrollIntoView({ block: "center", inline: "center", behavior: "smooth" });
+      const button = target.querySelector(".cell-button");
+      if (button) setActive(button, true);
+      history.replaceState(null, "", `#${link.dataset.target}`);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", initGrid);
+})();
