@@ -480,7 +480,7 @@ class _Analysis:
             holders = [self.roles[r] for r in row.accountable]
             self._add(
                 "multiple-accountable",
-                f"{_names(holders)} are all accountable for {title}.",
+                f"{_names(holders)} are each accountable for {title}.",
                 "Keep one A; the others can stay R or C." + self._owner_hint(entry),
                 a=a,
                 reference=entry,
