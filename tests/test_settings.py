@@ -1,0 +1,74 @@
+"""Settings read from the environment, in a fresh interpreter each time."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+db = settings.DATABASES["default"]
+print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST", ""),
+                  "debug": settings.DEBUG}))
+"""
+
+
+def _settings(**env):
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + PRINT_SETTINGS],
+        cwd=ROOT,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+    )
+    return result
+
+
+def test_without_database_url_the_app_uses_a_sqlite_file_in_the_project():
+    result = _settings()
+
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"] == str(ROOT / "db.sqlite3")
+
+
+def test_database_url_selects_postgresql():
+    result = _settings(DATABASE_URL="postgres://raci:secret@db.internal:5433/raci")
+
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert (values["name"], values["host"]) == ("raci", "db.internal")
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _settings(DEBUG="0", ALLOWED_HOSTS="raci.example.com")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_debug_value_that_is_not_a_boolean_stops_start_up():
+    result = _settings(DEBUG="maybe")
+
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "0",
+            "SECRET_KEY": "a-long-random-production-secret-key-for-this-check-only-0123456789",
+            "ALLOWED_HOSTS": "raci.example.com",
+        },
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
