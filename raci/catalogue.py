@@ -144,7 +144,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         "product-roadmap",
         "Product roadmap",
         Category.STRATEGY,
-        "Lay out and keep up to date the plan that shows how the vision will be reached.",
+        "Lay out, and keep current, the plan for reaching the vision.",
         pm="AR",
         po="C",
         dev="I",
@@ -252,8 +252,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             (
                 SNIPPETS,
                 "product manager vs product owner, opening snippets",
-                "The PM picks what to build next and the PO helps the team build it "
-                "(agrees with 001).",
+                "The PM chooses the next product to build; the PO supports the team in "
+                "building it (agrees with 001).",
             ),
         ],
     ),
@@ -269,7 +269,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             (
                 CAREERFOUNDRY,
                 "2. What does a product manager do?",
-                "The PM's product specifications state how success will be measured.",
+                "The PM writes specifications that include the yardstick for success.",
             ),
             (
                 CAREERFOUNDRY,
@@ -377,25 +377,26 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             (
                 SIMPLILEARN,
                 "What is a Product Manager?",
-                "The PM connects the business, technical and design groups.",
+                "The PM links the business side with engineering and design.",
             ),
             (
                 CAREERFOUNDRY,
                 "2. What does a product manager do?",
-                "The PM sits between business stakeholders and the design and development "
-                "teams and keeps them aligned.",
+                "The PM stands between the people who fund the product and those who design "
+                "and build it, keeping everyone pointed at one goal.",
             ),
             (
                 SIMPLILEARN,
                 "Necessary Skills for Product Owners: Information Liaison",
-                "The PO is the go-between for the development team and its stakeholders.",
+                "The PO acts as go-between for developers and stakeholders.",
             ),
         ],
         dispute=(
             "001 calls both roles the liaison: the PM between business, technology and "
-            "design, the PO between the development team and stakeholders. We read the PM's "
-            "as the company-wide link (accountable here) and the PO's as the team-level "
-            "link, covered by requirements-clarification and customer-voice-in-team."
+            "design, the PO at team level, linking developers to whoever holds answers. "
+            "We read the PM's as the company-wide link (accountable here) and the PO's as "
+            "the team-level link, covered by requirements-clarification and "
+            "customer-voice-in-team."
         ),
     ),
     # Product Owner: the backlog and the team's day-to-day direction (Scrum only).
@@ -428,8 +429,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             (
                 SNIPPETS,
                 "product manager vs product owner, middle snippets",
-                "A large part of the PO's job is turning the PM's high-level vision into "
-                "actionable tasks (agrees with 000).",
+                "Much of the PO's work is converting the PM's high-level vision into concrete "
+                "tasks (agrees with 000).",
             ),
         ],
         dispute=(
@@ -451,12 +452,12 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             (
                 SIMPLILEARN,
                 "Product Owner Duties Include",
-                "The PO composes user stories for the development team.",
+                "Writing stories for the developers is on the PO's duty list.",
             ),
             (
                 CAREERFOUNDRY,
                 "3. What does a product owner do? Product owner responsibilities",
-                "The PO creates and manages user stories framed around the user's goal.",
+                "The PO writes and looks after user stories, each told from the user's side.",
             ),
             (FORUM, "Product owner", "Defining user stories is the PO's job in Scrum."),
         ],
@@ -613,8 +614,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             (
                 SIMPLILEARN,
                 "What is a Product Owner? / What Does a Product Owner Focus on?",
-                "The PO is the team's main customer advocate and carries the customer's "
-                "voice to the developers.",
+                "The PO champions the customer within the team and relays what customers "
+                "need to the developers.",
             ),
             (
                 CAREERFOUNDRY,
@@ -746,8 +747,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             (
                 CAREERFOUNDRY,
                 "3. What does a product owner do? What is Scrum?",
-                "The Scrum Guide, as quoted, has the team and its stakeholders inspect the "
-                "results and adjust for the next sprint.",
+                "In the quoted Scrum Guide definition, the team reviews each sprint's outcome "
+                "with its stakeholders and changes course for the following one.",
             ),
         ],
     ),
@@ -776,7 +777,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             (
                 SIMPLILEARN,
                 "What Does a Product Owner Focus on?",
-                "The PO makes sure the developers know what to work on next.",
+                "The PO keeps the developers clear about their next piece of work.",
             ),
         ],
     ),
@@ -796,7 +797,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             (
                 BMC,
                 "Product Owner is Scrum-dependent",
-                "The Scrum team is meant to organise itself.",
+                "Scrum expects the team to self-organise.",
             ),
         ],
         dispute=(
