@@ -1,9 +1,23 @@
 """Forms. Those of the matrix editor come first; the set-up forms follow."""
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.core.validators import MinValueValidator
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
-from raci.models import CATEGORY_CHOICES, Activity
-from raci.vocabulary import LETTER_ORDER, Letter
+from raci.models import (
+    CATEGORY_CHOICES,
+    Activity,
+    Membership,
+    Person,
+    Role,
+    RoleHolder,
+    Team,
+    TeamRole,
+)
+from raci.services import StartFrom
+from raci.vocabulary import LETTER_ORDER, CanonicalRole, Letter
 
 LETTER_CHOICES = [(letter.value, f"{letter.value} · {letter.label}") for letter in LETTER_ORDER]
 
@@ -63,3 +77,217 @@ class FixForm(forms.Form):
 
 
 # Set-up forms (sign-up, members, teams, people, roles) follow.
+
+
+def _clean_unique_name(form, queryset, message):
+    """The stripped name, or an error when another row of `queryset` has it (any case)."""
+    name = form.cleaned_data["name"].strip()
+    clash = queryset.filter(name__iexact=name)
+    if form.instance.pk:
+        clash = clash.exclude(pk=form.instance.pk)
+    if clash.exists():
+        raise forms.ValidationError(message)
+    return name
+
+
+class SignupForm(UserCreationForm):
+    """A new account and the organization it will own."""
+
+    email = forms.EmailField(help_text="For password resets and invitations.")
+    organization_name = forms.CharField(
+        max_length=120,
+        help_text="Your company or department. You can invite colleagues afterwards.",
+    )
+
+    field_order = ["username", "email", "password1", "password2", "organization_name"]
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this email already exists. Sign in, or reset its password."
+            )
+        return email
+
+    def clean_organization_name(self):
+        return self.cleaned_data["organization_name"].strip()
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label="Organization name", max_length=120)
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(help_text="Someone without an account gets an email to set one up.")
+    level = forms.ChoiceField(choices=Membership.Level.choices, initial=Membership.Level.VIEWER)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        # Adding someone who never set their password again resends their
+        # invitation; anyone else is already in.
+        member = self.organization.memberships.filter(user__email__iexact=email).first()
+        if member and member.user.has_usable_password():
+            raise forms.ValidationError("This person is already a member.")
+        return email
+
+
+class MemberLevelForm(forms.Form):
+    level = forms.ChoiceField(choices=Membership.Level.choices)
+
+
+class TeamNameMixin:
+    def clean_name(self):
+        return _clean_unique_name(
+            self,
+            self.instance.organization.teams.all(),
+            "This organization already has a team with that name.",
+        )
+
+
+class TeamCreateForm(TeamNameMixin, forms.ModelForm):
+    start_from = forms.ChoiceField(
+        choices=StartFrom.choices, initial=StartFrom.REFERENCE, widget=forms.RadioSelect
+    )
+    source_team = forms.ModelChoiceField(
+        queryset=None, required=False, label="Team to copy", help_text="Only used for a copy."
+    )
+
+    class Meta:
+        model = Team
+        fields = ["name", "uses_scrum", "stage"]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.fields["source_team"].queryset = organization.teams.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start_from") == StartFrom.COPY and not cleaned.get("source_team"):
+            self.add_error("source_team", "Choose the team to copy.")
+        return cleaned
+
+
+class TeamSettingsForm(TeamNameMixin, forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "uses_scrum", "stage", "max_responsible", "max_consulted"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The database refuses 0; saying so here gives a readable error instead.
+        for name in ("max_responsible", "max_consulted"):
+            self.fields[name].min_value = 1
+            self.fields[name].validators.append(MinValueValidator(1))
+            self.fields[name].widget.attrs["min"] = 1
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Roles in this team")
+        kwargs.setdefault(
+            "error_messages",
+            {"required": "Pick at least one role; use Remove to take someone off the team."},
+        )
+        super().__init__(queryset=Role.objects.none(), **kwargs)
+
+    def label_from_instance(self, role):
+        if role.acts_as:
+            return f"{role.name} (acts as {role.get_acts_as_display()})"
+        return role.name
+
+
+def team_role_choices(team, person=None):
+    """The roles someone can hold in `team`: its columns in order, then any
+    role `person` still holds there that is no longer a column, so that saving
+    a form never drops a role silently."""
+    column = TeamRole.objects.filter(team=team, role=OuterRef("pk"))
+    held = RoleHolder.objects.filter(
+        team=team, person_id=person.pk if person else None, role=OuterRef("pk")
+    )
+    return (
+        Role.objects.filter(organization=team.organization)
+        .annotate(column=Subquery(column.values("position")[:1]))
+        .filter(Q(column__isnull=False) | Exists(held))
+        .order_by(F("column").asc(nulls_last=True), "name")
+    )
+
+
+class PersonForm(forms.ModelForm):
+    """A person's details and the roles they hold in one team."""
+
+    roles = RoleChoiceField()
+
+    class Meta:
+        model = Person
+        fields = ["name", "email", "title"]
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+        self.instance.organization = team.organization
+        person = self.instance if self.instance.pk else None
+        self.fields["roles"].queryset = team_role_choices(team, person)
+        if person:
+            self.initial.setdefault(
+                "roles", list(person.held_roles.filter(team=team).values_list("role", flat=True))
+            )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        clash = self.team.organization.people.filter(email__iexact=email)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if email and clash.exists():
+            raise forms.ValidationError(
+                "Someone in this organization already has this email: "
+                "add them as an existing person."
+            )
+        return email
+
+
+class PersonPickForm(forms.Form):
+    """Adds someone the organization already knows to a team."""
+
+    person = forms.ModelChoiceField(queryset=None, label="Person")
+    roles = RoleChoiceField()
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = team.organization.people.exclude(
+            held_roles__team=team
+        ).distinct()
+        self.fields["roles"].queryset = team_role_choices(team)
+
+
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = Role
+        fields = ["name", "acts_as"]
+        labels = {"acts_as": "Acts as"}
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.fields["acts_as"].choices = [("", "— no documented role —")] + [
+            (kind.value, kind.label) for kind in CanonicalRole
+        ]
+
+    def clean_name(self):
+        return _clean_unique_name(
+            self,
+            self.instance.organization.roles.all(),
+            "This organization already has a role with that name.",
+        )

@@ -1,0 +1,345 @@
+"""Writes that span several models: sign-up, members, team creation and copy,
+a person's roles in a team.
+
+Each function takes keyword arguments only and runs in one transaction, so a
+failure half-way leaves nothing behind.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+
+from raci import catalogue
+from raci.models import (
+    Activity,
+    Assignment,
+    Membership,
+    Organization,
+    Role,
+    RoleHolder,
+    Team,
+    TeamRole,
+)
+from raci.vocabulary import CanonicalRole, Letter, letters_to_text
+
+SLUG_MAX_LENGTH = 60
+
+
+class LastOwnerError(Exception):
+    """Raised instead of leaving an organization without an owner."""
+
+
+def unique_slug(name: str, taken, *, fallback: str) -> str:
+    """A slug for `name` that `taken(slug)` says is free: "acme", "acme-2"..."""
+    # Leave room for a "-NNN" suffix; names with no ASCII letters fall back.
+    base = slugify(name)[: SLUG_MAX_LENGTH - 4].strip("-") or fallback
+    slug, number = base, 1
+    while taken(slug):
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+# Organizations and members
+
+
+def organization_create(*, name: str, owner) -> Organization:
+    """A new organization, its canonical roles, and `owner` as its owner."""
+    with transaction.atomic():
+        slug = unique_slug(
+            name,
+            lambda slug: Organization.objects.filter(slug=slug).exists(),
+            fallback="organization",
+        )
+        organization = Organization.objects.create(name=name, slug=slug)
+        Membership.objects.create(
+            organization=organization, user=owner, level=Membership.Level.OWNER
+        )
+    return organization
+
+
+def account_signup(*, username: str, email: str, password: str, organization_name: str):
+    """A new user and the organization they own; returns both."""
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(
+            username=username, email=email, password=password
+        )
+        organization = organization_create(name=organization_name, owner=user)
+    return user, organization
+
+
+def _username_for_email(email: str) -> str:
+    # Invited people sign in with their email address, so it is their username
+    # unless someone already took it.
+    User = get_user_model()
+    username, number = email.lower(), 1
+    while User.objects.filter(username__iexact=username).exists():
+        number += 1
+        username = f"{email.lower()}-{number}"
+    return username
+
+
+def member_invite(
+    *, organization: Organization, email: str, level: str, invited_by, domain: str, use_https: bool
+) -> Membership:
+    """Add the user with `email` to the organization at `level`.
+
+    An unknown email gets a new account without a usable password, and an
+    email with a link to set one (Django's password-reset token and view).
+    Someone invited before who never set a password gets a fresh link.
+    """
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).order_by("pk").first()
+        if user is None:
+            user = User(username=_username_for_email(email), email=email)
+            user.set_unusable_password()
+            user.save()
+        # Re-adding a pending member only resends the link: their level is
+        # changed on the members page, where the last-owner rule is checked.
+        membership, _created = Membership.objects.get_or_create(
+            organization=organization, user=user, defaults={"level": level}
+        )
+    if not user.has_usable_password():
+        invitation_send(
+            user=user,
+            organization=organization,
+            invited_by=invited_by,
+            domain=domain,
+            use_https=use_https,
+        )
+    return membership
+
+
+def invitation_send(*, user, organization, invited_by, domain: str, use_https: bool) -> None:
+    """Email `user` a one-time link to set their password.
+
+    PasswordResetForm.save() skips users without a usable password, which is
+    exactly who we invite, so its context is built here and only its mailer
+    is reused.
+    """
+    context = {
+        "email": user.email,
+        "user": user,
+        "organization": organization,
+        "invited_by": invited_by,
+        "domain": domain,
+        "site_name": domain,
+        "protocol": "https" if use_https else "http",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    PasswordResetForm().send_mail(
+        "registration/invitation_subject.txt",
+        "registration/invitation_email.txt",
+        context,
+        None,
+        user.email,
+    )
+
+
+def _other_owners(membership: Membership):
+    # Lock the owners' rows so that two owners demoting each other at the same
+    # moment cannot both succeed.
+    return (
+        Membership.objects.select_for_update()
+        .filter(organization_id=membership.organization_id, level=Membership.Level.OWNER)
+        .exclude(pk=membership.pk)
+    )
+
+
+def member_set_level(*, membership: Membership, level: str) -> None:
+    """Change a member's level; the last owner cannot be demoted."""
+    with transaction.atomic():
+        if (
+            membership.level == Membership.Level.OWNER
+            and level != Membership.Level.OWNER
+            and not _other_owners(membership).exists()
+        ):
+            raise LastOwnerError(f"{membership.user} is the last owner and must stay one.")
+        membership.level = level
+        membership.save(update_fields=["level"])
+
+
+def member_remove(*, membership: Membership) -> None:
+    """Remove a member; the last owner cannot be removed."""
+    with transaction.atomic():
+        if membership.level == Membership.Level.OWNER and not _other_owners(membership).exists():
+            raise LastOwnerError(f"{membership.user} is the last owner and cannot be removed.")
+        membership.delete()
+
+
+# Teams
+
+
+class StartFrom:
+    REFERENCE = "reference"
+    COPY = "copy"
+    BLANK = "blank"
+
+    choices = [
+        (REFERENCE, "The documented reference: activities and letters from the role definitions"),
+        (COPY, "A copy of another team of this organization"),
+        (BLANK, "A blank matrix with the documented role columns"),
+    ]
+
+
+def _team_slug(organization: Organization, name: str) -> str:
+    return unique_slug(
+        name, lambda slug: organization.teams.filter(slug=slug).exists(), fallback="team"
+    )
+
+
+def _canonical_columns(organization: Organization, *, uses_scrum: bool) -> list[Role]:
+    """The documented roles a team of this context has as columns, in order."""
+    roles = {role.canonical: role for role in organization.roles.exclude(canonical="")}
+    return [
+        roles[kind.value]
+        for kind in CanonicalRole
+        if kind.value in roles and (uses_scrum or not kind.is_scrum_only)
+    ]
+
+
+def team_create(
+    *,
+    organization: Organization,
+    name: str,
+    uses_scrum: bool,
+    stage: str,
+    start_from: str,
+    source_team: Team | None = None,
+) -> Team:
+    """A new team started from the reference, a copy of `source_team`, or blank."""
+    if start_from == StartFrom.COPY:
+        if source_team is None or source_team.organization_id != organization.pk:
+            raise ValueError("A copy needs a source team of the same organization.")
+        return team_copy(source=source_team, name=name, uses_scrum=uses_scrum, stage=stage)
+    with transaction.atomic():
+        team = Team.objects.create(
+            organization=organization,
+            name=name,
+            slug=_team_slug(organization, name),
+            uses_scrum=uses_scrum,
+            stage=stage,
+        )
+        organization.ensure_canonical_roles()
+        columns = _canonical_columns(organization, uses_scrum=uses_scrum)
+        TeamRole.objects.bulk_create(
+            TeamRole(team=team, role=role, position=position)
+            for position, role in enumerate(columns)
+        )
+        if start_from == StartFrom.REFERENCE:
+            _fill_from_reference(team, columns)
+    return team
+
+
+def reference_rows(*, uses_scrum: bool):
+    """The catalogue fitted to a team: (entry, {kind: letters}) in catalogue order.
+
+    Without Scrum there is no Product Owner or Scrum Master, as the engine
+    reads the sources: the entries the Scrum Master owns are left out, and
+    the Product Owner's letters fall to the Product Manager.
+    """
+    rows = []
+    for entry in catalogue.CATALOGUE:
+        letters = dict(entry.letters)
+        if not uses_scrum:
+            if catalogue.documented_accountable(entry) == CanonicalRole.SCRUM_MASTER:
+                continue
+            merged = letters.pop(CanonicalRole.PRODUCT_MANAGER, frozenset()) | letters.pop(
+                CanonicalRole.PRODUCT_OWNER, frozenset()
+            )
+            # A role that does the work (A or R) need not also be consulted or informed.
+            if merged & {Letter.ACCOUNTABLE, Letter.RESPONSIBLE}:
+                merged -= {Letter.CONSULTED, Letter.INFORMED}
+            letters[CanonicalRole.PRODUCT_MANAGER] = merged
+            letters.pop(CanonicalRole.SCRUM_MASTER, None)
+        rows.append((entry, {kind: value for kind, value in letters.items() if value}))
+    return rows
+
+
+def _fill_from_reference(team: Team, columns: list[Role]) -> None:
+    """The catalogue's activities with their documented letters, fitted to the team."""
+    role_by_kind = {CanonicalRole(role.canonical): role for role in columns}
+    rows = reference_rows(uses_scrum=team.uses_scrum)
+    activities = Activity.objects.bulk_create(
+        Activity(
+            team=team,
+            name=entry.name,
+            description=entry.description,
+            category=entry.category.value,
+            catalogue_key=entry.key,
+            position=position,
+        )
+        for position, (entry, _letters) in enumerate(rows)
+    )
+    Assignment.objects.bulk_create(
+        Assignment(activity=activity, role=role_by_kind[kind], letters=letters_to_text(value))
+        for activity, (_entry, letters) in zip(activities, rows, strict=True)
+        for kind, value in letters.items()
+        if kind in role_by_kind
+    )
+
+
+def team_copy(*, source: Team, name: str, uses_scrum: bool, stage: str) -> Team:
+    """A new team with the columns, activities, cells and thresholds of `source`.
+
+    People are not copied: who holds which role is what differs between teams.
+    """
+    organization = source.organization
+    with transaction.atomic():
+        team = Team.objects.create(
+            organization=organization,
+            name=name,
+            slug=_team_slug(organization, name),
+            uses_scrum=uses_scrum,
+            stage=stage,
+            max_responsible=source.max_responsible,
+            max_consulted=source.max_consulted,
+        )
+        TeamRole.objects.bulk_create(
+            TeamRole(team=team, role_id=column.role_id, position=column.position)
+            for column in source.team_roles.all()
+        )
+        originals = list(source.activities.all())
+        copies = Activity.objects.bulk_create(
+            Activity(
+                team=team,
+                name=activity.name,
+                description=activity.description,
+                category=activity.category,
+                catalogue_key=activity.catalogue_key,
+                position=activity.position,
+            )
+            for activity in originals
+        )
+        copy_of = {original.pk: copy for original, copy in zip(originals, copies, strict=True)}
+        Assignment.objects.bulk_create(
+            Assignment(
+                activity=copy_of[cell.activity_id], role_id=cell.role_id, letters=cell.letters
+            )
+            for cell in Assignment.objects.filter(activity__team=source).exclude(letters="")
+        )
+    return team
+
+
+# People
+
+
+def team_person_save(*, team: Team, person, roles) -> None:
+    """Save `person` (new or changed) and make `roles` exactly what they hold in `team`."""
+    with transaction.atomic():
+        person.organization = team.organization
+        person.save()
+        wanted = {role.pk for role in roles}
+        RoleHolder.objects.filter(team=team, person=person).exclude(role_id__in=wanted).delete()
+        held = set(
+            RoleHolder.objects.filter(team=team, person=person).values_list("role_id", flat=True)
+        )
+        RoleHolder.objects.bulk_create(
+            RoleHolder(team=team, person=person, role_id=role_id) for role_id in wanted - held
+        )

@@ -1,0 +1,26 @@
+"""Sign-up. Sign-in, sign-out and password resets are Django's own views."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+
+from raci import services
+from raci.forms import SignupForm
+
+
+def signup(request):
+    """A new account with its own organization, owned by the new user."""
+    if request.user.is_authenticated:
+        return redirect("raci:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user, organization = services.account_signup(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            organization_name=form.cleaned_data["organization_name"],
+        )
+        login(request, user)
+        messages.success(request, f"Welcome! {organization.name} is ready for its first team.")
+        return redirect("raci:organization", org_slug=organization.slug)
+    return render(request, "registration/signup.html", {"form": form})

@@ -1,0 +1,134 @@
+"""The organizations a user belongs to, their teams and their members."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from raci import services
+from raci.forms import MemberInviteForm, MemberLevelForm, OrganizationForm
+from raci.models import Organization
+from raci.views.access import membership_for_user
+from raci.vocabulary import SEVERITY_ORDER
+
+
+@login_required
+def home(request):
+    """Straight to the user's only organization; a list if several; a form if none."""
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = services.organization_create(
+            name=form.cleaned_data["name"], owner=request.user
+        )
+        messages.success(request, f"Created {organization.name}.")
+        return redirect("raci:organization", org_slug=organization.slug)
+    organizations = list(Organization.objects.for_user(request.user))
+    if len(organizations) == 1 and request.method == "GET":
+        return redirect("raci:organization", org_slug=organizations[0].slug)
+    return render(
+        request,
+        "raci/organization_list.html",
+        {"organizations": organizations, "form": form},
+    )
+
+
+@login_required
+def organization_detail(request, org_slug):
+    """The organization's teams, each with its counts of findings by severity."""
+    membership = membership_for_user(request, org_slug)
+    organization = membership.organization
+    teams = []
+    # Four queries per team (Team.snapshot): fine for the handful of teams an
+    # organization has; a summary table would be the next step if that grows.
+    for team in organization.teams.all():
+        counts = Counter(finding.severity for finding in team.analyse())
+        teams.append((team, [(severity, counts[severity]) for severity in SEVERITY_ORDER]))
+    return render(
+        request,
+        "raci/organization_detail.html",
+        {"organization": organization, "membership": membership, "teams": teams},
+    )
+
+
+@login_required
+def members(request, org_slug):
+    """Every member sees who belongs; only owners add, change or remove members."""
+    membership = membership_for_user(request, org_slug, manage=request.method == "POST")
+    organization = membership.organization
+    form = MemberInviteForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        added = services.member_invite(
+            organization=organization,
+            email=form.cleaned_data["email"],
+            level=form.cleaned_data["level"],
+            invited_by=request.user,
+            domain=request.get_host(),
+            use_https=request.is_secure(),
+        )
+        if added.user.has_usable_password():
+            messages.success(request, f"Added {added.user.email} as {added.get_level_display()}.")
+        else:
+            messages.success(
+                request,
+                f"Added {added.user.email} as {added.get_level_display()} "
+                "and emailed them a link to set their password.",
+            )
+        return redirect("raci:members", org_slug=organization.slug)
+    return render(
+        request,
+        "raci/membership_list.html",
+        {
+            "organization": organization,
+            "membership": membership,
+            "memberships": organization.memberships.select_related("user").order_by(
+                "user__username"
+            ),
+            "form": form,
+            "levels": MemberLevelForm.base_fields["level"].choices,
+        },
+    )
+
+
+def _member_for_owner(request, org_slug, membership_id):
+    """The membership to change, if the request comes from one of the organization's owners."""
+    own = membership_for_user(request, org_slug, manage=True)
+    member = get_object_or_404(
+        own.organization.memberships.select_related("user"), pk=membership_id
+    )
+    return own, member
+
+
+@login_required
+@require_POST
+def member_update(request, org_slug, membership_id):
+    _own, member = _member_for_owner(request, org_slug, membership_id)
+    form = MemberLevelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose owner, editor or viewer.")
+    else:
+        try:
+            services.member_set_level(membership=member, level=form.cleaned_data["level"])
+        except services.LastOwnerError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{member.user} is now {member.get_level_display()}.")
+    return redirect("raci:members", org_slug=org_slug)
+
+
+@login_required
+@require_POST
+def member_remove(request, org_slug, membership_id):
+    own, member = _member_for_owner(request, org_slug, membership_id)
+    leaving = member.pk == own.pk
+    try:
+        services.member_remove(membership=member)
+    except services.LastOwnerError as error:
+        messages.error(request, str(error))
+        return redirect("raci:members", org_slug=org_slug)
+    messages.success(request, f"Removed {member.user} from {own.organization}.")
+    if leaving:
+        # They removed themselves and can no longer see this organization.
+        return redirect("raci:home")
+    return redirect("raci:members", org_slug=org_slug)

@@ -1,0 +1,187 @@
+"""Members: everyone sees them; only owners add, change and remove; an
+organization always keeps an owner."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from raci.models import Membership
+from tests.builders import make_user
+
+
+def members_url(organization):
+    return reverse("raci:members", args=[organization.slug])
+
+
+def update_url(membership):
+    return reverse("raci:member_update", args=[membership.organization.slug, membership.pk])
+
+
+def remove_url(membership):
+    return reverse("raci:member_remove", args=[membership.organization.slug, membership.pk])
+
+
+def membership_of(user, organization):
+    return Membership.objects.get(user=user, organization=organization)
+
+
+def test_viewer_sees_members_but_no_management_forms(viewer_client, organization, owner):
+    response = viewer_client.get(members_url(organization))
+    assert response.status_code == 200
+    assert "olivia" in response.text
+    assert "Add a member" not in response.text
+    assert "Remove" not in response.text
+
+
+def test_owner_sees_management_forms(owner_client, organization):
+    response = owner_client.get(members_url(organization))
+    assert "Add a member" in response.text
+    assert 'for="level-' in response.text
+
+
+def test_owner_adds_an_existing_user_without_email(owner_client, organization):
+    known = make_user("kim")
+    response = owner_client.post(
+        members_url(organization), {"email": "KIM@example.com", "level": "editor"}
+    )
+    assert response.status_code == 302
+    assert membership_of(known, organization).level == Membership.Level.EDITOR
+    assert mail.outbox == []
+    page = owner_client.get(response.url)
+    assert "Added kim@example.com as Editor." in page.text
+
+
+def test_unknown_email_gets_an_account_and_a_set_password_link(client, owner, organization):
+    client.force_login(owner)
+    response = client.post(
+        members_url(organization), {"email": "new.person@example.com", "level": "viewer"}
+    )
+    assert response.status_code == 302
+
+    invited = get_user_model().objects.get(email="new.person@example.com")
+    assert not invited.has_usable_password()
+    assert membership_of(invited, organization).level == Membership.Level.VIEWER
+    (message,) = mail.outbox
+    assert message.to == ["new.person@example.com"]
+    assert "Acme Product" in message.subject
+    assert invited.username in message.body
+
+    # The invited person follows the link, sets a password and can sign in.
+    client.logout()
+    link = re.search(r"https?://\S+", message.body).group(0)
+    page = client.get(link, follow=True)
+    assert page.status_code == 200
+    assert f"Your username is <strong>{invited.username}</strong>" in page.text
+    set_url = page.redirect_chain[-1][0]
+    password = "a-fresh-long-password"
+    client.post(set_url, {"new_password1": password, "new_password2": password})
+    assert client.login(username=invited.username, password=password)
+    assert client.get(reverse("raci:organization", args=[organization.slug])).status_code == 200
+
+
+def test_adding_a_pending_member_again_resends_the_link(owner_client, organization):
+    data = {"email": "late@example.com", "level": "viewer"}
+    owner_client.post(members_url(organization), data)
+    owner_client.post(members_url(organization), data)
+    assert len(mail.outbox) == 2
+    assert organization.memberships.filter(user__email="late@example.com").count() == 1
+
+
+def test_adding_a_member_twice_is_refused(owner_client, organization, editor):
+    response = owner_client.post(
+        members_url(organization), {"email": editor.email, "level": "viewer"}
+    )
+    assert response.status_code == 200
+    assert "This person is already a member." in response.text
+    assert membership_of(editor, organization).level == Membership.Level.EDITOR
+
+
+def test_invalid_email_is_refused_inline(owner_client, organization):
+    response = owner_client.post(members_url(organization), {"email": "nope", "level": "viewer"})
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.text
+
+
+def test_editor_cannot_add_members(editor_client, organization):
+    response = editor_client.post(
+        members_url(organization), {"email": "x@example.com", "level": "owner"}
+    )
+    assert response.status_code == 403
+    assert not get_user_model().objects.filter(email="x@example.com").exists()
+
+
+def test_owner_changes_a_level(owner_client, organization, viewer):
+    membership = membership_of(viewer, organization)
+    response = owner_client.post(update_url(membership), {"level": "editor"}, follow=True)
+    assert "vera is now Editor." in response.text
+    membership.refresh_from_db()
+    assert membership.level == Membership.Level.EDITOR
+
+
+def test_unknown_level_is_refused(owner_client, organization, viewer):
+    membership = membership_of(viewer, organization)
+    response = owner_client.post(update_url(membership), {"level": "king"}, follow=True)
+    assert "Choose owner, editor or viewer." in response.text
+    membership.refresh_from_db()
+    assert membership.level == Membership.Level.VIEWER
+
+
+def test_last_owner_cannot_be_demoted(owner_client, organization, owner):
+    membership = membership_of(owner, organization)
+    response = owner_client.post(update_url(membership), {"level": "viewer"}, follow=True)
+    assert "olivia is the last owner and must stay one." in response.text
+    membership.refresh_from_db()
+    assert membership.level == Membership.Level.OWNER
+
+
+def test_an_owner_can_step_down_when_another_owner_remains(owner_client, organization, owner):
+    make_user("otto", organization=organization, level=Membership.Level.OWNER)
+    membership = membership_of(owner, organization)
+    owner_client.post(update_url(membership), {"level": "editor"})
+    membership.refresh_from_db()
+    assert membership.level == Membership.Level.EDITOR
+
+
+def test_owner_removes_a_member(owner_client, organization, editor):
+    response = owner_client.post(remove_url(membership_of(editor, organization)), follow=True)
+    assert "Removed edgar from Acme Product." in response.text
+    assert not organization.memberships.filter(user=editor).exists()
+    # The account stays: it may belong to other organizations.
+    assert get_user_model().objects.filter(pk=editor.pk).exists()
+
+
+def test_last_owner_cannot_be_removed(owner_client, organization, owner):
+    response = owner_client.post(remove_url(membership_of(owner, organization)), follow=True)
+    assert "olivia is the last owner and cannot be removed." in response.text
+    assert organization.memberships.filter(user=owner).exists()
+
+
+def test_owner_leaving_goes_home(owner_client, organization, owner):
+    make_user("otto", organization=organization, level=Membership.Level.OWNER)
+    response = owner_client.post(remove_url(membership_of(owner, organization)))
+    assert response.url == reverse("raci:home")
+
+
+def test_editor_cannot_change_or_remove_members(editor_client, organization, viewer):
+    membership = membership_of(viewer, organization)
+    assert editor_client.post(update_url(membership), {"level": "owner"}).status_code == 403
+    assert editor_client.post(remove_url(membership)).status_code == 403
+    membership.refresh_from_db()
+    assert membership.level == Membership.Level.VIEWER
+
+
+def test_member_of_another_organization_is_not_found(owner_client, outsider):
+    foreign = outsider.memberships.get()
+    url = reverse("raci:member_update", args=["acme-product", foreign.pk])
+    assert owner_client.post(url, {"level": "viewer"}).status_code == 404
+    url = reverse("raci:member_remove", args=["acme-product", foreign.pk])
+    assert owner_client.post(url).status_code == 404
+    assert foreign.organization.memberships.filter(pk=foreign.pk).exists()
+
+
+def test_member_changes_only_accept_post(owner_client, organization, viewer):
+    membership = membership_of(viewer, organization)
+    assert owner_client.get(update_url(membership)).status_code == 405
+    assert owner_client.get(remove_url(membership)).status_code == 405

@@ -1,0 +1,82 @@
+"""The home page and the organization page with its teams' finding counts."""
+
+from django.urls import reverse
+
+from raci.models import Membership, Organization
+from raci.vocabulary import CanonicalRole
+from tests.builders import PASSWORD, make_activity, make_organization, make_team, make_user
+
+HOME = reverse("raci:home")
+
+
+def test_anonymous_is_asked_to_sign_in(client, db):
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_home_goes_straight_to_the_only_organization(owner_client, organization):
+    response = owner_client.get(HOME)
+    assert response.status_code == 302
+    assert response.url == reverse("raci:organization", args=[organization.slug])
+
+
+def test_home_lists_several_organizations(owner_client, owner):
+    second = make_organization("Second Shop")
+    Membership.objects.create(organization=second, user=owner, level=Membership.Level.VIEWER)
+    response = owner_client.get(HOME)
+    assert response.status_code == 200
+    assert "Acme Product" in response.text
+    assert "Second Shop" in response.text
+
+
+def test_home_without_organization_offers_to_create_one(client, db):
+    make_user("loner")
+    client.login(username="loner", password=PASSWORD)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    assert "You do not belong to any organization yet" in response.text
+
+    response = client.post(HOME, {"name": "Loner Labs"})
+    organization = Organization.objects.get(name="Loner Labs")
+    assert response.url == reverse("raci:organization", args=[organization.slug])
+    assert organization.memberships.get().level == Membership.Level.OWNER
+
+
+def test_create_organization_needs_a_name(owner_client):
+    response = owner_client.post(HOME, {"name": ""})
+    assert response.status_code == 200
+    assert "This field is required" in response.text
+
+
+def test_organization_page_lists_teams_with_finding_counts(viewer_client, organization):
+    team = make_team(organization, "Checkout", kinds=[CanonicalRole.PRODUCT_MANAGER])
+    # No A and no R: the engine reports errors for this activity.
+    make_activity(team, "Pricing page", letters={CanonicalRole.PRODUCT_MANAGER: "C"})
+    make_team(organization, "Search")
+
+    response = viewer_client.get(reverse("raci:organization", args=[organization.slug]))
+
+    assert response.status_code == 200
+    by_name = {team.name: dict(counts) for team, counts in response.context["teams"]}
+    assert by_name["Checkout"]["error"] >= 1
+    assert reverse("raci:matrix", args=[organization.slug, team.slug]) in response.text
+    assert "Search" in response.text
+    # A viewer is not offered the buttons that would answer 403.
+    assert "New team" not in response.text
+
+
+def test_editor_sees_new_team_button(editor_client, organization):
+    response = editor_client.get(reverse("raci:organization", args=[organization.slug]))
+    assert "New team" in response.text
+
+
+def test_organization_page_query_count_does_not_depend_on_activities(
+    owner_client, organization, django_assert_max_num_queries
+):
+    team = make_team(organization, "Big")
+    for number in range(30):
+        make_activity(team, f"Activity {number}")
+    # Session, user, membership, teams, then four per team for the analysis.
+    with django_assert_max_num_queries(12):
+        owner_client.get(reverse("raci:organization", args=[organization.slug]))
