@@ -92,7 +92,10 @@ class Grid:
     @property
     def findings_by_severity(self) -> list[tuple[Severity, list["Placed"]]]:
         return [
-            (severity, [Placed(f, finding_target(f)) for f in self.findings if f.severity == severity])
+            (
+                severity,
+                [Placed(f, finding_target(f)) for f in self.findings if f.severity == severity],
+            )
             for severity in SEVERITY_ORDER
         ]
 
@@ -167,4 +170,8 @@ def _group_by_category(rows: list[Row]) -> list[Group]:
     grouped = {key: [] for key in order}
     for row in rows:
         grouped.setdefault(row.activity.category, []).append(row)
-    return [Group(key=key or "other", label=labels[key], rows=grouped[key]) for key in order if grouped[key]]
+    return [
+        Group(key=key or "other", label=labels[key], rows=grouped[key])
+        for key in order
+        if grouped[key]
+    ]

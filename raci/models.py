@@ -152,9 +152,7 @@ class Team(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "slug"], name="team_slug_unique"),
-            models.UniqueConstraint(
-                "organization", Lower("name"), name="team_name_unique_ci"
-            ),
+            models.UniqueConstraint("organization", Lower("name"), name="team_name_unique_ci"),
             models.CheckConstraint(
                 condition=models.Q(stage__in=[stage.value for stage in Stage]),
                 name="team_stage_valid",

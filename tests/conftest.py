@@ -55,3 +55,9 @@ def viewer_client(client, viewer):
 @pytest.fixture
 def outsider_client(client, outsider):
     return _client_for(client, outsider)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s a login; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -211,4 +211,3 @@ def export(request, org_slug, team_slug, file_format):
     response = HttpResponse(write(team.to_matrix()), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{team.slug}-raci.{file_format}"'
     return response
-

@@ -36,7 +36,12 @@ CHECKOUT_EDITS = {
 }
 
 GROWTH_PEOPLE = [
-    ("Noah Schmidt", "noah@acme.example", "Founder & Product Lead", [CanonicalRole.PRODUCT_MANAGER]),
+    (
+        "Noah Schmidt",
+        "noah@acme.example",
+        "Founder & Product Lead",
+        [CanonicalRole.PRODUCT_MANAGER],
+    ),
     ("Priya Nair", "priya@acme.example", "Full-stack Engineer", [CanonicalRole.DEVELOPERS]),
     ("Leo Dubois", "leo@acme.example", "Full-stack Engineer", [CanonicalRole.DEVELOPERS]),
 ]
@@ -52,7 +57,9 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(self.style.SUCCESS(f"Loaded the demo organization “{organization}”."))
         else:
-            self.stdout.write(f"The demo organization “{organization}” is already there; left as is.")
+            self.stdout.write(
+                f"The demo organization “{organization}” is already there; left as is."
+            )
         self.stdout.write(
             f"Sign in at http://127.0.0.1:8000/ as “{DEMO_USERNAME}” "
             f"with password “{DEMO_PASSWORD}” (also a superuser for /admin/)."

@@ -1,0 +1,318 @@
+"""The matrix editor's requests: page, cell edits (htmx and plain), fixes,
+activities and columns."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from raci.models import Activity, Assignment, RoleHolder, TeamRole
+from raci.vocabulary import CanonicalRole
+from tests.builders import canonical_role, make_activity, make_person, make_team
+
+PM, PO, SM, DEV = (
+    CanonicalRole.PRODUCT_MANAGER,
+    CanonicalRole.PRODUCT_OWNER,
+    CanonicalRole.SCRUM_MASTER,
+    CanonicalRole.DEVELOPERS,
+)
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def team(organization):
+    return make_team(organization, "Checkout")
+
+
+@pytest.fixture
+def ordering(team):
+    return make_activity(
+        team,
+        "Order the backlog",
+        category="backlog",
+        catalogue_key="backlog-ordering",
+        letters={PO: "AR", DEV: "C", PM: "C"},
+    )
+
+
+def url(name, team, *args):
+    return reverse(f"raci:{name}", args=[team.organization.slug, team.slug, *args])
+
+
+def cell_url(activity, kind):
+    role = canonical_role(activity.team.organization, kind)
+    return url("cell", activity.team, activity.pk, role.pk)
+
+
+def cell(activity, kind):
+    return Assignment.objects.get(activity=activity, role__canonical=kind.value)
+
+
+def test_matrix_page_shows_activities_roles_holders_and_letters(viewer_client, team, ordering):
+    make_person(team.organization, "Tom Becker", team=team, roles=[PO])
+
+    response = viewer_client.get(url("matrix", team))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Order the backlog" in page
+    assert '<th scope="col"' in page and "Product Owner" in page
+    assert "Tom Becker" in page
+    assert f'id="cell-{ordering.pk}-' in page
+
+
+def test_viewer_sees_the_matrix_without_editing_controls(viewer_client, team, ordering):
+    page = viewer_client.get(url("matrix", team)).content.decode()
+
+    assert "picker-form" not in page
+    assert "Add an activity" not in page
+
+
+def test_htmx_cell_edit_saves_and_returns_the_row_and_findings_out_of_band(
+    editor_client, team, ordering
+):
+    response = editor_client.post(
+        cell_url(ordering, PM), {"letters": ["A", "C"], "version": 1}, **HTMX
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert cell(ordering, PM).letters == "AC"
+    assert page.lstrip().startswith(f'<tr id="row-{ordering.pk}"')
+    assert 'id="findings"' in page and 'hx-swap-oob="true"' in page
+    # Two roles are accountable now.
+    assert 'data-rule="multiple-accountable"' in page
+
+
+def test_plain_cell_edit_redirects_back_to_the_cell(editor_client, team, ordering):
+    response = editor_client.post(cell_url(ordering, SM), {"letters": ["I"], "version": 0})
+
+    assert response.status_code == 302
+    assert response.url.endswith(f"#cell-{ordering.pk}-{canonical_role(team.organization, SM).pk}")
+    assert cell(ordering, SM).letters == "I"
+
+
+def test_clearing_a_cell_keeps_its_row_with_no_letters(editor_client, team, ordering):
+    editor_client.post(cell_url(ordering, DEV), {"version": 1}, **HTMX)
+
+    assert cell(ordering, DEV).letters == ""
+    assert cell(ordering, DEV).version == 2
+
+
+def test_stale_edit_is_refused_and_shows_the_current_value(editor_client, team, ordering):
+    # A colleague saves first: the cell moves to version 2.
+    Assignment.objects.filter(activity=ordering, role__canonical="dev").update(
+        letters="R", version=2
+    )
+
+    response = editor_client.post(cell_url(ordering, DEV), {"letters": ["I"], "version": 1}, **HTMX)
+
+    page = response.content.decode()
+    assert cell(ordering, DEV).letters == "R"
+    assert "is-stale" in page
+    assert "your edit was not saved" in page
+    assert 'value="2"' in page  # the row now carries the current version
+
+
+def test_stale_plain_edit_says_so_after_the_redirect(editor_client, team, ordering):
+    Assignment.objects.filter(activity=ordering, role__canonical="dev").update(version=5)
+
+    response = editor_client.post(
+        cell_url(ordering, DEV), {"letters": ["I"], "version": 1}, follow=True
+    )
+
+    assert "your edit was not saved" in response.content.decode()
+    assert cell(ordering, DEV).letters == "C"
+
+
+def test_malformed_cell_edit_changes_nothing(editor_client, team, ordering):
+    response = editor_client.post(cell_url(ordering, PO), {"letters": ["X"], "version": "one"})
+
+    assert response.status_code == 302
+    assert cell(ordering, PO).letters == "AR"
+
+
+def test_cell_of_a_role_that_is_not_a_column_of_the_team_is_404(editor_client, organization):
+    team = make_team(organization, kinds=[PM, DEV])
+    activity = make_activity(team)
+
+    response = editor_client.post(cell_url(activity, PO), {"letters": ["A"], "version": 0})
+
+    assert response.status_code == 404
+    assert not Assignment.objects.exists()
+
+
+def test_viewer_cannot_edit_a_cell(viewer_client, team, ordering):
+    response = viewer_client.post(cell_url(ordering, PM), {"letters": ["A"], "version": 1})
+
+    assert response.status_code == 403
+    assert cell(ordering, PM).letters == "C"
+
+
+def test_cell_edit_only_accepts_post(editor_client, team, ordering):
+    assert editor_client.get(cell_url(ordering, PM)).status_code == 405
+
+
+def test_apply_fix_makes_the_documented_owner_accountable(editor_client, team, ordering):
+    Assignment.objects.filter(activity=ordering, role__canonical="pm").update(letters="A")
+    Assignment.objects.filter(activity=ordering, role__canonical="po").update(letters="R")
+    finding = next(f for f in team.analyse() if f.rule == "owner-mismatch" and f.fix)
+
+    response = editor_client.post(
+        url("apply_fix", team),
+        {"rule": finding.rule, "activity": finding.activity_key, "role": finding.role_key or ""},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    assert "owner-mismatch" not in {f.rule for f in team.analyse()}
+    assert "A" in cell(ordering, PO).letters
+    assert "A" not in cell(ordering, PM).letters
+    assert 'id="workspace"' in response.content.decode()
+
+
+def test_apply_fix_for_a_finding_that_is_gone_changes_nothing(editor_client, team, ordering):
+    before = list(Assignment.objects.values_list("letters", "version"))
+
+    response = editor_client.post(
+        url("apply_fix", team),
+        {"rule": "owner-mismatch", "activity": str(ordering.pk), "role": ""},
+        follow=True,
+    )
+
+    assert "nothing to fix" in response.content.decode()
+    assert list(Assignment.objects.values_list("letters", "version")) == before
+
+
+def test_add_activity_appends_it_to_the_matrix(editor_client, team, ordering):
+    response = editor_client.post(
+        url("activity_add", team), {"name": "Run the demo", "category": "delivery"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert "Run the demo" in response.content.decode()
+    added = team.activities.get(name="Run the demo")
+    assert added.position > ordering.position
+
+
+def test_add_activity_with_a_duplicate_name_shows_the_error_inline(editor_client, team, ordering):
+    response = editor_client.post(
+        url("activity_add", team), {"name": "order the BACKLOG", "category": ""}, **HTMX
+    )
+
+    assert "already has an activity with that name" in response.content.decode()
+    assert team.activities.count() == 1
+
+
+def test_rename_activity_with_a_plain_form(editor_client, team, ordering):
+    page = editor_client.get(url("activity_update", team, ordering.pk))
+    assert page.status_code == 200
+
+    response = editor_client.post(
+        url("activity_update", team, ordering.pk),
+        {"name": "Order the product backlog", "category": "backlog", "description": "Weekly"},
+    )
+
+    assert response.status_code == 302
+    ordering.refresh_from_db()
+    assert (ordering.name, ordering.description) == ("Order the product backlog", "Weekly")
+
+
+def test_move_activity_swaps_it_with_its_neighbour_in_the_same_category(
+    editor_client, team, ordering
+):
+    refine = make_activity(team, "Refine the backlog", category="backlog")
+    make_activity(team, "Launch", category="launch")
+
+    editor_client.post(url("activity_move", team, refine.pk), {"direction": "up"}, **HTMX)
+
+    names = list(team.activities.filter(category="backlog").values_list("name", flat=True))
+    assert names == ["Refine the backlog", "Order the backlog"]
+
+
+def test_delete_activity_removes_it_and_its_cells(editor_client, team, ordering):
+    response = editor_client.post(url("activity_delete", team, ordering.pk), **HTMX)
+
+    assert response.status_code == 200
+    assert not Activity.objects.filter(pk=ordering.pk).exists()
+    assert not Assignment.objects.exists()
+
+
+def test_add_and_remove_a_role_column(editor_client, organization):
+    team = make_team(organization, kinds=[PM, DEV])
+    activity = make_activity(team, letters={PM: "AR"})
+    po = canonical_role(organization, PO)
+
+    editor_client.post(url("column_add", team), {"role": po.pk}, **HTMX)
+    columns = team.team_roles.values_list("role__canonical", flat=True)
+    assert list(columns) == ["pm", "dev", "po"]
+
+    make_person(organization, team=team, roles=[PO])
+    Assignment.objects.create(activity=activity, role=po, letters="C")
+    editor_client.post(url("column_remove", team, po.pk), **HTMX)
+
+    assert not TeamRole.objects.filter(team=team, role=po).exists()
+    assert not Assignment.objects.filter(role=po).exists()
+    assert not RoleHolder.objects.filter(role=po).exists()
+    assert po.__class__.objects.filter(pk=po.pk).exists()  # the role itself stays
+
+
+def test_adding_a_role_that_is_already_a_column_is_refused(editor_client, team):
+    pm = canonical_role(team.organization, PM)
+
+    response = editor_client.post(url("column_add", team), {"role": pm.pk}, follow=True)
+
+    assert "not a column yet" in response.content.decode()
+    assert TeamRole.objects.filter(team=team, role=pm).count() == 1
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_export_downloads_the_matrix(viewer_client, team, ordering, file_format):
+    response = viewer_client.get(url("export", team, file_format))
+
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert "Order the backlog" in response.content.decode()
+
+
+def test_export_in_an_unknown_format_is_404(viewer_client, team):
+    assert viewer_client.get(url("export", team, "exe")).status_code == 404
+
+
+def test_matrix_page_query_count_does_not_grow_with_activities(viewer_client, team):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert viewer_client.get(url("matrix", team)).status_code == 200
+        return len(captured)
+
+    make_activity(team, letters={PO: "AR", DEV: "C"})
+    make_person(team.organization, team=team, roles=[PO])
+    few = queries()
+    for index in range(30):
+        make_activity(team, f"More work {index}", category="delivery", letters={DEV: "AR", PM: "I"})
+        make_person(team.organization, f"Dev {index}", team=team, roles=[DEV])
+
+    assert queries() == few
+
+
+def test_cell_edit_query_count_does_not_grow_with_activities(editor_client, team, ordering):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            editor_client.post(
+                cell_url(ordering, SM),
+                {"letters": ["I"], "version": cell_version(ordering, SM)},
+                **HTMX,
+            )
+        return len(captured)
+
+    queries()  # the first edit creates the cell; compare edits that update it
+    few = queries()
+    for index in range(30):
+        make_activity(team, f"More work {index}", letters={DEV: "AR"})
+
+    assert queries() == few
+
+
+def cell_version(activity, kind):
+    found = Assignment.objects.filter(activity=activity, role__canonical=kind.value).first()
+    return found.version if found else 0
