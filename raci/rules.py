@@ -595,7 +595,8 @@ class _Analysis:
         target = self.roles_of_kind[kinds[0]][0]
         cells, activity_key = self.table[a], self.activities[a].key
         documented = entry.letters_for(documented_accountable(entry))
-        wanted = cells[target] | {A} | (documented & {R})
+        # C or I next to an A says nothing more, so the owner's cell keeps only A and R.
+        wanted = (cells[target] & {R}) | {A} | (documented & {R})
         changes = []
         if wanted != cells[target]:
             changes.append(CellChange(activity_key, self.roles[target].key, wanted))
