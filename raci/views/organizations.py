@@ -5,7 +5,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from raci import services
 from raci.forms import MemberInviteForm, MemberLevelForm, OrganizationForm
@@ -35,6 +35,7 @@ def home(request):
 
 
 @login_required
+@require_GET
 def organization_detail(request, org_slug):
     """The organization's teams, each with its counts of findings by severity."""
     membership = membership_for_user(request, org_slug)

@@ -1,0 +1,48 @@
+"""The public role-definitions page shows the catalogue with its sources."""
+
+from django.urls import reverse
+from django.utils.html import escape
+
+from raci.catalogue import CATALOGUE, CATALOGUE_BY_KEY
+from raci.vocabulary import CanonicalRole
+
+URL = reverse("raci:role_definitions")
+
+
+def test_anyone_can_read_the_role_definitions(client, db):
+    response = client.get(URL)
+    assert response.status_code == 200
+    for kind in CanonicalRole:
+        assert f'<h2 id="role-{kind.value}-heading" class="h4">{kind.label}</h2>' in response.text
+
+
+def test_every_entry_appears_with_its_description_and_sources(client, db):
+    text = client.get(URL).text
+    for entry in CATALOGUE:
+        assert entry.name in text
+        assert escape(entry.description) in text
+        for source in entry.sources:
+            assert source.seed in text
+
+
+def test_an_entry_shows_the_letter_it_gives_each_role(client, db):
+    response = client.get(URL)
+    roles = {role["kind"]: role["entries"] for role in response.context["roles"]}
+    backlog = CATALOGUE_BY_KEY["vision-to-backlog"]
+    product_owner = {item["entry"].key: item for item in roles[CanonicalRole.PRODUCT_OWNER]}
+    assert product_owner[backlog.key]["letters"] == "AR"
+    assert product_owner[backlog.key]["meaning"] == "Accountable, Responsible"
+    assert '<abbr title="Accountable, Responsible">AR</abbr>' in response.text
+    # Accountable entries come first in each role's list.
+    first = roles[CanonicalRole.PRODUCT_MANAGER][0]
+    assert "A" in first["letters"]
+
+
+def test_disputed_entries_are_marked_with_their_note(client, db):
+    text = client.get(URL).text
+    disputed = [entry for entry in CATALOGUE if entry.disputed]
+    assert disputed
+    assert text.count("Disputed</span>") >= len(disputed)
+    for entry in disputed:
+        # The note is shown in full (autoescaped like the rest of the page).
+        assert escape(entry.dispute_note) in text
