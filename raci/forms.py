@@ -106,7 +106,13 @@ class SignupForm(UserCreationForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        if get_user_model().objects.filter(email__iexact=email).exists():
+        existing = get_user_model().objects.filter(email__iexact=email).first()
+        if existing and not existing.has_usable_password():
+            raise forms.ValidationError(
+                "You have been invited already: use the link in the invitation email, or "
+                "ask whoever invited you to add you again for a fresh one."
+            )
+        if existing:
             raise forms.ValidationError(
                 "An account with this email already exists. Sign in, or reset its password."
             )

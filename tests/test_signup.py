@@ -115,3 +115,11 @@ def test_password_reset_sends_a_working_link(client, owner):
     assert done.status_code == 302
     assert client.get(done.url).status_code == 200
     assert client.login(username="olivia", password=new_password)
+
+
+def test_signup_with_an_invited_email_points_to_the_invitation(client, db):
+    invited = make_user("pending")
+    invited.set_unusable_password()
+    invited.save()
+    response = client.post(SIGNUP, _signup_data(email="pending@example.com"))
+    assert "You have been invited already" in response.text
