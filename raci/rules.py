@@ -340,7 +340,7 @@ def reference_matrix() -> Matrix:
 
 
 def _names(items) -> str:
-    """ "A", "A and B", "A, B and C"."""
+    """Names joined for a sentence: A; A and B; A, B and C."""
     names = [item.name for item in items]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -370,10 +370,10 @@ class _Analysis:
 
         # Index the cells once: a table of letters per (activity, role) position.
         activity_at = {activity.key: i for i, activity in enumerate(self.activities)}
-        role_at = {role.key: i for i, role in enumerate(self.roles)}
+        self.role_at = {role.key: i for i, role in enumerate(self.roles)}
         self.table = [[NO_LETTERS] * len(self.roles) for _ in self.activities]
         for (activity_key, role_key), letters in matrix.cells.items():
-            a, r = activity_at.get(activity_key), role_at.get(role_key)
+            a, r = activity_at.get(activity_key), self.role_at.get(role_key)
             if a is not None and r is not None:
                 self.table[a][r] = letters
 
@@ -408,8 +408,8 @@ class _Analysis:
         self.holders: list[list[Person]] = [[] for _ in self.roles]
         for person in matrix.people or ():
             for key in person.role_keys:
-                if key in role_at:
-                    self.holders[role_at[key]].append(person)
+                if key in self.role_at:
+                    self.holders[self.role_at[key]].append(person)
 
     def run(self) -> list[Finding]:
         for a in range(len(self.activities)):
@@ -759,9 +759,9 @@ class _Analysis:
                 )
         for person in self.matrix.people or ():
             kinds = {
-                self.roles[r].kind
-                for r in range(len(self.roles))
-                if person in self.holders[r] and self.roles[r].kind
+                self.roles[self.role_at[key]].kind
+                for key in person.role_keys
+                if key in self.role_at
             }
             if PM in kinds and PO in kinds:
                 startup = self.context.stage == Stage.STARTUP
