@@ -626,7 +626,9 @@ class _Analysis:
         if not owners:
             return  # The team has no such role: the staffing rules speak about that.
         owner_label = kinds[0].label
-        disputed = " The sources disagree on this one; see the catalogue note." * entry.disputed
+        disputed = (
+            " The sources disagree on this one; see the catalogue note." if entry.disputed else ""
+        )
         if row.accountable and not any(r in owners for r in row.accountable):
             holders = [self.roles[r] for r in row.accountable]
             self._add(
@@ -660,23 +662,23 @@ class _Analysis:
             return
         activity = self.activities[a]
         entry = by_key(activity.catalogue_key)
-        severity = None
+        kinds = self._owner_kinds(entry) if entry else ()
+        owner = kinds[0] if kinds and kinds[0] in (PM, PO) else None
+        # Point at the role that strays from the documented split, if there is one.
+        other = owners if owner == PM else managers
         if self.context.stage == Stage.STARTUP and self._one_person_holds(managers, owners):
             severity = Severity.INFO
-        documented = documented_accountable(entry) if entry else None
-        # Point at the role that strays from the documented split, if there is one.
-        other = owners if documented == PM else managers
-        suggestion = "Decide which of the two does the work; the other can be consulted (C)."
-        fix: tuple[CellChange, ...] = ()
-        if documented in (PM, PO):
-            suggestion += f" The sources give this to the {documented.label}."
-            keep = self.roles_of_kind[documented]
-            if len(other) == 1 and len(keep) == 1 and A in cells[keep[0]]:
-                r = other[0]
-                fix = (CellChange(activity.key, self.roles[r].key, cells[r] - {A, R} | {C}),)
-        if severity == Severity.INFO:
-            suggestion = "Fine while one person holds both roles in a startup; split it when "
-            suggestion += "the roles go to different people."
+            suggestion = (
+                "Fine while one person holds both roles in a startup; split the work when "
+                "the roles go to different people."
+            )
+            fix: tuple[CellChange, ...] = ()
+        else:
+            severity = None
+            suggestion = "Decide which of the two does the work; the other can be consulted (C)."
+            if owner:
+                suggestion += f" The sources give this to the {owner.label}."
+            fix = self._overlap_fix(a, owner, other)
         self._add(
             "pm-po-overlap",
             f"Both {_names([self.roles[r] for r in managers])} and "
@@ -686,8 +688,17 @@ class _Analysis:
             r=other[0],
             severity=severity,
             reference=entry,
-            fix=fix if severity is None else (),
+            fix=fix,
         )
+
+    def _overlap_fix(self, a: int, owner: CanonicalRole | None, other: list[int]):
+        """Turn the straying role's R or A into a C, when the owner already holds the A."""
+        keep = self.roles_of_kind[owner] if owner else []
+        cells = self.table[a]
+        if len(other) != 1 or len(keep) != 1 or A not in cells[keep[0]]:
+            return ()
+        r = other[0]
+        return (CellChange(self.activities[a].key, self.roles[r].key, cells[r] - {A, R} | {C}),)
 
     def _one_person_holds(self, first: list[int], second: list[int]) -> bool:
         keys = {person.key for r in first for person in self.holders[r]}
