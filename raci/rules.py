@@ -672,7 +672,7 @@ class _Analysis:
                 "Fine while one person holds both roles in a startup; split the work when "
                 "the roles go to different people."
             )
-            fix: tuple[CellChange, ...] = ()
+            fix = ()
         else:
             severity = None
             suggestion = "Decide which of the two does the work; the other can be consulted (C)."
@@ -691,7 +691,9 @@ class _Analysis:
             fix=fix,
         )
 
-    def _overlap_fix(self, a: int, owner: CanonicalRole | None, other: list[int]):
+    def _overlap_fix(
+        self, a: int, owner: CanonicalRole | None, other: list[int]
+    ) -> tuple[CellChange, ...]:
         """Turn the straying role's R or A into a C, when the owner already holds the A."""
         keep = self.roles_of_kind[owner] if owner else []
         cells = self.table[a]

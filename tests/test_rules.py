@@ -319,6 +319,13 @@ def test_pm_po_overlap_silent_when_only_one_of_them_does_the_work():
     assert not fires(build(row("Order", "backlog-ordering", pm="C", po="AR")), "pm-po-overlap")
 
 
+def test_pm_po_overlap_without_scrum_points_at_the_po_since_the_pm_owns_its_work():
+    matrix = build(row("Order", "backlog-ordering", pm="AR", po="R"), context=NO_SCRUM)
+    (finding,) = findings(matrix, "pm-po-overlap")
+    assert finding.role == "Product Owner" and "Product Manager" in finding.suggestion
+    assert finding.fix == (CellChange("a0", "po", letters("C")),)
+
+
 def test_pm_po_overlap_is_info_when_one_person_holds_both_in_a_startup():
     matrix = build(
         row("Order", pm="R", po="AR"), context=STARTUP, people=(person("Ana", "pm", "po"),)
