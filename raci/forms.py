@@ -43,7 +43,7 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.team = team
-        self.fields["category"].choices = [("", "Other")] + CATEGORY_CHOICES
+        self.fields["category"].choices = [("", "Other"), *CATEGORY_CHOICES]
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
