@@ -4,7 +4,10 @@ Pure Python: no database. Matrices are built with `row()` and `build()`: a
 row names its letters per role key ("pm", "po", "sm", "dev" or a custom key).
 """
 
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -451,3 +454,12 @@ def test_cells_of_unknown_rows_or_columns_are_ignored():
 def test_analyses_a_1000_by_20_matrix_in_well_under_100_ms():
     matrix = benchmark.build_matrix(activities=1000, roles=20)
     assert min(benchmark.measure(matrix, runs=3)) < 0.1
+
+
+def test_engine_catalogue_and_file_formats_import_no_django():
+    code = (
+        "import sys, raci.rules, raci.catalogue, raci.matrix_io; "
+        "sys.exit(any(name.startswith('django') for name in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
