@@ -7,7 +7,7 @@ redirects back to the page (POST/redirect/GET).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -109,8 +109,14 @@ def activity_add(request, org_slug, team_slug):
     form = ActivityForm(request.POST, team=team)
     if form.is_valid():
         form.instance.position = team.activities.count()
-        activity = form.save()
-        messages.success(request, f"Added “{activity.name}”.")
+        try:
+            with transaction.atomic():
+                activity = form.save()
+        except IntegrityError:
+            # Added by a colleague since the form was checked.
+            form.add_error("name", "This team already has an activity with that name.")
+        else:
+            messages.success(request, f"Added “{activity.name}”.")
     if not request.htmx:
         if not form.is_valid():
             return render(request, TEMPLATE, _context(team, membership, activity_form=form))
@@ -125,11 +131,16 @@ def activity_update(request, org_slug, team_slug, activity_id):
     activity = get_object_or_404(team.activities, pk=activity_id)
     form = ActivityForm(request.POST or None, instance=activity, team=team)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Saved “{activity.name}”.")
-        if request.htmx:
-            return _workspace(request, team, membership)
-        return redirect(_matrix_url(team, f"row-{activity.pk}"))
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            form.add_error("name", "This team already has an activity with that name.")
+        else:
+            messages.success(request, f"Saved “{activity.name}”.")
+            if request.htmx:
+                return _workspace(request, team, membership)
+            return redirect(_matrix_url(team, f"row-{activity.pk}"))
     return render(
         request,
         "raci/activity_form.html",

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 
 from raci import services
@@ -15,16 +16,21 @@ def team_create(request, org_slug):
     organization = membership.organization
     form = TeamCreateForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        team = services.team_create(
-            organization=organization,
-            name=form.cleaned_data["name"],
-            uses_scrum=form.cleaned_data["uses_scrum"],
-            stage=form.cleaned_data["stage"],
-            start_from=form.cleaned_data["start_from"],
-            source_team=form.cleaned_data["source_team"],
-        )
-        messages.success(request, f"Created the team {team.name}.")
-        return redirect("raci:matrix", org_slug=organization.slug, team_slug=team.slug)
+        try:
+            team = services.team_create(
+                organization=organization,
+                name=form.cleaned_data["name"],
+                uses_scrum=form.cleaned_data["uses_scrum"],
+                stage=form.cleaned_data["stage"],
+                start_from=form.cleaned_data["start_from"],
+                source_team=form.cleaned_data["source_team"],
+            )
+        except IntegrityError:
+            # A colleague created a team of that name since the form was checked.
+            form.add_error("name", "A team with this name already exists.")
+        else:
+            messages.success(request, f"Created the team {team.name}.")
+            return redirect("raci:matrix", org_slug=organization.slug, team_slug=team.slug)
     return render(request, "raci/team_create.html", {"organization": organization, "form": form})
 
 
