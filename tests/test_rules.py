@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from raci import benchmark
 from raci.catalogue import by_key
 from raci.rules import (
     RULES,
@@ -449,11 +448,6 @@ def test_cells_of_unknown_rows_or_columns_are_ignored():
     matrix = build(healthy())
     noisy = replace(matrix, cells={**matrix.cells, ("ghost", "pm"): letters("A")})
     assert analyse(noisy) == analyse(matrix)
-
-
-def test_analyses_a_1000_by_20_matrix_in_well_under_100_ms():
-    matrix = benchmark.build_matrix(activities=1000, roles=20)
-    assert min(benchmark.measure(matrix, runs=3)) < 0.1
 
 
 def test_engine_catalogue_and_file_formats_import_no_django():
