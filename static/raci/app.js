@@ -13,11 +13,6 @@
     return Array.from(document.querySelectorAll("#matrix .activity-row:not([hidden]) .cell-button"));
   }
 
-  function position(button) {
-    const cell = button.closest("td");
-    return [Number(cell.dataset.row), Number(cell.dataset.col)];
-  }
-
   // Roving tabindex: the grid is one tab stop, arrow keys move inside it.
   function setActive(button, focus) {
     cellButtons().forEach((other) => other.setAttribute("tabindex", "-1"));
@@ -32,16 +27,13 @@
     setActive(current, false);
   }
 
+  // Rows are grouped by category, so the order on screen is not the order of
+  // the activities' positions: move through the visible rows as shown.
   function move(button, [dRow, dCol]) {
-    const [row, col] = position(button);
-    const buttons = cellButtons();
-    const rows = [...new Set(buttons.map((b) => position(b)[0]))].sort((x, y) => x - y);
-    const rowIndex = rows.indexOf(row) + dRow;
-    if (rowIndex < 0 || rowIndex >= rows.length) return;
-    const target = buttons.find((b) => {
-      const [r, c] = position(b);
-      return r === rows[rowIndex] && c === col + dCol;
-    });
+    const rows = Array.from(document.querySelectorAll("#matrix .activity-row:not([hidden])"));
+    const row = rows[rows.indexOf(button.closest("tr")) + dRow];
+    const col = Number(button.closest("td").dataset.col) + dCol;
+    const target = row && row.querySelector(`td.raci-cell[data-col="${col}"] .cell-button`);
     if (target) setActive(target, true);
   }
 
