@@ -76,6 +76,9 @@ class Grid:
     columns: list[Column]
     groups: list[Group]
     findings: list[rules.Finding]
+    # A huge matrix can have thousands of findings: the panel lists the first
+    # ones of each severity and links to the full list.
+    findings_limit: int | None = None
 
     @property
     def rows(self) -> list[Row]:
@@ -90,14 +93,30 @@ class Grid:
         return {severity.value: counter[severity] for severity in SEVERITY_ORDER}
 
     @property
-    def findings_by_severity(self) -> list[tuple[Severity, list["Placed"]]]:
-        return [
-            (
-                severity,
-                [Placed(f, finding_target(f)) for f in self.findings if f.severity == severity],
+    def findings_by_severity(self) -> list["SeverityGroup"]:
+        groups = []
+        for severity in SEVERITY_ORDER:
+            found = [finding for finding in self.findings if finding.severity == severity]
+            shown = found if self.findings_limit is None else found[: self.findings_limit]
+            groups.append(
+                SeverityGroup(
+                    severity=severity,
+                    total=len(found),
+                    shown=[Placed(finding, finding_target(finding)) for finding in shown],
+                )
             )
-            for severity in SEVERITY_ORDER
-        ]
+        return groups
+
+
+@dataclass
+class SeverityGroup:
+    severity: Severity
+    total: int
+    shown: list["Placed"]
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.shown)
 
 
 @dataclass
@@ -119,7 +138,10 @@ def finding_target(finding: rules.Finding) -> str:
     return "matrix"
 
 
-def build_grid(snapshot: TeamSnapshot) -> Grid:
+FINDINGS_SHOWN = 50
+
+
+def build_grid(snapshot: TeamSnapshot, *, all_findings: bool = False) -> Grid:
     findings = rules.analyse(snapshot.to_matrix(), snapshot.team.thresholds())
     assignments = {(a.activity_id, a.role_id): a for a in snapshot.assignments}
     holders_by_role = {}
@@ -159,7 +181,12 @@ def build_grid(snapshot: TeamSnapshot) -> Grid:
         elif column:
             column.findings.append(finding)
 
-    return Grid(columns=columns, groups=_group_by_category(rows), findings=findings)
+    return Grid(
+        columns=columns,
+        groups=_group_by_category(rows),
+        findings=findings,
+        findings_limit=None if all_findings else FINDINGS_SHOWN,
+    )
 
 
 def _group_by_category(rows: list[Row]) -> list[Group]:

@@ -316,3 +316,15 @@ def test_cell_edit_query_count_does_not_grow_with_activities(editor_client, team
 def cell_version(activity, kind):
     found = Assignment.objects.filter(activity=activity, role__canonical=kind.value).first()
     return found.version if found else 0
+
+
+def test_findings_panel_lists_the_first_fifty_of_a_severity_and_links_to_all(viewer_client, team):
+    for index in range(55):
+        make_activity(team, f"Empty {index}")
+
+    page = viewer_client.get(url("matrix", team)).content.decode()
+    full = viewer_client.get(url("matrix", team) + "?findings=all").content.decode()
+
+    assert page.count('data-rule="empty-activity"') == 50
+    assert "Show all 55 error findings" in page
+    assert full.count('data-rule="empty-activity"') == 55

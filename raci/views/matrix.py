@@ -28,8 +28,8 @@ def _matrix_url(team, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def _context(team, membership, **extra):
-    grid = build_grid(team.snapshot())
+def _context(team, membership, *, all_findings=False, **extra):
+    grid = build_grid(team.snapshot(), all_findings=all_findings)
     return {
         "team": team,
         "organization": team.organization,
@@ -51,7 +51,8 @@ def _workspace(request, team, membership, **extra):
 @require_GET
 def matrix(request, org_slug, team_slug):
     team, membership = team_for_user(request, org_slug, team_slug)
-    return render(request, TEMPLATE, _context(team, membership))
+    all_findings = request.GET.get("findings") == "all"
+    return render(request, TEMPLATE, _context(team, membership, all_findings=all_findings))
 
 
 @login_required
