@@ -35,6 +35,8 @@ demo: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python -m raci.benchmark
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py benchmark
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts
