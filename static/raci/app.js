@@ -37,12 +37,56 @@
     if (target) setActive(target, true);
   }
 
+  // An edit made while its row is saving would carry the version the pending
+  // response is about to replace, and be refused as stale (or, sent from
+  // another cell of the row, land in a row that is gone). It waits here, as
+  // cell id -> wanted letters, and is sent once the row is back.
+  const waiting = new Map();
+
+  function checkedLetters(cell) {
+    return Array.from(cell.querySelectorAll("input[type=checkbox]:checked"), (box) => box.value);
+  }
+
+  function rowIsSaving(cell) {
+    return Boolean(cell.closest("tr").querySelector("td.is-saving"));
+  }
+
   function submitCell(cell) {
     const form = cell.querySelector(".picker-form");
-    if (!form || cell.classList.contains("is-saving")) return;
-    cell.classList.add("is-saving");
+    if (!form) return;
+    if (rowIsSaving(cell)) {
+      waiting.set(cell.id, checkedLetters(cell));
+      return;
+    }
     form.querySelector("input[type=checkbox]").dispatchEvent(new Event("change", { bubbles: true }));
   }
+
+  function sendWaiting() {
+    for (const [cellId, wanted] of waiting) {
+      const cell = document.getElementById(cellId);
+      if (cell && rowIsSaving(cell)) continue;
+      waiting.delete(cellId);
+      // A refused edit shows a colleague's value: what was typed on top of it goes too.
+      if (!cell || cell.classList.contains("is-stale")) continue;
+      const saved = checkedLetters(cell).join();
+      cell.querySelectorAll("input[type=checkbox]").forEach((box) => {
+        box.checked = wanted.includes(box.value);
+      });
+      if (checkedLetters(cell).join() !== saved) submitCell(cell);
+    }
+  }
+
+  // A letter ticked with the mouse while the row is saving waits as well.
+  document.addEventListener(
+    "change",
+    (event) => {
+      const cell = event.target.closest && event.target.closest("td.raci-cell");
+      if (!cell || !event.target.matches("input[type=checkbox]") || !rowIsSaving(cell)) return;
+      event.stopPropagation();
+      waiting.set(cell.id, checkedLetters(cell));
+    },
+    true,
+  );
 
   document.addEventListener("keydown", (event) => {
     const cell = event.target.closest && event.target.closest("td.raci-cell");
@@ -82,35 +126,47 @@
     true,
   );
 
-  // The row is re-rendered after each edit: reopen the picker and put focus
-  // back where it was, so that several letters can be set in a row.
-  let restore = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
     const cell = event.target.closest && event.target.closest("td.raci-cell");
-    if (!cell) return;
-    const focused = document.activeElement;
-    restore = {
-      cellId: cell.id,
-      open: cell.querySelector("details.picker").open,
-      letter: focused && focused.matches("input[type=checkbox]") ? focused.value : null,
-    };
+    if (cell) cell.classList.add("is-saving");
   });
 
+  // The row is re-rendered after each edit: reopen its pickers and put the
+  // focus back where it is when the answer arrives, so that several letters
+  // can be set in a row and the keyboard user keeps their place.
+  let kept = [];
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const row = event.detail.target;
+    if (!row || !row.matches || !row.matches("tr.activity-row")) return;
+    const focused = document.activeElement;
+    const cell = focused && row.contains(focused) ? focused.closest("td.raci-cell") : null;
+    kept.push({
+      open: Array.from(row.querySelectorAll("details.picker[open]"), (picker) => picker.closest("td").id),
+      cellId: cell ? cell.id : null,
+      letter: cell && focused.matches("input[type=checkbox]") ? focused.value : null,
+    });
+  });
+
+  // htmx fires afterSettle on each swapped element (the row and the panels
+  // out of band); every swap is done by the first of them.
   document.addEventListener("htmx:afterSettle", () => {
     initGrid();
-    if (!restore) return;
-    const cell = document.getElementById(restore.cellId);
-    if (cell) {
-      const picker = cell.querySelector("details.picker");
-      const button = cell.querySelector(".cell-button");
-      if (picker && restore.open) picker.open = true;
-      if (button) setActive(button, !restore.letter);
-      if (restore.letter) cell.querySelector(`input[value="${restore.letter}"]`).focus();
+    for (const { open, cellId, letter } of kept) {
+      open.forEach((id) => {
+        const picker = document.querySelector(`#${id} details.picker`);
+        if (picker) picker.open = true;
+      });
+      const cell = cellId && document.getElementById(cellId);
+      if (!cell) continue;
+      if (letter) cell.querySelector(`input[value="${letter}"]`).focus();
+      else setActive(cell.querySelector(".cell-button"), true);
     }
-    restore = null;
+    kept = [];
+    sendWaiting();
   });
 
-  document.addEventListener("htmx:responseError", () => {
+  function saveFailed() {
+    waiting.clear();
     document.querySelectorAll("td.is-saving").forEach((cell) => cell.classList.remove("is-saving"));
     const flash = document.getElementById("flash");
     if (flash) {
@@ -121,7 +177,10 @@
       alert.textContent = "That change could not be saved. Reload the page to see the current matrix.";
       flash.appendChild(alert);
     }
-  });
+  }
+
+  document.addEventListener("htmx:responseError", saveFailed);
+  document.addEventListener("htmx:sendError", saveFailed);
 
   // Collapsible categories.
   document.addEventListener("click", (event) => {
