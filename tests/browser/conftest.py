@@ -1,0 +1,95 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against
+pytest-django's live server.
+
+Locally they skip when Chromium is missing; in CI (CI=true) a missing browser
+fails the run, so that the browser tests cannot silently stop running.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect, sync_playwright
+
+# Playwright's sync API runs an asyncio event loop in the test thread, and
+# Django refuses ORM calls from a thread with a running loop unless told that
+# this is safe. It is here: the loop only waits for the browser.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+# `playwright install` cannot download here: use the distribution's Chromium,
+# and keep it from phoning home during the tests.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
+TIMEOUT_MS = 10_000
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        message = (
+            f"The browser tests need Chromium at {CHROMIUM}; "
+            "install it with `apt-get install chromium`."
+        )
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
+        )
+        expect.set_options(timeout=TIMEOUT_MS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page on the live server that fails the test on any
+    JavaScript error, Content-Security-Policy violation included."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    page.on("console", lambda message: _console_error(errors, message))
+    page.on("response", lambda response: _failed_response(errors, response))
+    yield page
+    context.close()
+    assert errors == [], f"Errors in the browser: {errors}"
+
+
+def _console_error(errors, message):
+    # A failed load is reported by the response listener, with its address.
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        errors.append(f"console: {message.text}")
+
+
+def _failed_response(errors, response):
+    # Browsers ask for /favicon.ico by themselves; the app has none.
+    if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+        errors.append(f"{response.status} from {response.request.method} {response.url}")
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

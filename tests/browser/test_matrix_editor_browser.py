@@ -1,0 +1,373 @@
+"""The matrix editor in a real browser: sign in, create a team from the
+documented reference, edit cells by mouse and by keyboard, watch findings come
+and go, apply a suggested fix, reload, be refused a stale edit, and type
+faster than the server answers."""
+
+import re
+
+import pytest
+from django.db.models import F
+from playwright.sync_api import expect
+
+from raci import services
+from raci.models import Activity, Assignment, Team
+from raci.vocabulary import CanonicalRole
+from tests.builders import PASSWORD, canonical_role, make_organization, make_user
+
+pytestmark = pytest.mark.browser
+
+PM = CanonicalRole.PRODUCT_MANAGER
+PO = CanonicalRole.PRODUCT_OWNER
+SM = CanonicalRole.SCRUM_MASTER
+DEV = CanonicalRole.DEVELOPERS
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def is_cell_post(request):
+    return request.method == "POST" and "/cells/" in request.url
+
+
+def answers_cell_post(response):
+    return is_cell_post(response.request)
+
+
+class Matrix:
+    """The editor page of one team, spoken to in cells rather than selectors."""
+
+    def __init__(self, page, team):
+        self.page = page
+        self.team = team
+        self.findings = page.locator("#findings")
+
+    def cell(self, catalogue_key, kind):
+        activity = self.team.activities.get(catalogue_key=catalogue_key)
+        role = canonical_role(self.team.organization, kind)
+        return self.page.locator(f"#cell-{activity.pk}-{role.pk}")
+
+    def button(self, catalogue_key, kind):
+        return self.cell(catalogue_key, kind).locator(".cell-button")
+
+    def finding(self, rule):
+        return self.findings.locator(f'li.finding[data-rule="{rule}"]')
+
+    def expect_letters(self, catalogue_key, kind, letters):
+        # An empty cell shows a dot that screen readers skip.
+        expect(self.cell(catalogue_key, kind).locator(".letters")).to_have_text(letters or "·")
+
+    def tick(self, catalogue_key, kind, letter):
+        """Open the cell's picker with the mouse, if need be, and click a letter."""
+        cell = self.cell(catalogue_key, kind)
+        picker = cell.locator("details.picker")
+        if picker.get_attribute("open") is None:
+            cell.locator(".cell-button").click()
+        with self.page.expect_response(answers_cell_post) as response:
+            cell.locator(f'input[name="letters"][value="{letter}"]').click()
+        assert response.value.ok
+        # The row is swapped; the editor then reopens the picker for the next letter.
+        expect(self.cell(catalogue_key, kind).locator("details.picker")).to_have_attribute(
+            "open", ""
+        )
+
+    def press(self, catalogue_key, kind, key):
+        """Press a key on the focused cell, which saves it, and wait for the swap."""
+        button = self.button(catalogue_key, kind)
+        expect(button).to_be_focused()
+        with self.page.expect_response(answers_cell_post) as response:
+            self.page.keyboard.press(key)
+        assert response.value.ok
+        # After the swap the editor puts the focus back on the re-rendered cell.
+        expect(self.button(catalogue_key, kind)).to_be_focused()
+
+
+@pytest.fixture
+def team(transactional_db):
+    """A Scrum team started from the documented reference, and its lead."""
+    organization = make_organization("Acme Product")
+    make_user("lead", organization=organization)
+    return services.team_create(
+        organization=organization,
+        name="Checkout",
+        uses_scrum=True,
+        stage="established",
+        start_from=services.StartFrom.REFERENCE,
+    )
+
+
+def open_matrix(page, team) -> Matrix:
+    sign_in(page, "lead")
+    page.goto(f"/o/{team.organization.slug}/t/{team.slug}/")
+    return Matrix(page, team)
+
+
+def stored_letters(team, catalogue_key, kind):
+    assignment = Assignment.objects.filter(
+        activity__team=team,
+        activity__catalogue_key=catalogue_key,
+        role__canonical=kind.value,
+    ).first()
+    return assignment.letters if assignment else ""
+
+
+def test_page_loads_htmx_and_the_editor_script_under_the_csp(page, team):
+    sign_in(page, "lead")
+
+    scripts = []
+    page.on(
+        "response",
+        lambda response: (
+            scripts.append(response) if response.request.resource_type == "script" else None
+        ),
+    )
+    response = page.goto(f"/o/{team.organization.slug}/t/{team.slug}/")
+
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    # The sign-in page loaded the same scripts, so the browser may revalidate them (304).
+    loaded = {re.sub(r"^.*/static/", "", script.url): script.status for script in scripts}
+    assert set(loaded.values()) <= {200, 304}, loaded
+    # htmx comes from django-htmx's own static files (its name carries the major version).
+    assert any(re.fullmatch(r"django_htmx/htmx[-\w]*\.min\.js", name) for name in loaded), loaded
+    assert "raci/app.js" in loaded, loaded
+    assert page.evaluate("typeof window.htmx") == "object"
+    # app.js marks the page as scripted, which hides the no-JavaScript save buttons.
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+    expect(page.locator(".picker-save").first).to_be_hidden()
+
+
+def test_team_lead_builds_a_matrix_in_the_browser(page, live_server, artifacts):
+    organization = make_organization("Acme Product")
+    make_user("lead", organization=organization)
+
+    # Sign in through the form: the only organization opens straight away.
+    sign_in(page, "lead")
+    expect(page.get_by_role("heading", name="Acme Product")).to_be_visible()
+
+    # Create a team from the documented reference.
+    page.get_by_role("link", name="New team").click()
+    page.get_by_label("Name").fill("Checkout")
+    expect(page.get_by_label("Uses scrum")).to_be_checked()
+    page.get_by_label("Stage").select_option("established")
+    page.get_by_label("The documented reference").check()
+    page.get_by_role("button", name="Create team").click()
+
+    expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
+    team = Team.objects.get(organization=organization, name="Checkout")
+    reference = services.reference_rows(uses_scrum=True)
+    expect(page.locator("#matrix tr.activity-row")).to_have_count(len(reference))
+    expect(page.locator("#matrix th.role-head .role-name")).to_have_text(
+        ["Product Manager", "Product Owner", "Scrum Master", "Developers"]
+    )
+    matrix = Matrix(page, team)
+    matrix.expect_letters("backlog-ordering", PO, "AR")
+    matrix.expect_letters("backlog-ordering", PM, "C")
+    expect(matrix.finding("multiple-accountable")).to_have_count(0)
+    expect(matrix.finding("owner-mismatch")).to_have_count(0)
+
+    # Mouse: make the Product Manager accountable for backlog ordering too.
+    # Two A's is an error, shown in the findings panel and on the row.
+    matrix.tick("backlog-ordering", PM, "A")
+    matrix.expect_letters("backlog-ordering", PM, "AC")
+    expect(matrix.finding("multiple-accountable")).to_be_visible()
+    expect(matrix.finding("multiple-accountable")).to_contain_text("Backlog ordering")
+    # The finding names the activity, not a role: the row carries it, with a symbol.
+    row = matrix.cell("backlog-ordering", PM).locator("xpath=..")
+    expect(row).to_have_class(re.compile(r"\bhas-error\b"))
+    expect(row.locator("th .marker-error")).to_contain_text("1")
+    expect(page.locator("#findings [data-count=error]")).not_to_have_text("0")
+
+    # Escape closes the picker and leaves the focus on the cell.
+    page.keyboard.press("Escape")
+    expect(matrix.cell("backlog-ordering", PM).locator("details.picker")).not_to_have_attribute(
+        "open", ""
+    )
+    expect(matrix.button("backlog-ordering", PM)).to_be_focused()
+
+    # Keyboard: move right to the Product Owner and take its A away. The two
+    # A's are gone, but now the A sits with the wrong role.
+    page.keyboard.press("ArrowRight")
+    matrix.press("backlog-ordering", PO, "a")
+    matrix.expect_letters("backlog-ordering", PO, "R")
+    expect(matrix.finding("multiple-accountable")).to_have_count(0)
+    expect(matrix.finding("owner-mismatch")).to_be_visible()
+    expect(matrix.finding("owner-mismatch")).to_contain_text(
+        "the sources make the Product Owner accountable"
+    )
+
+    # One click applies the suggested fix: the A goes back to the Product Owner.
+    matrix.finding("owner-mismatch").get_by_role("button", name="Apply fix").click()
+    expect(page.locator("#flash")).to_contain_text("Applied the suggested fix")
+    expect(matrix.finding("owner-mismatch")).to_have_count(0)
+    matrix.expect_letters("backlog-ordering", PO, "AR")
+    matrix.expect_letters("backlog-ordering", PM, "C")
+
+    # More keyboard: inform the Scrum Master, clear the Developers' cell, and
+    # make the Developers responsible for the next backlog activity down.
+    matrix.button("backlog-ordering", PO).focus()
+    page.keyboard.press("ArrowRight")
+    matrix.press("backlog-ordering", SM, "i")
+    matrix.expect_letters("backlog-ordering", SM, "I")
+    page.keyboard.press("ArrowRight")
+    matrix.press("backlog-ordering", DEV, "Delete")
+    matrix.expect_letters("backlog-ordering", DEV, "")
+    page.keyboard.press("ArrowDown")
+    matrix.press("backlog-refinement", DEV, "r")
+    matrix.expect_letters("backlog-refinement", DEV, "RC")
+    # Backspace clears as Delete does; then I brings a letter back.
+    page.keyboard.press("ArrowLeft")
+    matrix.press("backlog-refinement", SM, "Backspace")
+    matrix.press("backlog-refinement", SM, "i")
+    matrix.expect_letters("backlog-refinement", SM, "I")
+
+    # Everything was saved: the page shows it after a reload, and so does the database.
+    expected = {
+        ("backlog-ordering", PM): "C",
+        ("backlog-ordering", PO): "AR",
+        ("backlog-ordering", SM): "I",
+        ("backlog-ordering", DEV): "",
+        ("backlog-refinement", DEV): "RC",
+        ("backlog-refinement", SM): "I",
+    }
+    page.reload()
+    for (key, kind), letters in expected.items():
+        matrix.expect_letters(key, kind, letters)
+        assert stored_letters(team, key, kind) == letters, (key, kind)
+    expect(matrix.finding("owner-mismatch")).to_have_count(0)
+    expect(matrix.finding("multiple-accountable")).to_have_count(0)
+
+    page.screenshot(path=artifacts / "matrix.png", full_page=True)
+    # And the edited rows with a picker open, for a reviewer to look at.
+    matrix.button("backlog-refinement", SM).click()
+    expect(matrix.cell("backlog-refinement", SM).locator(".picker-form")).to_be_visible()
+    page.screenshot(path=artifacts / "matrix-picker.png")
+
+
+def test_arrow_keys_follow_the_rows_as_shown(page, team):
+    """The rows are grouped by category, so their order on screen is not the
+    order of their positions: the arrows follow the screen."""
+    matrix = open_matrix(page, team)
+    shown = page.locator("#matrix tr.activity-row .catalogue-key").all_inner_texts()
+    # The first group holds more rows than the first positions: product-roadmap
+    # is followed on screen by a row that comes later in position order.
+    assert shown[:2] == ["product-vision", "product-roadmap"]
+
+    matrix.button(shown[1], PM).focus()
+    page.keyboard.press("ArrowDown")
+    expect(matrix.button(shown[2], PM)).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(matrix.button(shown[2], PO)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(matrix.button(shown[1], PO)).to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    expect(matrix.button(shown[1], PM)).to_be_focused()
+
+    # Across the boundary between two categories.
+    group_sizes = [
+        page.locator(f"#{tbody} tr.activity-row").count()
+        for tbody in page.locator("#matrix tbody.activity-group").evaluate_all(
+            "groups => groups.map(g => g.id)"
+        )
+    ]
+    last_of_first_group = shown[group_sizes[0] - 1]
+    matrix.button(last_of_first_group, DEV).focus()
+    page.keyboard.press("ArrowDown")
+    expect(matrix.button(shown[group_sizes[0]], DEV)).to_be_focused()
+
+
+def test_stale_edit_is_refused_and_shows_the_current_value(page, team):
+    matrix = open_matrix(page, team)
+    matrix.expect_letters("backlog-ordering", DEV, "C")
+
+    # A colleague makes the Developers responsible while this page is open.
+    activity = Activity.objects.get(team=team, catalogue_key="backlog-ordering")
+    colleague = Assignment.objects.filter(activity=activity, role__canonical=DEV.value)
+    assert colleague.update(letters="RC", version=F("version") + 1) == 1
+
+    # Our edit, based on the page's stale "C", would drop their R: it is refused.
+    matrix.tick("backlog-ordering", DEV, "I")
+    cell = matrix.cell("backlog-ordering", DEV)
+    matrix.expect_letters("backlog-ordering", DEV, "RC")
+    expect(cell).to_have_class(re.compile(r"\bis-stale\b"))
+    expect(cell.locator(".stale-note")).to_contain_text("your edit was not saved")
+    expect(page.locator("#flash")).to_contain_text("Someone changed “Backlog ordering”")
+    assert stored_letters(team, "backlog-ordering", DEV) == "RC"
+
+    # The cell now carries the current version, so trying again works.
+    matrix.tick("backlog-ordering", DEV, "I")
+    matrix.expect_letters("backlog-ordering", DEV, "RCI")
+    expect(cell).not_to_have_class(re.compile(r"\bis-stale\b"))
+    assert stored_letters(team, "backlog-ordering", DEV) == "RCI"
+
+
+def test_plain_form_post_works_without_javascript(browser, live_server, team):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        matrix = open_matrix(page, team)
+        cell = matrix.cell("backlog-ordering", SM)
+        cell.locator(".cell-button").click()
+        cell.get_by_label("C Consulted").check()
+        cell.get_by_role("button", name="Save").click()
+        # POST, redirect, GET: the whole page comes back with the cell saved.
+        expect(page).to_have_url(re.compile(r"#cell-\d+-\d+$"))
+        matrix.expect_letters("backlog-ordering", SM, "C")
+        assert stored_letters(team, "backlog-ordering", SM) == "C"
+    finally:
+        context.close()
+
+
+def test_keys_pressed_while_the_row_is_saving_are_all_saved(page, team):
+    """A quick typist runs ahead of the server: what they type while a cell of
+    the row is saving is sent once the row is back, with its new version,
+    instead of being lost or refused as stale."""
+    matrix = open_matrix(page, team)
+
+    # Hold the first save until everything is typed, however fast the server is.
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/cells/**", hold_the_first)
+    matrix.button("backlog-ordering", SM).focus()
+    with page.expect_request(is_cell_post):
+        page.keyboard.press("a")
+    page.keyboard.press("r")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("i")
+    page.evaluate("0")  # A round trip, so that the held request has reached `held`.
+    assert len(held) == 1
+    with page.expect_response(answers_cell_post):
+        held[0].continue_()
+
+    matrix.expect_letters("backlog-ordering", SM, "AR")
+    matrix.expect_letters("backlog-ordering", DEV, "CI")
+    expect(page.locator(".stale-note")).to_have_count(0)
+    # The keyboard user is where they left off, on the Developers' cell.
+    expect(matrix.button("backlog-ordering", DEV)).to_be_focused()
+    assert stored_letters(team, "backlog-ordering", SM) == "AR"
+    assert stored_letters(team, "backlog-ordering", DEV) == "CI"
+
+
+def test_picker_of_the_last_column_stays_inside_the_grid(page, team):
+    matrix = open_matrix(page, team)
+    cell = matrix.cell("backlog-ordering", DEV)
+    cell.locator(".cell-button").click()
+    picker = cell.locator(".picker-form")
+    expect(picker).to_be_visible()
+    grid = page.locator(".grid-scroll").bounding_box()
+    box = picker.bounding_box()
+    assert grid["x"] <= box["x"] and box["x"] + box["width"] <= grid["x"] + grid["width"]
+    # Each letter's label stays on one line.
+    heights = picker.locator("label").evaluate_all(
+        "labels => labels.map(label => Math.round(label.getBoundingClientRect().height))"
+    )
+    assert len(set(heights)) == 1, heights
