@@ -132,6 +132,15 @@ def test_malformed_cell_edit_changes_nothing(editor_client, team, ordering):
     assert cell(ordering, PO).letters == "AR"
 
 
+def test_malformed_htmx_cell_edit_says_it_could_not_be_read(editor_client, team, ordering):
+    response = editor_client.post(cell_url(ordering, PO), {"letters": ["X"]}, **HTMX)
+
+    page = response.content.decode()
+    assert "could not be read" in page
+    assert "is-stale" not in page
+    assert cell(ordering, PO).letters == "AR"
+
+
 def test_cell_of_a_role_that_is_not_a_column_of_the_team_is_404(editor_client, organization):
     team = make_team(organization, kinds=[PM, DEV])
     activity = make_activity(team)

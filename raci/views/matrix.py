@@ -62,29 +62,28 @@ def cell(request, org_slug, team_slug, activity_id, role_id):
     activity = get_object_or_404(team.activities, pk=activity_id)
     role = get_object_or_404(team.roles, pk=role_id)
     form = CellForm(request.POST)
+    stale = False
     if not form.is_valid():
         messages.error(request, "That edit could not be read; nothing was changed.")
-        saved = False
-    else:
-        saved = Assignment.objects.compare_and_set(
-            activity=activity,
-            role=role,
-            letters=form.cleaned_data["letters"],
-            version=form.cleaned_data["version"],
+    elif not Assignment.objects.compare_and_set(
+        activity=activity,
+        role=role,
+        letters=form.cleaned_data["letters"],
+        version=form.cleaned_data["version"],
+    ):
+        stale = True
+        messages.warning(
+            request,
+            f"Someone changed “{activity.name}” for {role.name} while you were editing; "
+            "your edit was not saved. The current value is shown.",
         )
-        if not saved:
-            messages.warning(
-                request,
-                f"Someone changed “{activity.name}” for {role.name} while you were editing; "
-                "your edit was not saved. The current value is shown.",
-            )
     if not request.htmx:
         return redirect(_matrix_url(team, f"cell-{activity.pk}-{role.pk}"))
 
     context = _context(team, membership)
     row = context["grid"].row(activity.pk)
     for grid_cell in row.cells:
-        grid_cell.stale = not saved and grid_cell.role.pk == role.pk
+        grid_cell.stale = stale and grid_cell.role.pk == role.pk
     return render(request, TEMPLATE + "#cell_response", context | {"row": row})
 
 

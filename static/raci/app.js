@@ -126,9 +126,25 @@
     true,
   );
 
+  // After the whole editor is re-rendered (a fix, a move, a new activity),
+  // focus goes to what the form names in data-focus instead of the page top.
+  let focusAfterSwap = null;
+
+  function focusWithin(id) {
+    const element = document.getElementById(id);
+    if (!element) return;
+    const focusable = element.matches("input, button, summary, a")
+      ? element
+      : element.querySelector(".cell-button, summary, button, input");
+    if (!focusable) return;
+    if (focusable.matches(".cell-button")) setActive(focusable, true);
+    else focusable.focus();
+  }
+
   document.addEventListener("htmx:beforeRequest", (event) => {
     const cell = event.target.closest && event.target.closest("td.raci-cell");
     if (cell) cell.classList.add("is-saving");
+    if (event.target.dataset && event.target.dataset.focus) focusAfterSwap = event.target.dataset.focus;
   });
 
   // The row is re-rendered after each edit: reopen its pickers and put the
@@ -163,6 +179,10 @@
     }
     kept = [];
     sendWaiting();
+    if (focusAfterSwap) {
+      focusWithin(focusAfterSwap);
+      focusAfterSwap = null;
+    }
   });
 
   function saveFailed() {

@@ -205,6 +205,8 @@ def test_team_lead_builds_a_matrix_in_the_browser(page, live_server, artifacts):
     expect(matrix.finding("owner-mismatch")).to_have_count(0)
     matrix.expect_letters("backlog-ordering", PO, "AR")
     matrix.expect_letters("backlog-ordering", PM, "C")
+    # The whole editor was re-rendered; the keyboard user is put back on the cell.
+    expect(matrix.button("backlog-ordering", PM)).to_be_focused()
 
     # More keyboard: inform the Scrum Master, clear the Developers' cell, and
     # make the Developers responsible for the next backlog activity down.
