@@ -124,7 +124,7 @@ def _decode(data: str | bytes) -> str:
         except UnicodeDecodeError as error:
             raise MatrixFileError(
                 f"The file is not UTF-8 text (undecodable byte at position {error.start}); "
-                "save it as CSV UTF-8."
+                "save it with the UTF-8 encoding."
             ) from None
     if "\x00" in data:
         raise MatrixFileError("The file is not text (it contains NUL bytes).")
@@ -153,6 +153,8 @@ def read_csv(data: str | bytes) -> Matrix:
             activities.append(activity)
     except csv.Error as error:
         raise MatrixFileError(f"Row {reader.line_num}: the CSV is malformed ({error}).") from None
+    if not activities:
+        raise MatrixFileError("The file has a header row but no activities.")
     roles = tuple(role for role in columns.values() if isinstance(role, Role))
     return Matrix(activities=tuple(activities), roles=roles, cells=cells)
 

@@ -126,12 +126,13 @@ def test_rows_are_numbered_like_a_spreadsheet():
         ("Activity,Legal,LEGAL\n", "Row 1: columns 'Legal' and 'LEGAL' have the same name"),
         ("Activity,Activity,PM\n", "Row 1: columns 'Activity' and 'Activity' have the same name"),
         ("Activity,PM\n,AR\n", "Row 2, column 'Activity': the activity has no name."),
+        ("Activity,PM\n\n", "The file has a header row but no activities."),
         ("Activity,PM\nVision,AR,R\n", "Row 2, column 3: 'R' is in a column without a header."),
         ("Activity,,PM\nVision,R,A\n", "Row 2, column 2 (no header): 'R' is in a column"),
         ("Activity,PM\nVision,Z\n", "Row 2, column 'PM': unknown letter 'Z' (use R, A, C or I)."),
         ("Activity,PM\nVision,A-R\n", "Row 2, column 'PM': unknown letter '-'"),
         ("Activity;PM\nVision;A\n", "The file seems to use ';' between columns"),
-        (b"Activity,PM\nVision,\xe9\n", "The file is not UTF-8 text"),
+        (b"Activity,PM\nVision,\xe9\n", "save it with the UTF-8 encoding"),
         (b"Activity,PM\x00\n", "The file is not text"),
         (b"PK\x03\x04rest-of-a-zip", "This looks like a spreadsheet (.xlsx)"),
         ('Activity,PM\n"' + "x" * 200_000 + '",A\n', "Row 2: the CSV is malformed"),
@@ -219,7 +220,7 @@ def matrices(draw) -> Matrix:
             category=draw(text_value),
             catalogue_key=draw(st.none() | st.sampled_from([entry.key for entry in CATALOGUE])),
         )
-        for n in range(draw(st.integers(0, 8)))
+        for n in range(draw(st.integers(1, 8)))
     ]
     cells = {}
     for activity in activities:
