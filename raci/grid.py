@@ -48,6 +48,9 @@ class Row(Marked):
     activity: Activity | None = None
     cells: list[Cell] = field(default_factory=list)
     index: int = 0
+    # Activities move within their category, the group they are shown in.
+    can_move_up: bool = False
+    can_move_down: bool = False
 
     @property
     def dom_id(self) -> str:

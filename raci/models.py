@@ -26,6 +26,7 @@ from raci.vocabulary import (
 
 CANONICAL_ROLE_CHOICES = [(kind.value, kind.label) for kind in CanonicalRole]
 CATEGORY_CHOICES = [(category.value, category.label) for category in Category]
+CATEGORY_ORDER = {category.value: index for index, category in enumerate(Category)}
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
 
 # Every canonical spelling of a cell, "" included: the database accepts only these.
@@ -126,7 +127,7 @@ class Team(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60)
     uses_scrum = models.BooleanField(
-        default=True, help_text="Scrum teams have a Product Owner and a Scrum Master."
+        "uses Scrum", default=True, help_text="Scrum teams have a Product Owner and a Scrum Master."
     )
     stage = models.CharField(
         max_length=12,
@@ -178,7 +179,7 @@ class Team(models.Model):
         """Everything the matrix shows, in four queries whatever the team's size."""
         return TeamSnapshot(
             team=self,
-            activities=list(self.activities.all()),
+            activities=sorted(self.activities.all(), key=Activity.display_order),
             columns=list(self.team_roles.select_related("role")),
             assignments=list(Assignment.objects.filter(activity__team=self)),
             holders=list(RoleHolder.objects.filter(team=self).select_related("person")),
@@ -194,37 +195,53 @@ class Team(models.Model):
         """Apply the suggested fix of the finding named by rule, activity and role.
 
         The fix is recomputed from the current matrix, so a stale or forged
-        request can only apply a fix the engine suggests right now. Returns
-        the finding's suggestion, or None when there is no such fix.
+        request can only apply a fix the engine suggests right now. Each cell
+        is written as a compare-and-set: if a colleague changed one meanwhile,
+        nothing is written. Returns what changed, or None.
         """
-        with transaction.atomic():
-            # Lock the team so that two fixes or edits cannot interleave.
-            Team.objects.select_for_update().filter(pk=self.pk).first()
-            finding = next(
-                (
-                    finding
-                    for finding in self.analyse()
-                    if finding.fix
-                    and finding.rule == rule
-                    and (finding.activity_key or "") == activity
-                    and (finding.role_key or "") == role
-                ),
-                None,
+        snapshot = self.snapshot()
+        matrix = snapshot.to_matrix()
+        finding = next(
+            (
+                finding
+                for finding in rules.analyse(matrix, self.thresholds())
+                if finding.fix
+                and finding.rule == rule
+                and (finding.activity_key or "") == activity
+                and (finding.role_key or "") == role
+            ),
+            None,
+        )
+        if finding is None:
+            return None
+        versions = {(str(a.activity_id), str(a.role_id)): a.version for a in snapshot.assignments}
+        try:
+            with transaction.atomic():
+                for change in finding.fix:
+                    key = (change.activity_key, change.role_key)
+                    if not Assignment.objects.compare_and_set(
+                        activity_id=int(change.activity_key),
+                        role_id=int(change.role_key),
+                        letters=change.letters,
+                        version=versions.get(key, 0),
+                    ):
+                        raise _ChangedMeanwhile
+        except _ChangedMeanwhile:
+            return None
+        activity_names = {a.key: a.name for a in matrix.activities}
+        role_names = {r.key: r.name for r in matrix.roles}
+        return (
+            "; ".join(
+                f"{role_names[change.role_key]} on “{activity_names[change.activity_key]}” "
+                f"is now {letters_to_text(change.letters) or 'not involved'}"
+                for change in finding.fix
             )
-            if finding is None:
-                return None
-            for change in finding.fix:
-                cell, _created = Assignment.objects.get_or_create(
-                    activity_id=int(change.activity_key),
-                    role_id=int(change.role_key),
-                    defaults={"version": 0},
-                )
-                Assignment.objects.filter(pk=cell.pk).update(
-                    letters=letters_to_text(change.letters),
-                    version=models.F("version") + 1,
-                    updated=timezone.now(),
-                )
-        return finding.suggestion or finding.message
+            + "."
+        )
+
+
+class _ChangedMeanwhile(Exception):
+    pass
 
 
 class Person(models.Model):
@@ -363,6 +380,10 @@ class Activity(models.Model):
     def __str__(self):
         return self.name
 
+    def display_order(self) -> tuple[int, int, int]:
+        """Activities are shown grouped by category, in the catalogue's order."""
+        return (CATEGORY_ORDER.get(self.category, len(CATEGORY_ORDER)), self.position, self.pk)
+
     def move(self, *, up: bool):
         """Swap places with the neighbouring activity of the same category."""
         siblings = self.team.activities.filter(category=self.category)
@@ -378,7 +399,7 @@ class Activity(models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def compare_and_set(self, *, activity, role, letters, version: int) -> bool:
+    def compare_and_set(self, *, activity_id, role_id, letters, version: int) -> bool:
         """Write a cell only if it is still at `version` (0: no row yet).
 
         Returns False, changing nothing, when someone else wrote it meanwhile.
@@ -387,11 +408,11 @@ class AssignmentQuerySet(models.QuerySet):
         if version == 0:
             try:
                 with transaction.atomic():
-                    self.create(activity=activity, role=role, letters=text, version=1)
+                    self.create(activity_id=activity_id, role_id=role_id, letters=text, version=1)
             except IntegrityError:
                 return False
             return True
-        updated = self.filter(activity=activity, role=role, version=version).update(
+        updated = self.filter(activity_id=activity_id, role_id=role_id, version=version).update(
             letters=text, version=models.F("version") + 1, updated=timezone.now()
         )
         return updated == 1

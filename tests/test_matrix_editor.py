@@ -174,6 +174,9 @@ def test_apply_fix_makes_the_documented_owner_accountable(editor_client, team, o
     )
 
     assert response.status_code == 200
+    assert "Applied the fix: Product Owner on “Order the backlog” is now AR" in (
+        response.content.decode()
+    )
     assert "owner-mismatch" not in {f.rule for f in team.analyse()}
     assert "A" in cell(ordering, PO).letters
     assert "A" not in cell(ordering, PM).letters
@@ -189,7 +192,7 @@ def test_apply_fix_for_a_finding_that_is_gone_changes_nothing(editor_client, tea
         follow=True,
     )
 
-    assert "nothing to fix" in response.content.decode()
+    assert "nothing was changed" in response.content.decode()
     assert list(Assignment.objects.values_list("letters", "version")) == before
 
 
@@ -337,3 +340,27 @@ def test_findings_panel_lists_the_first_fifty_of_a_severity_and_links_to_all(vie
     assert page.count('data-rule="empty-activity"') == 50
     assert "Show all 55 error findings" in page
     assert full.count('data-rule="empty-activity"') == 55
+
+
+def test_apply_fix_changes_nothing_when_a_cell_changed_meanwhile(editor_client, team, ordering):
+    Assignment.objects.filter(activity=ordering, role__canonical="pm").update(letters="A")
+    Assignment.objects.filter(activity=ordering, role__canonical="po").update(letters="R")
+    finding = next(f for f in team.analyse() if f.rule == "owner-mismatch" and f.fix)
+    real_snapshot = team.snapshot
+
+    def snapshot_then_a_colleague_edits():
+        # The fix is computed from this snapshot; a colleague saves right after.
+        snapshot = real_snapshot()
+        Assignment.objects.filter(activity=ordering, role__canonical="po").update(
+            letters="I", version=9
+        )
+        return snapshot
+
+    team.snapshot = snapshot_then_a_colleague_edits
+    applied = team.apply_fix(
+        rule=finding.rule, activity=finding.activity_key, role=finding.role_key or ""
+    )
+
+    assert applied is None
+    assert cell(ordering, PO).letters == "I"
+    assert cell(ordering, PM).letters == "A"

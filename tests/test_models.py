@@ -124,18 +124,18 @@ def test_compare_and_set_refuses_a_write_based_on_an_old_version():
     role = canonical_role(organization, CanonicalRole.PRODUCT_OWNER)
 
     assert Assignment.objects.compare_and_set(
-        activity=activity, role=role, letters={"A"}, version=0
+        activity_id=activity.pk, role_id=role.pk, letters={"A"}, version=0
     )
     assert Assignment.objects.compare_and_set(
-        activity=activity, role=role, letters={"A", "R"}, version=1
+        activity_id=activity.pk, role_id=role.pk, letters={"A", "R"}, version=1
     )
     # A colleague's page still shows version 1: refused, nothing changes.
     assert not Assignment.objects.compare_and_set(
-        activity=activity, role=role, letters={"I"}, version=1
+        activity_id=activity.pk, role_id=role.pk, letters={"I"}, version=1
     )
     # And a second "first write" to a cell that now exists is refused too.
     assert not Assignment.objects.compare_and_set(
-        activity=activity, role=role, letters={"C"}, version=0
+        activity_id=activity.pk, role_id=role.pk, letters={"C"}, version=0
     )
 
     cell = Assignment.objects.get(activity=activity, role=role)

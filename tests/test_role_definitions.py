@@ -22,7 +22,7 @@ def test_every_entry_appears_with_its_description_and_sources(client, db):
         assert entry.name in text
         assert escape(entry.description) in text
         for source in entry.sources:
-            assert source.seed in text
+            assert escape(source.title) in text
 
 
 def test_an_entry_shows_the_letter_it_gives_each_role(client, db):

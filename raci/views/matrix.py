@@ -66,8 +66,8 @@ def cell(request, org_slug, team_slug, activity_id, role_id):
     if not form.is_valid():
         messages.error(request, "That edit could not be read; nothing was changed.")
     elif not Assignment.objects.compare_and_set(
-        activity=activity,
-        role=role,
+        activity_id=activity.pk,
+        role_id=role.pk,
         letters=form.cleaned_data["letters"],
         version=form.cleaned_data["version"],
     ):
@@ -94,9 +94,12 @@ def apply_fix(request, org_slug, team_slug):
     form = FixForm(request.POST)
     applied = form.is_valid() and team.apply_fix(**form.cleaned_data)
     if applied:
-        messages.success(request, f"Applied the suggested fix: {applied}")
+        messages.success(request, f"Applied the fix: {applied}")
     else:
-        messages.warning(request, "That finding is no longer there, so there is nothing to fix.")
+        messages.warning(
+            request,
+            "That finding is no longer there or its cells changed meanwhile: nothing was changed.",
+        )
     if not request.htmx:
         return redirect(_matrix_url(team))
     return _workspace(request, team, membership)
@@ -120,8 +123,8 @@ def activity_add(request, org_slug, team_slug):
     if not request.htmx:
         if not form.is_valid():
             return render(request, TEMPLATE, _context(team, membership, activity_form=form))
-        return redirect(_matrix_url(team))
-    extra = {} if form.is_valid() else {"activity_form": form}
+        return redirect(_matrix_url(team, f"row-{activity.pk}"))
+    extra = {"added": f"row-{activity.pk}"} if form.is_valid() else {"activity_form": form}
     return _workspace(request, team, membership, **extra)
 
 
@@ -184,11 +187,13 @@ def column_add(request, org_slug, team_slug):
         position = team.team_roles.count()
         TeamRole.objects.get_or_create(team=team, role=role, defaults={"position": position})
         messages.success(request, f"Added the {role.name} column.")
+        added = f"col-{role.pk}"
     else:
         messages.error(request, "Choose a role of this organization that is not a column yet.")
+        added = ""
     if request.htmx:
-        return _workspace(request, team, membership)
-    return redirect(_matrix_url(team))
+        return _workspace(request, team, membership, added=added)
+    return redirect(_matrix_url(team, added))
 
 
 @login_required

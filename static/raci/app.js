@@ -122,6 +122,8 @@
         if (other !== opened) other.open = false;
       });
       setActive(opened.querySelector(".cell-button"), false);
+      // Near the bottom of the grid the picker opens below the visible area.
+      opened.querySelector(".picker-form").scrollIntoView({ block: "nearest" });
     },
     true,
   );
@@ -183,20 +185,38 @@
       focusWithin(focusAfterSwap);
       focusAfterSwap = null;
     }
+    // A new row or column is shown where the user can see it.
+    const added = document.querySelector("[data-added]");
+    if (added) {
+      added.removeAttribute("data-added");
+      added.classList.add("is-highlighted");
+      added.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
   });
 
-  function saveFailed() {
+  function saveFailed(event) {
     waiting.clear();
     document.querySelectorAll("td.is-saving").forEach((cell) => cell.classList.remove("is-saving"));
     const flash = document.getElementById("flash");
-    if (flash) {
-      flash.innerHTML = "";
-      const alert = document.createElement("div");
-      alert.className = "alert alert-danger py-2 mb-2";
-      alert.setAttribute("role", "alert");
-      alert.textContent = "That change could not be saved. Reload the page to see the current matrix.";
-      flash.appendChild(alert);
-    }
+    if (!flash) return;
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    const reason =
+      status === 404
+        ? "That activity or role is no longer in this matrix: a colleague may have removed it."
+        : status === 403
+          ? "You are not allowed to change this matrix."
+          : "That change could not be saved.";
+    flash.innerHTML = "";
+    const alert = document.createElement("div");
+    alert.className = "alert alert-danger py-2 mb-2";
+    alert.setAttribute("role", "alert");
+    alert.append(`${reason} Nothing was changed. `);
+    const reload = document.createElement("a");
+    reload.href = location.pathname;
+    reload.textContent = "Reload the matrix";
+    alert.append(reload);
+    flash.appendChild(alert);
+    flash.scrollIntoView({ block: "nearest" });
   }
 
   document.addEventListener("htmx:responseError", saveFailed);

@@ -201,7 +201,9 @@ def test_team_lead_builds_a_matrix_in_the_browser(page, live_server, artifacts):
 
     # One click applies the suggested fix: the A goes back to the Product Owner.
     matrix.finding("owner-mismatch").get_by_role("button", name="Apply fix").click()
-    expect(page.locator("#flash")).to_contain_text("Applied the suggested fix")
+    expect(page.locator("#flash")).to_contain_text(
+        "Applied the fix: Product Owner on “Backlog ordering” is now AR"
+    )
     expect(matrix.finding("owner-mismatch")).to_have_count(0)
     matrix.expect_letters("backlog-ordering", PO, "AR")
     matrix.expect_letters("backlog-ordering", PM, "C")

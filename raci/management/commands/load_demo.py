@@ -12,8 +12,8 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-raci-2026"
 DEMO_ORG_SLUG = "acme"
 
-# Who holds what in the Checkout team: a classic split, with one person doing
-# two jobs and a Business Analyst writing stories as a stand-in Product Owner.
+# Who holds what in the Checkout team: a classic split, plus a Business
+# Analyst who writes stories and acceptance criteria for the Product Owner.
 CHECKOUT_PEOPLE = [
     ("Maya Patel", "maya@acme.example", "Senior Product Manager", [CanonicalRole.PRODUCT_MANAGER]),
     ("Tom Becker", "tom@acme.example", "Product Owner", [CanonicalRole.PRODUCT_OWNER]),
@@ -88,11 +88,7 @@ class Command(BaseCommand):
         return organization, created
 
     def _checkout_team(self, organization):
-        analyst = Role.objects.create(
-            organization=organization,
-            name="Business Analyst",
-            acts_as=CanonicalRole.PRODUCT_OWNER.value,
-        )
+        analyst = Role.objects.create(organization=organization, name="Business Analyst")
         team = team_create(
             organization=organization,
             name="Checkout",
