@@ -200,6 +200,10 @@ def _group_by_category(rows: list[Row]) -> list[Group]:
     grouped = {key: [] for key in order}
     for row in rows:
         grouped.setdefault(row.activity.category, []).append(row)
+    for rows_of_group in grouped.values():
+        for index, row in enumerate(rows_of_group):
+            row.can_move_up = index > 0
+            row.can_move_down = index < len(rows_of_group) - 1
     return [
         Group(key=key or "other", label=labels[key], rows=grouped[key])
         for key in order

@@ -1,6 +1,8 @@
 """The matrix editor's requests: page, cell edits (htmx and plain), fixes,
 activities and columns."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -364,3 +366,24 @@ def test_apply_fix_changes_nothing_when_a_cell_changed_meanwhile(editor_client, 
     assert applied is None
     assert cell(ordering, PO).letters == "I"
     assert cell(ordering, PM).letters == "A"
+
+
+def test_move_buttons_are_disabled_at_the_ends_of_a_category(editor_client, team, ordering):
+    refine = make_activity(team, "Refine the backlog", category="backlog")
+
+    page = editor_client.get(url("matrix", team)).content.decode()
+
+    first_up = f'aria-label="Move {ordering.name} up within Backlog" disabled'
+    last_down = f'aria-label="Move {refine.name} down within Backlog" disabled'
+    assert first_up in page and last_down in page
+    assert f'aria-label="Move {ordering.name} down within Backlog">' in page  # enabled
+
+
+def test_a_new_activity_is_marked_so_the_page_shows_it(editor_client, team, ordering):
+    response = editor_client.post(
+        url("activity_add", team), {"name": "Run the demo", "category": "delivery"}, **HTMX
+    )
+
+    added = team.activities.get(name="Run the demo")
+    marked = re.findall(r'<tr id="(row-\d+)"[^>]* data-added>', response.content.decode())
+    assert marked == [f"row-{added.pk}"]
