@@ -113,7 +113,7 @@ def test_stale_edit_is_refused_and_shows_the_current_value(editor_client, team, 
     assert cell(ordering, DEV).letters == "R"
     assert "is-stale" in page
     assert "your edit was not saved" in page
-    assert 'value="2"' in page  # the row now carries the current version
+    assert 'data-version="2"' in page  # the row now carries the current version
 
 
 def test_stale_plain_edit_says_so_after_the_redirect(editor_client, team, ordering):
@@ -160,8 +160,23 @@ def test_viewer_cannot_edit_a_cell(viewer_client, team, ordering):
     assert cell(ordering, PM).letters == "C"
 
 
-def test_cell_edit_only_accepts_post(editor_client, team, ordering):
-    assert editor_client.get(cell_url(ordering, PM)).status_code == 405
+def test_cell_page_without_javascript_shows_the_current_letters(editor_client, team, ordering):
+    response = editor_client.get(cell_url(ordering, PO))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Product Owner on “Order the backlog”" in page
+    assert re.search(r'value="A"[^>]*checked', page)
+    assert not re.search(r'value="I"[^>]*checked', page)
+    assert 'name="version" value="1"' in page
+
+
+def test_viewer_cannot_open_a_cell_page(viewer_client, team, ordering):
+    assert viewer_client.get(cell_url(ordering, PO)).status_code == 403
+
+
+def test_cell_edit_refuses_other_methods(editor_client, team, ordering):
+    assert editor_client.put(cell_url(ordering, PM)).status_code == 405
 
 
 def test_apply_fix_makes_the_documented_owner_accountable(editor_client, team, ordering):

@@ -28,6 +28,7 @@ def matrix_urls(team):
         ("get", reverse("raci:export", args=[*base, "csv"])),
         ("get", reverse("raci:export", args=[*base, "json"])),
         ("get", reverse("raci:activity_update", args=[*base, activity.pk])),
+        ("get", reverse("raci:cell", args=[*base, activity.pk, role.pk])),
         ("post", reverse("raci:cell", args=[*base, activity.pk, role.pk])),
         ("post", reverse("raci:apply_fix", args=base)),
         ("post", reverse("raci:activity_add", args=base)),

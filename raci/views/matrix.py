@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from raci import matrix_io
 from raci.forms import ActivityForm, ActivityMoveForm, CellForm, ColumnAddForm, FixForm
@@ -56,11 +56,31 @@ def matrix(request, org_slug, team_slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cell(request, org_slug, team_slug, activity_id, role_id):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
     activity = get_object_or_404(team.activities, pk=activity_id)
     role = get_object_or_404(team.roles, pk=role_id)
+    if request.method == "GET":
+        # Without JavaScript a cell is edited on this small page of its own.
+        current = Assignment.objects.filter(activity=activity, role=role).first()
+        form = CellForm(
+            initial={
+                "letters": list(current.letters) if current else [],
+                "version": current.version if current else 0,
+            }
+        )
+        return render(
+            request,
+            "raci/assignment_form.html",
+            {
+                "team": team,
+                "organization": team.organization,
+                "activity": activity,
+                "role": role,
+                "form": form,
+            },
+        )
     form = CellForm(request.POST)
     stale = False
     if not form.is_valid():

@@ -1,13 +1,23 @@
-// The matrix editor's keyboard and picker behaviour. Every write still goes
-// through the cell's own <form>, which htmx posts; this file only moves focus,
-// toggles checkboxes and keeps the picker open across swaps.
+// The matrix editor's keyboard and picker behaviour.
+//
+// Each cell is a link to its own edit page (which is what happens without
+// JavaScript). Here a click or a key opens the page's one letter picker in the
+// cell instead, and each change is posted with htmx: the server answers with
+// the re-rendered row, and the findings panel out of band.
 (function () {
   "use strict";
 
   document.documentElement.classList.add("js");
 
   const LETTERS = { r: "R", a: "A", c: "C", i: "I" };
+  const ORDER = ["A", "R", "C", "I"];
   const ARROWS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
+  let picker = null; // #cell-picker, found once: it is never swapped out.
+
+  function cellOf(element) {
+    return element && element.closest ? element.closest("td.raci-cell") : null;
+  }
 
   function cellButtons() {
     return Array.from(document.querySelectorAll("#matrix .activity-row:not([hidden]) .cell-button"));
@@ -27,110 +37,173 @@
     setActive(current, false);
   }
 
-  // Rows are grouped by category, so the order on screen is not the order of
-  // the activities' positions: move through the visible rows as shown.
+  // Rows are grouped by category, so move through the visible rows as shown.
   function move(button, [dRow, dCol]) {
     const rows = Array.from(document.querySelectorAll("#matrix .activity-row:not([hidden])"));
     const row = rows[rows.indexOf(button.closest("tr")) + dRow];
-    const col = Number(button.closest("td").dataset.col) + dCol;
+    const col = Number(cellOf(button).dataset.col) + dCol;
     const target = row && row.querySelector(`td.raci-cell[data-col="${col}"] .cell-button`);
     if (target) setActive(target, true);
   }
 
+  // --- The picker ------------------------------------------------------------------------
+
+  function pickerCell() {
+    return picker && !picker.hidden ? cellOf(picker) : null;
+  }
+
+  function openPicker(cell, letters) {
+    const button = cell.querySelector(".cell-button");
+    closePicker();
+    picker.querySelector("#cell-picker-label").textContent = `Letters of ${button.getAttribute("aria-label")}`;
+    picker.querySelectorAll("input").forEach((box) => {
+      box.checked = letters.includes(box.value);
+    });
+    cell.appendChild(picker);
+    picker.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    setActive(button, false);
+    // Near the bottom of the grid the picker opens below the visible area.
+    picker.scrollIntoView({ block: "nearest" });
+  }
+
+  function closePicker() {
+    const cell = pickerCell();
+    if (!cell) return;
+    picker.hidden = true;
+    const button = cell.querySelector(".cell-button");
+    if (button) button.setAttribute("aria-expanded", "false");
+  }
+
+  // --- Saving ----------------------------------------------------------------------------
+
   // An edit made while its row is saving would carry the version the pending
-  // response is about to replace, and be refused as stale (or, sent from
-  // another cell of the row, land in a row that is gone). It waits here, as
+  // answer is about to replace, and be refused as stale. It waits here, as
   // cell id -> wanted letters, and is sent once the row is back.
   const waiting = new Map();
 
-  function checkedLetters(cell) {
-    return Array.from(cell.querySelectorAll("input[type=checkbox]:checked"), (box) => box.value);
+  function savedLetters(cell) {
+    return Array.from(cell.dataset.letters || "");
+  }
+
+  // What the user last asked for: waiting, or on its way (the cell element is
+  // replaced when the answer arrives, which forgets data-sending), or saved.
+  function wantedLetters(cell) {
+    if (waiting.has(cell.id)) return waiting.get(cell.id);
+    if (cell.dataset.sending !== undefined) return Array.from(cell.dataset.sending);
+    return savedLetters(cell);
   }
 
   function rowIsSaving(cell) {
     return Boolean(cell.closest("tr").querySelector("td.is-saving"));
   }
 
-  function submitCell(cell) {
-    const form = cell.querySelector(".picker-form");
-    if (!form) return;
+  function save(cell, letters) {
+    letters = ORDER.filter((letter) => letters.includes(letter));
     if (rowIsSaving(cell)) {
-      waiting.set(cell.id, checkedLetters(cell));
+      waiting.set(cell.id, letters);
       return;
     }
-    form.querySelector("input[type=checkbox]").dispatchEvent(new Event("change", { bubbles: true }));
+    if (letters.join("") === savedLetters(cell).join("")) return;
+    cell.classList.add("is-saving");
+    cell.dataset.sending = letters.join("");
+    htmx.ajax("POST", cell.querySelector(".cell-button").getAttribute("href"), {
+      source: cell,
+      target: `#${cell.closest("tr").id}`,
+      swap: "outerHTML",
+      values: { letters: letters, version: cell.dataset.version },
+    });
+  }
+
+  function toggle(cell, letter) {
+    const letters = wantedLetters(cell);
+    const next = letters.includes(letter) ? letters.filter((l) => l !== letter) : [...letters, letter];
+    if (pickerCell() === cell) {
+      picker.querySelector(`input[value="${letter}"]`).checked = next.includes(letter);
+    }
+    save(cell, next);
   }
 
   function sendWaiting() {
-    for (const [cellId, wanted] of waiting) {
+    for (const [cellId, letters] of waiting) {
       const cell = document.getElementById(cellId);
       if (cell && rowIsSaving(cell)) continue;
       waiting.delete(cellId);
       // A refused edit shows a colleague's value: what was typed on top of it goes too.
-      if (!cell || cell.classList.contains("is-stale")) continue;
-      const saved = checkedLetters(cell).join();
-      cell.querySelectorAll("input[type=checkbox]").forEach((box) => {
-        box.checked = wanted.includes(box.value);
-      });
-      if (checkedLetters(cell).join() !== saved) submitCell(cell);
+      if (cell && !cell.classList.contains("is-stale")) save(cell, letters);
     }
   }
 
-  // A letter ticked with the mouse while the row is saving waits as well.
-  document.addEventListener(
-    "change",
-    (event) => {
-      const cell = event.target.closest && event.target.closest("td.raci-cell");
-      if (!cell || !event.target.matches("input[type=checkbox]") || !rowIsSaving(cell)) return;
-      event.stopPropagation();
-      waiting.set(cell.id, checkedLetters(cell));
-    },
-    true,
-  );
+  // --- Events ----------------------------------------------------------------------------
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".cell-button");
+    if (button && picker) {
+      event.preventDefault();
+      const cell = cellOf(button);
+      if (pickerCell() === cell) closePicker();
+      else openPicker(cell, wantedLetters(cell));
+      return;
+    }
+    if (pickerCell() && !event.target.closest("#cell-picker")) closePicker();
+  });
+
+  document.addEventListener("change", (event) => {
+    if (!event.target.matches("#cell-picker input")) return;
+    const letters = Array.from(picker.querySelectorAll("input:checked"), (box) => box.value);
+    save(pickerCell(), letters);
+  });
 
   document.addEventListener("keydown", (event) => {
-    const cell = event.target.closest && event.target.closest("td.raci-cell");
-    if (!cell || event.ctrlKey || event.metaKey || event.altKey) return;
-    const picker = cell.querySelector("details.picker");
+    const cell = cellOf(event.target);
+    if (!cell || !picker || event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key;
-    if (key in ARROWS && event.target.matches(".cell-button")) {
+    const onButton = event.target.matches(".cell-button");
+    if (key in ARROWS && onButton) {
       event.preventDefault();
+      closePicker();
       move(event.target, ARROWS[key]);
     } else if (LETTERS[key.toLowerCase()]) {
       event.preventDefault();
-      const box = cell.querySelector(`input[value="${LETTERS[key.toLowerCase()]}"]`);
-      box.checked = !box.checked;
-      submitCell(cell);
+      toggle(cell, LETTERS[key.toLowerCase()]);
     } else if (key === "Delete" || key === "Backspace") {
       event.preventDefault();
-      cell.querySelectorAll("input[type=checkbox]").forEach((box) => (box.checked = false));
-      submitCell(cell);
-    } else if (key === "Escape" && picker && picker.open) {
+      if (pickerCell() === cell) picker.querySelectorAll("input").forEach((box) => (box.checked = false));
+      save(cell, []);
+    } else if (key === " " && onButton) {
       event.preventDefault();
-      picker.open = false;
+      event.target.click();
+    } else if (key === "Escape" && pickerCell() === cell) {
+      event.preventDefault();
+      closePicker();
       cell.querySelector(".cell-button").focus();
     }
   });
 
-  // One picker open at a time.
-  document.addEventListener(
-    "toggle",
-    (event) => {
-      const opened = event.target;
-      if (!opened.matches || !opened.matches("details.picker") || !opened.open) return;
-      document.querySelectorAll("details.picker[open]").forEach((other) => {
-        if (other !== opened) other.open = false;
-      });
-      setActive(opened.querySelector(".cell-button"), false);
-      // Near the bottom of the grid the picker opens below the visible area.
-      opened.querySelector(".picker-form").scrollIntoView({ block: "nearest" });
-    },
-    true,
-  );
-
   // After the whole editor is re-rendered (a fix, a move, a new activity),
   // focus goes to what the form names in data-focus instead of the page top.
   let focusAfterSwap = null;
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.target.dataset && event.target.dataset.focus) focusAfterSwap = event.target.dataset.focus;
+  });
+
+  // The row is re-rendered after each edit: put the picker and the focus back
+  // where they are when the answer arrives, so that several letters can be set
+  // in a row and the keyboard user keeps their place.
+  let kept = [];
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const row = event.detail.target;
+    if (!row || !row.matches || !row.matches("tr.activity-row")) return;
+    const focused = document.activeElement;
+    const focusedCell = focused && row.contains(focused) ? cellOf(focused) : null;
+    const open = pickerCell();
+    kept.push({
+      pickerCellId: open && row.contains(open) ? open.id : null,
+      cellId: focusedCell ? focusedCell.id : null,
+      letter: focusedCell && focused.matches("#cell-picker input") ? focused.value : null,
+    });
+  });
 
   function focusWithin(id) {
     const element = document.getElementById(id);
@@ -143,40 +216,16 @@
     else focusable.focus();
   }
 
-  document.addEventListener("htmx:beforeRequest", (event) => {
-    const cell = event.target.closest && event.target.closest("td.raci-cell");
-    if (cell) cell.classList.add("is-saving");
-    if (event.target.dataset && event.target.dataset.focus) focusAfterSwap = event.target.dataset.focus;
-  });
-
-  // The row is re-rendered after each edit: reopen its pickers and put the
-  // focus back where it is when the answer arrives, so that several letters
-  // can be set in a row and the keyboard user keeps their place.
-  let kept = [];
-  document.addEventListener("htmx:beforeSwap", (event) => {
-    const row = event.detail.target;
-    if (!row || !row.matches || !row.matches("tr.activity-row")) return;
-    const focused = document.activeElement;
-    const cell = focused && row.contains(focused) ? focused.closest("td.raci-cell") : null;
-    kept.push({
-      open: Array.from(row.querySelectorAll("details.picker[open]"), (picker) => picker.closest("td").id),
-      cellId: cell ? cell.id : null,
-      letter: cell && focused.matches("input[type=checkbox]") ? focused.value : null,
-    });
-  });
-
   // htmx fires afterSettle on each swapped element (the row and the panels
   // out of band); every swap is done by the first of them.
   document.addEventListener("htmx:afterSettle", () => {
     initGrid();
-    for (const { open, cellId, letter } of kept) {
-      open.forEach((id) => {
-        const picker = document.querySelector(`#${id} details.picker`);
-        if (picker) picker.open = true;
-      });
+    for (const { pickerCellId, cellId, letter } of kept) {
+      const pickerCell = pickerCellId && document.getElementById(pickerCellId);
+      if (pickerCell) openPicker(pickerCell, wantedLetters(pickerCell));
       const cell = cellId && document.getElementById(cellId);
       if (!cell) continue;
-      if (letter) cell.querySelector(`input[value="${letter}"]`).focus();
+      if (letter && pickerCell === cell) picker.querySelector(`input[value="${letter}"]`).focus();
       else setActive(cell.querySelector(".cell-button"), true);
     }
     kept = [];
@@ -196,7 +245,10 @@
 
   function saveFailed(event) {
     waiting.clear();
-    document.querySelectorAll("td.is-saving").forEach((cell) => cell.classList.remove("is-saving"));
+    document.querySelectorAll("td.is-saving").forEach((cell) => {
+      cell.classList.remove("is-saving");
+      delete cell.dataset.sending;
+    });
     const flash = document.getElementById("flash");
     if (!flash) return;
     const status = event.detail.xhr ? event.detail.xhr.status : 0;
@@ -222,19 +274,18 @@
   document.addEventListener("htmx:responseError", saveFailed);
   document.addEventListener("htmx:sendError", saveFailed);
 
-  // Collapsible categories.
+  // Collapsible categories, and findings that point to their cell, row or column.
   document.addEventListener("click", (event) => {
-    const toggle = event.target.closest(".group-toggle");
-    if (toggle) {
-      const expanded = toggle.getAttribute("aria-expanded") === "true";
-      toggle.setAttribute("aria-expanded", String(!expanded));
-      document.querySelectorAll(`#${toggle.dataset.group} .activity-row`).forEach((row) => {
+    const toggleButton = event.target.closest(".group-toggle");
+    if (toggleButton) {
+      const expanded = toggleButton.getAttribute("aria-expanded") === "true";
+      toggleButton.setAttribute("aria-expanded", String(!expanded));
+      document.querySelectorAll(`#${toggleButton.dataset.group} .activity-row`).forEach((row) => {
         row.hidden = expanded;
       });
       initGrid();
       return;
     }
-    // A finding points to its cell, row or column: highlight it.
     const link = event.target.closest(".finding-link");
     if (link) {
       const target = document.getElementById(link.dataset.target);
@@ -255,5 +306,8 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", initGrid);
+  document.addEventListener("DOMContentLoaded", () => {
+    picker = document.getElementById("cell-picker");
+    initGrid();
+  });
 })();
