@@ -42,9 +42,12 @@ def _context(team, membership, *, all_findings=False, **extra):
     }
 
 
-def _workspace(request, team, membership, **extra):
-    """The grid and the findings panel, re-rendered after a structural edit."""
-    return render(request, TEMPLATE + "#workspace", _context(team, membership, **extra))
+def _edited(request, team, membership, anchor="", **extra):
+    """After a structural edit: the grid and the findings panel re-rendered for
+    htmx, or back to the page (at `anchor`) for a plain POST."""
+    if request.htmx:
+        return render(request, TEMPLATE + "#workspace", _context(team, membership, **extra))
+    return redirect(_matrix_url(team, anchor))
 
 
 @login_required
@@ -120,9 +123,7 @@ def apply_fix(request, org_slug, team_slug):
             request,
             "That finding is no longer there or its cells changed meanwhile: nothing was changed.",
         )
-    if not request.htmx:
-        return redirect(_matrix_url(team))
-    return _workspace(request, team, membership)
+    return _edited(request, team, membership)
 
 
 @login_required
@@ -140,12 +141,12 @@ def activity_add(request, org_slug, team_slug):
             form.add_error("name", "This team already has an activity with that name.")
         else:
             messages.success(request, f"Added “{activity.name}”.")
-    if not request.htmx:
-        if not form.is_valid():
-            return render(request, TEMPLATE, _context(team, membership, activity_form=form))
-        return redirect(_matrix_url(team, f"row-{activity.pk}"))
-    extra = {"added": f"row-{activity.pk}"} if form.is_valid() else {"activity_form": form}
-    return _workspace(request, team, membership, **extra)
+    if form.is_valid():
+        anchor = f"row-{activity.pk}"
+        return _edited(request, team, membership, anchor, added=anchor)
+    # The form with its errors, in the page or in the re-rendered editor.
+    template = TEMPLATE + "#workspace" if request.htmx else TEMPLATE
+    return render(request, template, _context(team, membership, activity_form=form))
 
 
 @login_required
@@ -161,9 +162,7 @@ def activity_update(request, org_slug, team_slug, activity_id):
             form.add_error("name", "This team already has an activity with that name.")
         else:
             messages.success(request, f"Saved “{activity.name}”.")
-            if request.htmx:
-                return _workspace(request, team, membership)
-            return redirect(_matrix_url(team, f"row-{activity.pk}"))
+            return _edited(request, team, membership, f"row-{activity.pk}")
     return render(
         request,
         "raci/activity_form.html",
@@ -180,9 +179,7 @@ def activity_move(request, org_slug, team_slug, activity_id):
     form = ActivityMoveForm(request.POST)
     if form.is_valid():
         activity.move(up=form.cleaned_data["direction"] == "up")
-    if request.htmx:
-        return _workspace(request, team, membership)
-    return redirect(_matrix_url(team, f"row-{activity.pk}"))
+    return _edited(request, team, membership, f"row-{activity.pk}")
 
 
 @login_required
@@ -192,9 +189,7 @@ def activity_delete(request, org_slug, team_slug, activity_id):
     activity = get_object_or_404(team.activities, pk=activity_id)
     activity.delete()
     messages.success(request, f"Deleted “{activity.name}” and its cells.")
-    if request.htmx:
-        return _workspace(request, team, membership)
-    return redirect(_matrix_url(team))
+    return _edited(request, team, membership)
 
 
 @login_required
@@ -211,9 +206,7 @@ def column_add(request, org_slug, team_slug):
     else:
         messages.error(request, "Choose a role of this organization that is not a column yet.")
         added = ""
-    if request.htmx:
-        return _workspace(request, team, membership, added=added)
-    return redirect(_matrix_url(team, added))
+    return _edited(request, team, membership, added, added=added)
 
 
 @login_required
@@ -228,9 +221,7 @@ def column_remove(request, org_slug, team_slug, role_id):
     messages.success(
         request, f"Removed the {team_role.role.name} column, its cells and who held it here."
     )
-    if request.htmx:
-        return _workspace(request, team, membership)
-    return redirect(_matrix_url(team))
+    return _edited(request, team, membership)
 
 
 @login_required
