@@ -177,19 +177,13 @@ class Team(models.Model):
 
     def snapshot(self) -> "TeamSnapshot":
         """Everything the matrix shows, in four queries whatever the team's size."""
-        return TeamSnapshot(
-            team=self,
-            activities=sorted(self.activities.all(), key=Activity.display_order),
-            columns=list(self.team_roles.select_related("role")),
-            assignments=list(Assignment.objects.filter(activity__team=self)),
-            holders=list(RoleHolder.objects.filter(team=self).select_related("person")),
-        )
+        return TeamSnapshot.load([self])[self.pk]
 
     def to_matrix(self) -> rules.Matrix:
         return self.snapshot().to_matrix()
 
     def analyse(self) -> list[rules.Finding]:
-        return rules.analyse(self.to_matrix(), self.thresholds())
+        return self.snapshot().analyse()
 
     def apply_fix(self, *, rule: str, activity: str, role: str) -> str | None:
         """Apply the suggested fix of the finding named by rule, activity and role.
@@ -459,6 +453,30 @@ class TeamSnapshot:
     columns: list[TeamRole]
     assignments: list[Assignment]
     holders: list[RoleHolder]
+
+    @classmethod
+    def load(cls, teams) -> dict[int, "TeamSnapshot"]:
+        """Snapshots of several teams, in four queries whatever their number."""
+        snapshots = {
+            team.pk: cls(team=team, activities=[], columns=[], assignments=[], holders=[])
+            for team in teams
+        }
+        for activity in Activity.objects.filter(team__in=snapshots):
+            snapshots[activity.team_id].activities.append(activity)
+        for column in TeamRole.objects.filter(team__in=snapshots).select_related("role"):
+            snapshots[column.team_id].columns.append(column)
+        for cell in Assignment.objects.filter(activity__team__in=snapshots).annotate(
+            team_id=models.F("activity__team_id")
+        ):
+            snapshots[cell.team_id].assignments.append(cell)
+        for holder in RoleHolder.objects.filter(team__in=snapshots).select_related("person"):
+            snapshots[holder.team_id].holders.append(holder)
+        for snapshot in snapshots.values():
+            snapshot.activities.sort(key=Activity.display_order)
+        return snapshots
+
+    def analyse(self) -> list[rules.Finding]:
+        return rules.analyse(self.to_matrix(), self.team.thresholds())
 
     def to_matrix(self) -> rules.Matrix:
         """The team as the engine's plain matrix value."""

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from raci import services
 from raci.forms import MemberInviteForm, MemberLevelForm, OrganizationForm
-from raci.models import Organization
+from raci.models import Organization, TeamSnapshot
 from raci.views.access import membership_for_user
 from raci.vocabulary import SEVERITY_ORDER
 
@@ -41,11 +41,10 @@ def organization_detail(request, org_slug):
     membership = membership_for_user(request, org_slug)
     organization = membership.organization
     teams = []
-    # Four queries per team (Team.snapshot): fine for the handful of teams an
-    # organization has; a summary table would be the next step if that grows.
-    for team in organization.teams.all():
-        counts = Counter(finding.severity for finding in team.analyse())
-        teams.append((team, [(severity, counts[severity]) for severity in SEVERITY_ORDER]))
+    snapshots = TeamSnapshot.load(organization.teams.all())
+    for snapshot in sorted(snapshots.values(), key=lambda snapshot: snapshot.team.name.lower()):
+        counts = Counter(finding.severity for finding in snapshot.analyse())
+        teams.append((snapshot.team, [(severity, counts[severity]) for severity in SEVERITY_ORDER]))
     return render(
         request,
         "raci/organization_detail.html",
