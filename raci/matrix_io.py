@@ -9,7 +9,9 @@ Product Manager / PM, Product Owner / PO, Scrum Master / SM, and Developers /
 Developer / Dev / Development Team are the canonical roles; any other header
 is a custom role. A cell holds letters in any case, with or without
 separators ("A/R", "AR", "R, A", "A+R", " c "); blank means not involved.
-A CSV file carries no team context and no people.
+A CSV file carries no team context and no people. Text that a spreadsheet
+would run as a formula (starting with =, +, - or @) is written behind an
+apostrophe, which the reader takes off again.
 
 JSON, version 1
 ---------------
@@ -164,7 +166,7 @@ def _read_header(header: list[str]) -> dict[int, str | Role]:
     columns: dict[int, str | Role] = {}
     seen: dict[str, str] = {}  # folded header or canonical kind -> header as written
     for position, raw in enumerate(header):
-        name = raw.strip()
+        name = _unguard(raw.strip())
         if not name:
             continue  # A nameless column must stay empty; the rows check that.
         folded = _fold(name)
@@ -219,7 +221,7 @@ def _read_row(row_number, row, header, columns, cells) -> Activity:
             if letters:
                 cells[(activity_key, column.key)] = letters
         else:
-            values[column] = value
+            values[column] = _unguard(value)
     if not values[ACTIVITY]:
         raise MatrixFileError(f"Row {row_number}, column 'Activity': the activity has no name.")
     return Activity(
@@ -230,6 +232,25 @@ def _read_row(row_number, row, header, columns, cells) -> Activity:
     )
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula, so a
+# name such as "=HYPERLINK(...)" would turn an export into an attack. Such
+# text is written behind an apostrophe, which spreadsheets hide and the reader
+# takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _needs_guard(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) or (text.startswith("'") and _needs_guard(text[1:]))
+
+
+def _guard(text: str) -> str:
+    return "'" + text if _needs_guard(text) else text
+
+
+def _unguard(text: str) -> str:
+    return text[1:] if text.startswith("'") and _needs_guard(text[1:]) else text
+
+
 def write_csv(matrix: Matrix) -> str:
     """The matrix as CSV text (no context or people: use JSON for those)."""
     names = [role.name for role in matrix.roles]
@@ -238,13 +259,13 @@ def write_csv(matrix: Matrix) -> str:
             raise MatrixFileError(f"A role named '{name}' cannot be written as a CSV column.")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["Activity", "Key", "Category", *names])
+    writer.writerow(["Activity", "Key", "Category", *map(_guard, names)])
     for activity in matrix.activities:
         writer.writerow(
             [
-                activity.name,
+                _guard(activity.name),
                 activity.catalogue_key or "",
-                activity.category,
+                _guard(activity.category),
                 *(letters_to_text(matrix.letters(activity.key, role.key)) for role in matrix.roles),
             ]
         )

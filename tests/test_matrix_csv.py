@@ -1,5 +1,8 @@
 """Reading and writing CSV matrix files: spellings, aliases and every error path."""
 
+import csv
+import io
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -251,3 +254,21 @@ def shape(matrix: Matrix):
 def test_a_matrix_survives_a_csv_round_trip(matrix):
     assert shape(read_csv(write_csv(matrix))) == shape(matrix)
     assert shape(read_csv(write_csv(matrix).encode("utf-8-sig"))) == shape(matrix)
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "'=quoted"])
+def test_text_a_spreadsheet_would_run_is_written_inert_and_read_back_unchanged(name):
+    matrix = Matrix(
+        activities=(Activity(key="1", name=name, category="=cmd"),),
+        roles=(Role(key="r", name="@Legal"),),
+        cells={("1", "r"): frozenset({Letter.ACCOUNTABLE, Letter.RESPONSIBLE})},
+    )
+
+    written = write_csv(matrix)
+
+    header, row = list(csv.reader(io.StringIO(written)))
+    assert header[3] == "'@Legal"
+    assert row[0].startswith("'") and row[2] == "'=cmd"
+    back = read_csv(written)
+    assert (back.activities[0].name, back.activities[0].category) == (name, "=cmd")
+    assert back.roles[0].name == "@Legal"
