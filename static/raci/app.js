@@ -306,6 +306,10 @@
     }
   });
 
+  document.addEventListener("click", (event) => {
+    if (event.target.closest(".print-button")) window.print();
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     picker = document.getElementById("cell-picker");
     initGrid();

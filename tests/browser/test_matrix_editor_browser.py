@@ -373,3 +373,17 @@ def test_picker_of_the_last_column_stays_inside_the_grid(page, team):
         "labels => labels.map(label => Math.round(label.getBoundingClientRect().height))"
     )
     assert len(set(heights)) == 1, heights
+
+
+def test_printed_matrix_shows_the_chart_and_findings_without_the_controls(page, team):
+    matrix = open_matrix(page, team)
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
+
+    page.emulate_media(media="print")
+
+    expect(page.locator("#matrix")).to_be_visible()
+    expect(matrix.findings).to_be_visible()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect(page.locator(".grid-tools")).to_be_hidden()
+    expect(page.locator(".row-menu").first).to_be_hidden()
+    expect(page.locator("nav").first).to_be_hidden()
