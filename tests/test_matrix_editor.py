@@ -2,9 +2,11 @@
 activities and columns."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -402,3 +404,73 @@ def test_a_new_activity_is_marked_so_the_page_shows_it(editor_client, team, orde
     added = team.activities.get(name="Run the demo")
     marked = re.findall(r'<tr id="(row-\d+)"[^>]* data-added>', response.content.decode())
     assert marked == [f"row-{added.pk}"]
+
+
+def test_htmx_edit_of_an_activity_a_colleague_deleted_shows_the_matrix_as_it_is(
+    editor_client, team, ordering
+):
+    url_of_deleted = cell_url(ordering, PM)
+    ordering.delete()
+
+    response = editor_client.post(url_of_deleted, {"letters": ["A"], "version": 1}, **HTMX)
+
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#workspace"
+    assert "no longer in this matrix" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_plain_edit_of_a_deleted_activity_is_404(editor_client, team, ordering):
+    url_of_deleted = cell_url(ordering, PM)
+    ordering.delete()
+
+    response = editor_client.post(url_of_deleted, {"letters": ["A"], "version": 1})
+
+    assert response.status_code == 404
+
+
+def test_without_javascript_deleting_an_activity_asks_first(editor_client, team, ordering):
+    page = editor_client.get(url("activity_delete", team, ordering.pk))
+
+    assert page.status_code == 200
+    assert "Delete “Order the backlog” and its 4 cells?" in page.content.decode()
+    assert Activity.objects.filter(pk=ordering.pk).exists()
+
+    editor_client.post(url("activity_delete", team, ordering.pk))
+    assert not Activity.objects.filter(pk=ordering.pk).exists()
+
+
+def test_without_javascript_removing_a_column_asks_first(editor_client, team, ordering):
+    po = canonical_role(team.organization, PO)
+
+    page = editor_client.get(url("column_remove", team, po.pk))
+
+    assert "Remove the Product Owner column" in page.content.decode()
+    assert TeamRole.objects.filter(team=team, role=po).exists()
+
+
+def test_htmx_edit_after_the_session_ended_sends_the_browser_to_sign_in(client, team, ordering):
+    matrix_page = url("matrix", team)
+
+    response = client.post(
+        cell_url(ordering, PM),
+        {"letters": ["A"], "version": 1},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{matrix_page}",
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"/accounts/login/?next={quote(matrix_page)}"
+    assert cell(ordering, PM).letters == "C"
+
+
+def test_a_stale_security_token_is_explained(team, ordering, editor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+
+    response = client.post(cell_url(ordering, PM), {"letters": ["A"], "version": 1}, **HTMX)
+
+    assert response.status_code == 403
+    assert response["X-Raci-Error"] == "csrf"
+    assert "Your session changed" in response.content.decode()
+    assert cell(ordering, PM).letters == "C"

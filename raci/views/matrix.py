@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from raci import matrix_io
 from raci.forms import ActivityForm, ActivityMoveForm, CellForm, ColumnAddForm, FixForm
@@ -42,6 +43,36 @@ def _context(team, membership, *, all_findings=False, **extra):
     }
 
 
+def _in_team(request, queryset, pk):
+    """The activity or column an edit names, or None when a colleague removed it
+    meanwhile and the edit came from htmx (a plain request gets the 404 page)."""
+    found = queryset.filter(pk=pk).first()
+    if found is None and not request.htmx:
+        raise Http404("Not in this matrix")
+    return found
+
+
+def _gone(request, team, membership):
+    """Answer an htmx edit of something removed meanwhile with the current editor
+    and a word of explanation, instead of an error page."""
+    messages.warning(
+        request,
+        "That activity or role is no longer in this matrix: a colleague may have removed it. "
+        "Nothing was changed; here is the matrix as it is now.",
+    )
+    response = render(request, TEMPLATE + "#workspace", _context(team, membership))
+    return reswap(retarget(response, "#workspace"), "outerHTML")
+
+
+def _confirm(request, team, *, question, button):
+    """Without JavaScript a destructive edit is confirmed on a page of its own."""
+    return render(
+        request,
+        "raci/matrix_confirm.html",
+        {"team": team, "organization": team.organization, "question": question, "button": button},
+    )
+
+
 def _edited(request, team, membership, anchor="", **extra):
     """After a structural edit: the grid and the findings panel re-rendered for
     htmx, or back to the page (at `anchor`) for a plain POST."""
@@ -62,8 +93,10 @@ def matrix(request, org_slug, team_slug):
 @require_http_methods(["GET", "POST"])
 def cell(request, org_slug, team_slug, activity_id, role_id):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
-    activity = get_object_or_404(team.activities, pk=activity_id)
-    role = get_object_or_404(team.roles, pk=role_id)
+    activity = _in_team(request, team.activities, activity_id)
+    role = _in_team(request, team.roles, role_id)
+    if activity is None or role is None:
+        return _gone(request, team, membership)
     if request.method == "GET":
         # Without JavaScript a cell is edited on this small page of its own.
         current = Assignment.objects.filter(activity=activity, role=role).first()
@@ -175,7 +208,9 @@ def activity_update(request, org_slug, team_slug, activity_id):
 @require_POST
 def activity_move(request, org_slug, team_slug, activity_id):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
-    activity = get_object_or_404(team.activities, pk=activity_id)
+    activity = _in_team(request, team.activities, activity_id)
+    if activity is None:
+        return _gone(request, team, membership)
     form = ActivityMoveForm(request.POST)
     if form.is_valid():
         activity.move(up=form.cleaned_data["direction"] == "up")
@@ -183,10 +218,19 @@ def activity_move(request, org_slug, team_slug, activity_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def activity_delete(request, org_slug, team_slug, activity_id):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
-    activity = get_object_or_404(team.activities, pk=activity_id)
+    activity = _in_team(request, team.activities, activity_id)
+    if activity is None:
+        return _gone(request, team, membership)
+    if request.method == "GET":
+        return _confirm(
+            request,
+            team,
+            question=f"Delete “{activity.name}” and its {team.team_roles.count()} cells?",
+            button="Delete the activity",
+        )
     activity.delete()
     messages.success(request, f"Deleted “{activity.name}” and its cells.")
     return _edited(request, team, membership)
@@ -210,10 +254,22 @@ def column_add(request, org_slug, team_slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def column_remove(request, org_slug, team_slug, role_id):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
-    team_role = get_object_or_404(team.team_roles.select_related("role"), role_id=role_id)
+    team_role = team.team_roles.select_related("role").filter(role_id=role_id).first()
+    if team_role is None:
+        if not request.htmx:
+            raise Http404("Not a column of this team")
+        return _gone(request, team, membership)
+    if request.method == "GET":
+        return _confirm(
+            request,
+            team,
+            question=f"Remove the {team_role.role.name} column, its cells and who holds "
+            "it in this team? The role itself stays in the organization.",
+            button="Remove the column",
+        )
     with transaction.atomic():
         Assignment.objects.filter(activity__team=team, role_id=role_id).delete()
         RoleHolder.objects.filter(team=team, role_id=role_id).delete()

@@ -138,7 +138,9 @@
 
   document.addEventListener("click", (event) => {
     const button = event.target.closest(".cell-button");
-    if (button && picker) {
+    // A modified click opens the cell's own page, in a new tab or window.
+    const modified = event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0;
+    if (button && picker && !modified) {
       event.preventDefault();
       const cell = cellOf(button);
       if (pickerCell() === cell) closePicker();
@@ -146,6 +148,12 @@
       return;
     }
     if (pickerCell() && !event.target.closest("#cell-picker")) closePicker();
+  });
+
+  // Tabbing out of the cell closes its picker (a click elsewhere does too).
+  document.addEventListener("focusout", (event) => {
+    const cell = pickerCell();
+    if (cell && event.relatedTarget && !cell.contains(event.relatedTarget)) closePicker();
   });
 
   document.addEventListener("change", (event) => {
@@ -184,8 +192,18 @@
   // focus goes to what the form names in data-focus instead of the page top.
   let focusAfterSwap = null;
 
+  // The button that submitted a form, for the move buttons' focus.
+  let submitter = null;
+  document.addEventListener("submit", (event) => (submitter = event.submitter), true);
+
   document.addEventListener("htmx:beforeRequest", (event) => {
-    if (event.target.dataset && event.target.dataset.focus) focusAfterSwap = event.target.dataset.focus;
+    const form = event.target;
+    if (!form.dataset || !form.dataset.focus) return;
+    const direction = submitter && submitter.name === "direction" ? submitter.value : null;
+    focusAfterSwap = {
+      id: form.dataset.focus,
+      selector: direction ? `button[name="direction"][value="${direction}"]` : null,
+    };
   });
 
   // The row is re-rendered after each edit: put the picker and the focus back
@@ -205,19 +223,29 @@
     });
   });
 
-  function focusWithin(id) {
+  function focusWithin(id, selector) {
     const element = document.getElementById(id);
     if (!element) return;
-    const focusable = element.matches("input, button, summary, a")
+    if (selector) {
+      // A move: reopen the row's menu on the same button, for the next move.
+      const menu = element.querySelector("details.row-menu");
+      if (menu) menu.open = true;
+      const same = element.querySelector(selector);
+      if (same && !same.disabled) return same.focus();
+    }
+    const focusable = element.matches("input, button, summary, a, [tabindex]")
       ? element
-      : element.querySelector(".cell-button, summary, button, input");
+      : element.querySelector(".cell-button") || element.querySelector("summary, button, input, a");
     if (!focusable) return;
     if (focusable.matches(".cell-button")) setActive(focusable, true);
     else focusable.focus();
   }
 
-  // htmx fires afterSettle on each swapped element (the row and the panels
-  // out of band); every swap is done by the first of them.
+  // htmx fires afterSettle on each new element (the row, and the panels out
+  // of band); the first of them finds every swap done. The settle delay is 0
+  // (see base.html), so this runs right after the swap, before the browser
+  // handles another key: cell buttons keep their ids, so htmx has already put
+  // the focus back on the same cell; the picker and its focus are restored here.
   document.addEventListener("htmx:afterSettle", () => {
     initGrid();
     for (const { pickerCellId, cellId, letter } of kept) {
@@ -231,9 +259,11 @@
     kept = [];
     sendWaiting();
     if (focusAfterSwap) {
-      focusWithin(focusAfterSwap);
+      focusWithin(focusAfterSwap.id, focusAfterSwap.selector);
       focusAfterSwap = null;
     }
+    // Categories the user collapsed stay collapsed when the editor is re-rendered.
+    collapsed.forEach((groupId) => setCollapsed(groupId, true));
     // A new row or column is shown where the user can see it.
     const added = document.querySelector("[data-added]");
     if (added) {
@@ -251,13 +281,18 @@
     });
     const flash = document.getElementById("flash");
     if (!flash) return;
-    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    const open = pickerCell();
+    if (open) openPicker(open, savedLetters(open));
+    const xhr = event.detail.xhr;
+    const status = xhr ? xhr.status : 0;
     const reason =
-      status === 404
-        ? "That activity or role is no longer in this matrix: a colleague may have removed it."
-        : status === 403
-          ? "You are not allowed to change this matrix."
-          : "That change could not be saved.";
+      xhr && xhr.getResponseHeader("X-Raci-Error") === "csrf"
+        ? "Your session changed (you signed out or in again elsewhere), so this page is out of date."
+        : status === 404
+          ? "That activity or role is no longer in this matrix: a colleague may have removed it."
+          : status === 403
+            ? "You are not allowed to change this matrix."
+            : "That change could not be saved.";
     flash.innerHTML = "";
     const alert = document.createElement("div");
     alert.className = "alert alert-danger py-2 mb-2";
@@ -275,14 +310,26 @@
   document.addEventListener("htmx:sendError", saveFailed);
 
   // Collapsible categories, and findings that point to their cell, row or column.
+  const collapsed = new Set();
+
+  function setCollapsed(groupId, collapse) {
+    const toggleButton = document.querySelector(`.group-toggle[data-group="${groupId}"]`);
+    if (!toggleButton) return;
+    toggleButton.setAttribute("aria-expanded", String(!collapse));
+    document.querySelectorAll(`#${groupId} .activity-row`).forEach((row) => {
+      row.hidden = collapse;
+    });
+  }
+
   document.addEventListener("click", (event) => {
     const toggleButton = event.target.closest(".group-toggle");
     if (toggleButton) {
-      const expanded = toggleButton.getAttribute("aria-expanded") === "true";
-      toggleButton.setAttribute("aria-expanded", String(!expanded));
-      document.querySelectorAll(`#${toggleButton.dataset.group} .activity-row`).forEach((row) => {
-        row.hidden = expanded;
-      });
+      const groupId = toggleButton.dataset.group;
+      const collapse = toggleButton.getAttribute("aria-expanded") === "true";
+      if (collapse) collapsed.add(groupId);
+      else collapsed.delete(groupId);
+      setCollapsed(groupId, collapse);
+      if (pickerCell() && pickerCell().closest("tr").hidden) closePicker();
       initGrid();
       return;
     }

@@ -387,3 +387,26 @@ def test_printed_matrix_shows_the_chart_and_findings_without_the_controls(page, 
     expect(page.locator(".grid-tools")).to_be_hidden()
     expect(page.locator(".row-menu").first).to_be_hidden()
     expect(page.locator("nav").first).to_be_hidden()
+
+
+def test_keys_typed_faster_than_the_rows_come_back_are_not_lost(page, team):
+    """Delete, move left, Delete... as fast as the keyboard repeats: each key
+    lands on the cell it was meant for, whatever the server is doing."""
+    pricing = Activity.objects.get(team=team, catalogue_key="pricing")
+    for kind in (PO, SM, DEV):
+        Assignment.objects.update_or_create(
+            activity=pricing,
+            role=canonical_role(team.organization, kind),
+            defaults={"letters": "I"},
+        )
+    matrix = open_matrix(page, team)
+
+    matrix.button("pricing", DEV).focus()
+    for key in ["Delete", "ArrowLeft", "Delete", "ArrowLeft", "Delete"]:
+        page.keyboard.press(key)
+
+    for kind in (PO, SM, DEV):
+        matrix.expect_letters("pricing", kind, "")
+    expect(matrix.button("pricing", PO)).to_be_focused()
+    page.wait_for_load_state("networkidle")
+    assert [stored_letters(team, "pricing", kind) for kind in (PO, SM, DEV)] == ["", "", ""]
