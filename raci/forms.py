@@ -4,8 +4,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import MinValueValidator
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
+from raci.matrix_io import RESERVED_HEADERS, role_kind_for_header
 from raci.models import (
     CATEGORY_CHOICES,
     Activity,
@@ -46,13 +48,11 @@ class ActivityForm(forms.ModelForm):
         self.fields["category"].choices = [("", "Other"), *CATEGORY_CHOICES]
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = self.instance.team.activities.filter(name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("This team already has an activity with that name.")
-        return name
+        return _clean_unique_name(
+            self,
+            self.instance.team.activities.all(),
+            "This team already has an activity with that name.",
+        )
 
 
 class ActivityMoveForm(forms.Form):
@@ -77,6 +77,17 @@ class FixForm(forms.Form):
 
 
 # Set-up forms (sign-up, members, teams, people, roles) follow.
+
+
+def save_unless_taken(form, message):
+    """Save a valid model form; if a colleague took the name since the form
+    was checked, the database refuses it and the form shows `message`."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        form.add_error("name", message)
+        return None
 
 
 def _clean_unique_name(form, queryset, message):
@@ -292,8 +303,20 @@ class RoleForm(forms.ModelForm):
         ]
 
     def clean_name(self):
-        return _clean_unique_name(
+        name = _clean_unique_name(
             self,
             self.instance.organization.roles.all(),
             "This organization already has a role with that name.",
         )
+        # In a matrix file these names mean a documented role or a fixed column.
+        folded = " ".join(name.split()).lower()
+        if kind := role_kind_for_header(name):
+            raise forms.ValidationError(
+                f"In matrix files “{name}” means the {kind.label}: choose another name, or "
+                f"use the {kind.label} role."
+            )
+        if folded in RESERVED_HEADERS:
+            raise forms.ValidationError(
+                f"“{name}” is a column of every matrix file: choose another name."
+            )
+        return name

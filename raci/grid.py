@@ -6,7 +6,6 @@ name an activity and a role, on the row when they name only an activity, on
 the column when they name only a role.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from raci import rules
@@ -26,8 +25,8 @@ class Marked:
 
     @property
     def counts(self) -> list[tuple[Severity, int]]:
-        counter = Counter(finding.severity for finding in self.findings)
-        return [(severity, counter[severity]) for severity in SEVERITY_ORDER if counter[severity]]
+        """The badges: each severity present, with its count."""
+        return [item for item in rules.count_by_severity(self.findings).items() if item[1]]
 
 
 @dataclass
@@ -47,7 +46,6 @@ class Cell(Marked):
 class Row(Marked):
     activity: Activity | None = None
     cells: list[Cell] = field(default_factory=list)
-    index: int = 0
     # Activities move within their category, the group they are shown in.
     can_move_up: bool = False
     can_move_down: bool = False
@@ -92,8 +90,7 @@ class Grid:
 
     @property
     def counts(self) -> dict[str, int]:
-        counter = Counter(finding.severity for finding in self.findings)
-        return {severity.value: counter[severity] for severity in SEVERITY_ORDER}
+        return {s.value: n for s, n in rules.count_by_severity(self.findings).items()}
 
     @property
     def findings_by_severity(self) -> list["SeverityGroup"]:
@@ -144,7 +141,11 @@ def finding_target(finding: rules.Finding) -> str:
 FINDINGS_SHOWN = 50
 
 
-def build_grid(snapshot: TeamSnapshot, *, all_findings: bool = False) -> Grid:
+def build_grid(
+    snapshot: TeamSnapshot, *, all_findings: bool = False, stale_cell: tuple[int, int] = ()
+) -> Grid:
+    """The grid of a team; `stale_cell` (activity id, role id) is marked as
+    refused because a colleague changed it first."""
     findings = rules.analyse(snapshot.to_matrix(), snapshot.team.thresholds())
     assignments = {(a.activity_id, a.role_id): a for a in snapshot.assignments}
     holders_by_role = {}
@@ -156,7 +157,7 @@ def build_grid(snapshot: TeamSnapshot, *, all_findings: bool = False) -> Grid:
         for column in snapshot.columns
     ]
     rows = []
-    for index, activity in enumerate(snapshot.activities):
+    for activity in snapshot.activities:
         cells = []
         for column in columns:
             assignment: Assignment | None = assignments.get((activity.pk, column.role.pk))
@@ -166,9 +167,10 @@ def build_grid(snapshot: TeamSnapshot, *, all_findings: bool = False) -> Grid:
                     role=column.role,
                     letters=assignment.letters if assignment else "",
                     version=assignment.version if assignment else 0,
+                    stale=(activity.pk, column.role.pk) == stale_cell,
                 )
             )
-        rows.append(Row(activity=activity, cells=cells, index=index))
+        rows.append(Row(activity=activity, cells=cells))
 
     rows_by_key = {str(row.activity.pk): row for row in rows}
     column_index = {str(column.role.pk): index for index, column in enumerate(columns)}

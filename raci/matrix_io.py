@@ -399,7 +399,7 @@ class _JsonReader:
         if not isinstance(uses_scrum, bool):
             raise MatrixFileError("context.uses_scrum: expected true or false.")
         stage = raw.get("stage", Stage.ESTABLISHED.value)
-        if stage not in {stage.value for stage in Stage}:
+        if not isinstance(stage, str) or stage not in {stage.value for stage in Stage}:
             choices = " or ".join(f'"{stage.value}"' for stage in Stage)
             raise MatrixFileError(f"context.stage: expected {choices}, found {json.dumps(stage)}.")
         return TeamContext(uses_scrum=uses_scrum, stage=Stage(stage))
@@ -425,7 +425,7 @@ class _JsonReader:
     def _acts_as(self, value, where: str) -> CanonicalRole | None:
         if value is None:
             return None
-        if value not in {kind.value for kind in CanonicalRole}:
+        if not isinstance(value, str) or value not in {kind.value for kind in CanonicalRole}:
             choices = ", ".join(f'"{kind.value}"' for kind in CanonicalRole)
             raise MatrixFileError(
                 f"{where}: expected {choices} or null, found {json.dumps(value)}."

@@ -117,11 +117,6 @@ class Membership(models.Model):
         return self.level == self.Level.OWNER
 
 
-class TeamQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(organization__memberships__user=user)
-
-
 class Team(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=120)
@@ -147,8 +142,6 @@ class Team(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
-    objects = TeamQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -166,6 +159,11 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+    def next_position(self, related) -> int:
+        """The position after the last of `related` (activities or columns)."""
+        last = related.aggregate(last=models.Max("position"))["last"]
+        return 0 if last is None else last + 1
 
     def thresholds(self) -> rules.Thresholds:
         return rules.Thresholds(
@@ -198,7 +196,7 @@ class Team(models.Model):
         finding = next(
             (
                 finding
-                for finding in rules.analyse(matrix, self.thresholds())
+                for finding in snapshot.analyse(matrix)
                 if finding.fix
                 and finding.rule == rule
                 and (finding.activity_key or "") == activity
@@ -379,17 +377,26 @@ class Activity(models.Model):
         return (CATEGORY_ORDER.get(self.category, len(CATEGORY_ORDER)), self.position, self.pk)
 
     def move(self, *, up: bool):
-        """Swap places with the neighbouring activity of the same category."""
-        siblings = self.team.activities.filter(category=self.category)
-        if up:
-            neighbour = siblings.filter(position__lt=self.position).order_by("-position").first()
-        else:
-            neighbour = siblings.filter(position__gt=self.position).order_by("position").first()
-        if neighbour is None:
-            return
+        """Swap places with the neighbouring activity of the same category.
+
+        The team's positions are renumbered in the order shown, so that equal
+        or missing positions (from imports or the admin) cannot stall a move.
+        """
         with transaction.atomic():
-            self.position, neighbour.position = neighbour.position, self.position
-            Activity.objects.bulk_update([self, neighbour], ["position"])
+            shown = sorted(
+                Activity.objects.select_for_update().filter(team_id=self.team_id),
+                key=Activity.display_order,
+            )
+            siblings = [activity for activity in shown if activity.category == self.category]
+            index = next(i for i, activity in enumerate(siblings) if activity.pk == self.pk)
+            other = index - 1 if up else index + 1
+            if not 0 <= other < len(siblings):
+                return
+            mine, theirs = shown.index(siblings[index]), shown.index(siblings[other])
+            shown[mine], shown[theirs] = shown[theirs], shown[mine]
+            for position, activity in enumerate(shown):
+                activity.position = position
+            Activity.objects.bulk_update(shown, ["position"])
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -475,8 +482,8 @@ class TeamSnapshot:
             snapshot.activities.sort(key=Activity.display_order)
         return snapshots
 
-    def analyse(self) -> list[rules.Finding]:
-        return rules.analyse(self.to_matrix(), self.team.thresholds())
+    def analyse(self, matrix: rules.Matrix | None = None) -> list[rules.Finding]:
+        return rules.analyse(matrix or self.to_matrix(), self.team.thresholds())
 
     def to_matrix(self) -> rules.Matrix:
         """The team as the engine's plain matrix value."""

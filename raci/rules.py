@@ -22,7 +22,7 @@ from raci.catalogue import (
     by_key,
     documented_accountable,
 )
-from raci.vocabulary import CanonicalRole, Letter, Severity, Stage
+from raci.vocabulary import SEVERITY_ORDER, CanonicalRole, Letter, Severity, Stage
 
 A = Letter.ACCOUNTABLE
 R = Letter.RESPONSIBLE
@@ -321,6 +321,14 @@ RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 def analyse(matrix: Matrix, thresholds: Thresholds = Thresholds()) -> list[Finding]:
     """Every finding on the matrix, sorted by severity, then in matrix order."""
     return _Analysis(matrix, thresholds).run()
+
+
+def count_by_severity(findings) -> dict[Severity, int]:
+    """How many findings of each severity, every severity present, in order."""
+    counts = dict.fromkeys(SEVERITY_ORDER, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
 
 
 def reference_matrix() -> Matrix:

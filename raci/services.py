@@ -1,8 +1,8 @@
 """Writes that span several models: sign-up, members, team creation and copy,
-a person's roles in a team.
+removing a column, a person's roles in a team.
 
-Each function takes keyword arguments only and runs in one transaction, so a
-failure half-way leaves nothing behind.
+Each write takes keyword arguments and runs in one transaction, so a failure
+half-way leaves nothing behind.
 """
 
 from django.contrib.auth import get_user_model
@@ -325,6 +325,14 @@ def team_copy(*, source: Team, name: str, uses_scrum: bool, stage: str) -> Team:
             for cell in Assignment.objects.filter(activity__team=source).exclude(letters="")
         )
     return team
+
+
+def team_column_remove(*, team_role: TeamRole) -> None:
+    """Take a role off a team's matrix: its cells and its holders in the team go too."""
+    with transaction.atomic():
+        Assignment.objects.filter(activity__team=team_role.team, role=team_role.role).delete()
+        RoleHolder.objects.filter(team=team_role.team, role=team_role.role).delete()
+        team_role.delete()
 
 
 # People

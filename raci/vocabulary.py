@@ -86,5 +86,20 @@ class Severity(StrEnum):
     def rank(self) -> int:
         return SEVERITY_ORDER.index(self)
 
+    @property
+    def symbol(self) -> str:
+        """Shown with the colour, so that severity never rests on colour alone."""
+        return SEVERITY_SYMBOLS[self]
+
+    @property
+    def badge_class(self) -> str:
+        return SEVERITY_BADGES[self]
+
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+SEVERITY_SYMBOLS = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}  # noqa: RUF001
+SEVERITY_BADGES = {
+    Severity.ERROR: "text-bg-danger",
+    Severity.WARNING: "text-bg-warning",
+    Severity.INFO: "text-bg-info",
+}

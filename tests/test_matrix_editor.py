@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from raci.models import Activity, Assignment, RoleHolder, TeamRole
+from raci.models import Activity, Assignment, Role, RoleHolder, TeamRole
 from raci.vocabulary import CanonicalRole
 from tests.builders import canonical_role, make_activity, make_person, make_team
 
@@ -329,11 +329,13 @@ def test_matrix_page_query_count_does_not_grow_with_activities(viewer_client, te
 def test_cell_edit_query_count_does_not_grow_with_activities(editor_client, team, ordering):
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            editor_client.post(
+            response = editor_client.post(
                 cell_url(ordering, SM),
                 {"letters": ["I"], "version": cell_version(ordering, SM)},
                 **HTMX,
             )
+        assert response.status_code == 200
+        assert "is-stale" not in response.content.decode()
         return len(captured)
 
     queries()  # the first edit creates the cell; compare edits that update it
@@ -474,3 +476,29 @@ def test_a_stale_security_token_is_explained(team, ordering, editor):
     assert response["X-Raci-Error"] == "csrf"
     assert "Your session changed" in response.content.decode()
     assert cell(ordering, PM).letters == "C"
+
+
+def test_activities_added_after_a_delete_can_still_be_moved(editor_client, team):
+    first, _second, third = (
+        make_activity(team, name, category="backlog") for name in ("First", "Second", "Third")
+    )
+    editor_client.post(url("activity_delete", team, first.pk), **HTMX)
+    editor_client.post(url("activity_add", team), {"name": "Fourth", "category": "backlog"}, **HTMX)
+
+    editor_client.post(url("activity_move", team, third.pk), {"direction": "down"}, **HTMX)
+
+    shown = [a.name for a in sorted(team.activities.all(), key=Activity.display_order)]
+    assert shown == ["Second", "Fourth", "Third"]
+
+
+def test_export_of_a_team_whose_role_has_a_reserved_name_explains_instead_of_failing(
+    viewer_client, team, ordering
+):
+    # Possible for roles made before names were checked, or through the admin.
+    role = Role.objects.create(organization=team.organization, name="Category")
+    TeamRole.objects.create(team=team, role=role, position=9)
+
+    response = viewer_client.get(url("export", team, "csv"), follow=True)
+
+    assert "cannot be exported as CSV" in response.content.decode()
+    assert viewer_client.get(url("export", team, "json")).status_code == 200

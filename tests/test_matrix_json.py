@@ -192,6 +192,8 @@ def test_read_matrix_picks_the_format_by_name_then_by_content():
         (document(context=[]), "context: expected an object."),
         (document(context={"uses_scrum": "no"}), "context.uses_scrum: expected true or false."),
         (document(context={"stage": "scaleup"}), 'context.stage: expected "startup" or'),
+        (document(context={"stage": ["startup"]}), 'context.stage: expected "startup" or'),
+        (document(roles=[{"name": "X", "acts_as": {"po": 1}}]), 'roles[0].acts_as: expected "pm"'),
         (document(people=[{"name": "Ana", "roles": ["Boss"]}]), 'people[0].roles: "Boss" is not'),
         (document(people=[{"name": "Ana", "roles": "PO"}]), "people[0].roles: expected a list."),
         (document(people=[{"roles": []}]), "people[0].name: must not be empty."),

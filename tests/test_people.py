@@ -242,6 +242,24 @@ def test_add_a_plain_custom_role(editor_client, organization):
     assert organization.roles.get(name="Designer").kind is None
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("PO", "In matrix files “PO” means the Product Owner"),
+        ("dev", "In matrix files “dev” means the Developers"),
+        ("Category", "“Category” is a column of every matrix file"),
+        ("activity", "“activity” is a column of every matrix file"),
+    ],
+)
+def test_a_custom_role_cannot_take_a_name_matrix_files_reserve(
+    editor_client, organization, name, message
+):
+    response = editor_client.post(roles_url(organization), {"name": name, "acts_as": ""})
+
+    assert message in response.text
+    assert organization.roles.count() == 4
+
+
 def test_role_names_are_unique_in_the_organization(editor_client, organization):
     response = editor_client.post(roles_url(organization), {"name": "scrum master"})
     assert response.status_code == 200

@@ -72,3 +72,17 @@ def test_production_settings_pass_the_deployment_checks():
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_number_setting_that_is_not_a_number_stops_start_up():
+    result = _settings(DATABASE_CONN_MAX_AGE="forever")
+
+    assert result.returncode != 0
+    assert "DATABASE_CONN_MAX_AGE must be a whole number" in result.stderr
+
+
+def test_an_unknown_log_level_stops_start_up():
+    result = _settings(LOG_LEVEL="chatty")
+
+    assert result.returncode != 0
+    assert "LOG_LEVEL must be one of" in result.stderr

@@ -3,7 +3,7 @@
 from django.shortcuts import render
 
 from raci.catalogue import CATALOGUE, ROLE_PROFILES
-from raci.vocabulary import LETTER_ORDER, CanonicalRole, letters_to_text
+from raci.vocabulary import LETTER_ORDER, CanonicalRole, Letter, letters_to_text
 
 
 def _sort_key(item):
@@ -29,6 +29,7 @@ def role_definitions(request):
                     {
                         "entry": entry,
                         "letters": letters_to_text(letters),
+                        "accountable": Letter.ACCOUNTABLE in letters,
                         "meaning": ", ".join(
                             letter.label for letter in LETTER_ORDER if letter in letters
                         ),

@@ -7,17 +7,23 @@ redirects back to the page (POST/redirect/GET).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from raci import matrix_io
-from raci.forms import ActivityForm, ActivityMoveForm, CellForm, ColumnAddForm, FixForm
+from raci import matrix_io, services
+from raci.forms import (
+    ActivityForm,
+    ActivityMoveForm,
+    CellForm,
+    ColumnAddForm,
+    FixForm,
+    save_unless_taken,
+)
 from raci.grid import build_grid
-from raci.models import Assignment, RoleHolder, TeamRole
+from raci.models import Assignment, TeamRole
 from raci.views.access import team_for_user
 from raci.vocabulary import LETTER_ORDER
 
@@ -29,8 +35,8 @@ def _matrix_url(team, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def _context(team, membership, *, all_findings=False, **extra):
-    grid = build_grid(team.snapshot(), all_findings=all_findings)
+def _context(team, membership, *, all_findings=False, stale_cell=(), **extra):
+    grid = build_grid(team.snapshot(), all_findings=all_findings, stale_cell=stale_cell)
     return {
         "team": team,
         "organization": team.organization,
@@ -136,10 +142,8 @@ def cell(request, org_slug, team_slug, activity_id, role_id):
     if not request.htmx:
         return redirect(_matrix_url(team, f"cell-{activity.pk}-{role.pk}"))
 
-    context = _context(team, membership)
+    context = _context(team, membership, stale_cell=(activity.pk, role.pk) if stale else ())
     row = context["grid"].row(activity.pk)
-    for grid_cell in row.cells:
-        grid_cell.stale = stale and grid_cell.role.pk == role.pk
     return render(request, TEMPLATE + "#cell_response", context | {"row": row})
 
 
@@ -165,14 +169,9 @@ def activity_add(request, org_slug, team_slug):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
     form = ActivityForm(request.POST, team=team)
     if form.is_valid():
-        form.instance.position = team.activities.count()
-        try:
-            with transaction.atomic():
-                activity = form.save()
-        except IntegrityError:
-            # Added by a colleague since the form was checked.
-            form.add_error("name", "This team already has an activity with that name.")
-        else:
+        form.instance.position = team.next_position(team.activities)
+        activity = save_unless_taken(form, "This team already has an activity with that name.")
+        if activity:
             messages.success(request, f"Added “{activity.name}”.")
     if form.is_valid():
         anchor = f"row-{activity.pk}"
@@ -187,15 +186,10 @@ def activity_update(request, org_slug, team_slug, activity_id):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
     activity = get_object_or_404(team.activities, pk=activity_id)
     form = ActivityForm(request.POST or None, instance=activity, team=team)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                form.save()
-        except IntegrityError:
-            form.add_error("name", "This team already has an activity with that name.")
-        else:
-            messages.success(request, f"Saved “{activity.name}”.")
-            return _edited(request, team, membership, f"row-{activity.pk}")
+    taken = "This team already has an activity with that name."
+    if request.method == "POST" and form.is_valid() and save_unless_taken(form, taken):
+        messages.success(request, f"Saved “{activity.name}”.")
+        return _edited(request, team, membership, f"row-{activity.pk}")
     return render(
         request,
         "raci/activity_form.html",
@@ -243,7 +237,7 @@ def column_add(request, org_slug, team_slug):
     form = ColumnAddForm(request.POST, team=team)
     if form.is_valid():
         role = form.cleaned_data["role"]
-        position = team.team_roles.count()
+        position = team.next_position(team.team_roles)
         TeamRole.objects.get_or_create(team=team, role=role, defaults={"position": position})
         messages.success(request, f"Added the {role.name} column.")
         added = f"col-{role.pk}"
@@ -270,10 +264,7 @@ def column_remove(request, org_slug, team_slug, role_id):
             "it in this team? The role itself stays in the organization.",
             button="Remove the column",
         )
-    with transaction.atomic():
-        Assignment.objects.filter(activity__team=team, role_id=role_id).delete()
-        RoleHolder.objects.filter(team=team, role_id=role_id).delete()
-        team_role.delete()
+    services.team_column_remove(team_role=team_role)
     messages.success(
         request, f"Removed the {team_role.role.name} column, its cells and who held it here."
     )
@@ -291,6 +282,12 @@ def export(request, org_slug, team_slug, file_format):
     if file_format not in writers:
         raise Http404("Unknown export format")
     write, content_type = writers[file_format]
-    response = HttpResponse(write(team.to_matrix()), content_type=content_type)
+    try:
+        content = write(team.to_matrix())
+    except matrix_io.MatrixFileError as error:
+        # A role named like a fixed CSV column (from before names were checked).
+        messages.error(request, f"This team cannot be exported as {file_format.upper()}: {error}")
+        return redirect(_matrix_url(team))
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{team.slug}-raci.{file_format}"'
     return response

@@ -1,17 +1,14 @@
 """The organizations a user belongs to, their teams and their members."""
 
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from raci import services
+from raci import rules, services
 from raci.forms import MemberInviteForm, MemberLevelForm, OrganizationForm
 from raci.models import Organization, TeamSnapshot
 from raci.views.access import membership_for_user
-from raci.vocabulary import SEVERITY_ORDER
 
 
 @login_required
@@ -43,8 +40,8 @@ def organization_detail(request, org_slug):
     teams = []
     snapshots = TeamSnapshot.load(organization.teams.all())
     for snapshot in sorted(snapshots.values(), key=lambda snapshot: snapshot.team.name.lower()):
-        counts = Counter(finding.severity for finding in snapshot.analyse())
-        teams.append((snapshot.team, [(severity, counts[severity]) for severity in SEVERITY_ORDER]))
+        counts = rules.count_by_severity(snapshot.analyse())
+        teams.append((snapshot.team, list(counts.items())))
     return render(
         request,
         "raci/organization_detail.html",

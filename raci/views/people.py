@@ -8,7 +8,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from raci import services
-from raci.forms import PersonForm, PersonPickForm, RoleForm
+from raci.forms import PersonForm, PersonPickForm, RoleForm, save_unless_taken
 from raci.models import Assignment, Person, RoleHolder
 from raci.views.access import membership_for_user, team_for_user
 
@@ -97,9 +97,10 @@ def roles(request, org_slug):
     organization = membership.organization
     form = RoleForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        role = form.save()
-        messages.success(request, f"Added the role {role.name}.")
-        return redirect("raci:roles", org_slug=org_slug)
+        role = save_unless_taken(form, "This organization already has a role with that name.")
+        if role:
+            messages.success(request, f"Added the role {role.name}.")
+            return redirect("raci:roles", org_slug=org_slug)
     return render(
         request,
         "raci/role_list.html",

@@ -6,7 +6,7 @@ from django.db import IntegrityError
 from django.shortcuts import redirect, render
 
 from raci import services
-from raci.forms import TeamCreateForm, TeamSettingsForm
+from raci.forms import TeamCreateForm, TeamSettingsForm, save_unless_taken
 from raci.views.access import membership_for_user, team_for_user
 
 
@@ -41,9 +41,9 @@ def team_settings(request, org_slug, team_slug):
     # the saved name for the page heading.
     saved_name = team.name
     form = TeamSettingsForm(request.POST or None, instance=team)
-    if request.method == "POST" and form.is_valid():
-        # The slug stays as it was, so that links to the team keep working.
-        form.save()
+    # The slug stays as it was, so that links to the team keep working.
+    taken = "This organization already has a team with that name."
+    if request.method == "POST" and form.is_valid() and save_unless_taken(form, taken):
         messages.success(request, f"Saved the settings of {team.name}.")
         return redirect("raci:matrix", org_slug=org_slug, team_slug=team.slug)
     return render(

@@ -25,8 +25,8 @@ CHECKOUT_PEOPLE = [
 ]
 
 # Edits a real team makes to the reference, each one a typical argument:
-# the PM keeps ordering the backlog, nobody owns acceptance criteria, and
-# marketing gets pulled into everything.
+# the PM keeps ordering the backlog, and acceptance criteria drift to the
+# Business Analyst while nobody answers for them.
 CHECKOUT_EDITS = {
     ("backlog-ordering", CanonicalRole.PRODUCT_MANAGER): "A",
     ("backlog-ordering", CanonicalRole.PRODUCT_OWNER): "R",

@@ -10,7 +10,6 @@ input cannot be read (the reason goes to stderr on one line).
 
 import json
 import sys
-from collections import Counter
 from dataclasses import replace
 
 from django.core.management.base import BaseCommand
@@ -100,8 +99,7 @@ def _team(team_path: str) -> Team:
 
 
 def summary(findings: list[rules.Finding]) -> dict[str, int]:
-    counts = Counter(finding.severity for finding in findings)
-    return {severity.value: counts[severity] for severity in SEVERITY_ORDER}
+    return {severity.value: n for severity, n in rules.count_by_severity(findings).items()}
 
 
 def reference_document(entry) -> dict | None:
