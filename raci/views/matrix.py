@@ -222,7 +222,7 @@ def activity_delete(request, org_slug, team_slug, activity_id):
         return _confirm(
             request,
             team,
-            question=f"Delete “{activity.name}” and its {team.team_roles.count()} cells?",
+            question=f"Delete “{activity.name}” and its cells?",
             button="Delete the activity",
         )
     activity.delete()

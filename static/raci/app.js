@@ -99,6 +99,7 @@
   }
 
   function save(cell, letters) {
+    staleNotes.delete(cell.id);
     letters = ORDER.filter((letter) => letters.includes(letter));
     if (rowIsSaving(cell)) {
       waiting.set(cell.id, letters);
@@ -223,9 +224,19 @@
     });
   });
 
+  // Open the collapsed category an element sits in.
+  function reveal(element) {
+    const group = element.closest("tbody.activity-group");
+    if (group && collapsed.has(group.id)) {
+      collapsed.delete(group.id);
+      setCollapsed(group.id, false);
+    }
+  }
+
   function focusWithin(id, selector) {
     const element = document.getElementById(id);
     if (!element) return;
+    reveal(element);
     if (selector) {
       // A move: reopen the row's menu on the same button, for the next move.
       const menu = element.querySelector("details.row-menu");
@@ -248,6 +259,9 @@
   // the focus back on the same cell; the picker and its focus are restored here.
   document.addEventListener("htmx:afterSettle", () => {
     initGrid();
+    // Categories the user collapsed stay collapsed when the editor is re-rendered.
+    collapsed.forEach((groupId) => setCollapsed(groupId, true));
+    keepStaleNotes();
     for (const { pickerCellId, cellId, letter } of kept) {
       const pickerCell = pickerCellId && document.getElementById(pickerCellId);
       if (pickerCell) openPicker(pickerCell, wantedLetters(pickerCell));
@@ -258,20 +272,42 @@
     }
     kept = [];
     sendWaiting();
-    if (focusAfterSwap) {
-      focusWithin(focusAfterSwap.id, focusAfterSwap.selector);
-      focusAfterSwap = null;
-    }
-    // Categories the user collapsed stay collapsed when the editor is re-rendered.
-    collapsed.forEach((groupId) => setCollapsed(groupId, true));
     // A new row or column is shown where the user can see it.
     const added = document.querySelector("[data-added]");
     if (added) {
       added.removeAttribute("data-added");
+      reveal(added);
       added.classList.add("is-highlighted");
       added.scrollIntoView({ block: "nearest", inline: "nearest" });
     }
+    if (focusAfterSwap) {
+      focusWithin(focusAfterSwap.id, focusAfterSwap.selector);
+      focusAfterSwap = null;
+    }
+    // Whatever was re-rendered, the keyboard user is never left on the page itself.
+    if (document.activeElement === document.body) {
+      const flash = document.getElementById("flash");
+      if (flash && flash.textContent.trim()) flash.focus();
+    }
   });
+
+  // A "changed by someone else" note stays on its cell until that cell is
+  // edited again, even when another edit re-renders the row.
+  const staleNotes = new Map(); // cell id -> the note element
+
+  function keepStaleNotes() {
+    document.querySelectorAll("td.is-stale").forEach((cell) => {
+      staleNotes.set(cell.id, cell.querySelector(".stale-note"));
+    });
+    for (const [cellId, note] of staleNotes) {
+      const cell = document.getElementById(cellId);
+      if (!cell) staleNotes.delete(cellId);
+      else if (!cell.classList.contains("is-stale") && note) {
+        cell.classList.add("is-stale");
+        cell.appendChild(note);
+      }
+    }
+  }
 
   function saveFailed(event) {
     waiting.clear();
@@ -289,7 +325,7 @@
       xhr && xhr.getResponseHeader("X-Raci-Error") === "csrf"
         ? "Your session changed (you signed out or in again elsewhere), so this page is out of date."
         : status === 404
-          ? "That activity or role is no longer in this matrix: a colleague may have removed it."
+          ? "That is no longer there: a colleague may have removed it, or the whole team."
           : status === 403
             ? "You are not allowed to change this matrix."
             : "That change could not be saved.";

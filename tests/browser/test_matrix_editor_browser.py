@@ -410,3 +410,34 @@ def test_keys_typed_faster_than_the_rows_come_back_are_not_lost(page, team):
     expect(matrix.button("pricing", PO)).to_be_focused()
     page.wait_for_load_state("networkidle")
     assert [stored_letters(team, "pricing", kind) for kind in (PO, SM, DEV)] == ["", "", ""]
+
+
+def test_a_refused_edit_stays_marked_while_the_user_edits_the_rest_of_the_row(page, team):
+    matrix = open_matrix(page, team)
+    activity = Activity.objects.get(team=team, catalogue_key="backlog-ordering")
+    Assignment.objects.filter(activity=activity, role__canonical=DEV.value).update(
+        letters="RC", version=F("version") + 1
+    )
+
+    matrix.tick("backlog-ordering", DEV, "I")  # refused: a colleague changed it
+    page.keyboard.press("Escape")
+    matrix.button("backlog-ordering", SM).focus()
+    matrix.press("backlog-ordering", SM, "i")  # another cell of the same row saves
+
+    refused = matrix.cell("backlog-ordering", DEV)
+    expect(refused.locator(".stale-note")).to_contain_text("your edit was not saved")
+    matrix.expect_letters("backlog-ordering", SM, "I")
+
+
+def test_adding_an_activity_to_a_collapsed_category_opens_it(page, team):
+    matrix = open_matrix(page, team)
+    page.locator('.group-toggle[data-group="group-launch"]').click()
+    expect(page.locator("#group-launch tr.activity-row").first).to_be_hidden()
+
+    page.locator("#id_name").fill("Launch party")
+    page.locator("#id_category").select_option("launch")
+    page.get_by_role("button", name="Add activity").click()
+
+    new_row = page.locator("#group-launch tr.activity-row", has_text="Launch party")
+    expect(new_row).to_be_visible()
+    expect(matrix.findings).to_be_visible()
