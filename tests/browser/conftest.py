@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
+from tests.browser.pages import build_site
+
 # Playwright's sync API runs an asyncio event loop in the test thread, and
 # Django refuses ORM calls from a thread with a running loop unless told that
 # this is safe. It is here: the loop only waits for the browser.
@@ -62,19 +64,43 @@ def browser(chromium_path):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def open_page(browser, live_server):
+    """Opens fresh browser pages of a given size on the live server; the test
+    fails on any JavaScript error, Content-Security-Policy violation included,
+    in any of them."""
+    opened = []
+
+    def open_page(width=1400, height=900):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height}
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        opened.append((context, watch_errors(page)))
+        return page
+
+    yield open_page
+    for context, _ in opened:
+        context.close()
+    errors = [error for _, page_errors in opened for error in page_errors]
+    assert errors == [], f"Errors in the browser: {errors}"
+
+
+@pytest.fixture
+def page(open_page):
     """A fresh browser page on the live server that fails the test on any
     JavaScript error, Content-Security-Policy violation included."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    return open_page()
+
+
+def watch_errors(page) -> list[str]:
+    """The page's JavaScript errors, Content-Security-Policy violations and
+    failed responses, collected as they happen."""
     errors = []
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     page.on("console", lambda message: _console_error(errors, message))
     page.on("response", lambda response: _failed_response(errors, response))
-    yield page
-    context.close()
-    assert errors == [], f"Errors in the browser: {errors}"
+    return errors
 
 
 def _console_error(errors, message):
@@ -93,3 +119,9 @@ def _failed_response(errors, response):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def site(transactional_db):
+    """The demo organization, and the pages around the matrix editor by name."""
+    return build_site()
