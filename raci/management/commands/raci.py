@@ -1,8 +1,15 @@
 """`manage.py raci`: lint a matrix like code, or print the reference matrix.
 
     manage.py raci lint FILE [--format text|json] [--no-scrum] [--stage startup|established]
+                       [--table N] [--layout rows|columns|inverted|long]
+                       [--activity-column NAME] [--role HEADER=pm|po|sm|dev|custom]
+                       [--no-sections]
     manage.py raci lint --team ORG_SLUG/TEAM_SLUG [--format text|json]
     manage.py raci reference [--format csv|json]
+
+A file may be CSV, XLSX, XLS, ODS, Markdown, HTML or JSON; what the reader
+had to guess (which table, which layout, what "PM" means) is printed before
+the findings, and the flags above override it.
 
 `lint` exits with 0 when no finding is an error, 1 when one is, and 2 when the
 input cannot be read (the reason goes to stderr on one line).
@@ -15,7 +22,14 @@ from dataclasses import replace
 from django.core.management.base import BaseCommand
 
 from raci import rules
-from raci.matrix_io import MAX_BYTES, MatrixFileError, read_matrix, write_csv, write_json
+from raci.layouts import LAYOUTS, ReadOptions
+from raci.matrix_io import (
+    MAX_BYTES,
+    MatrixFileError,
+    read_matrix_file,
+    write_csv,
+    write_json,
+)
 from raci.models import Team
 from raci.vocabulary import SEVERITY_ORDER, Severity, Stage
 
@@ -33,6 +47,7 @@ class Command(BaseCommand):
         lint.add_argument("--format", choices=["text", "json"], default="text")
         lint.add_argument("--no-scrum", action="store_true", help="The team does not use Scrum.")
         lint.add_argument("--stage", choices=[stage.value for stage in Stage])
+        add_reading_arguments(lint)
         reference = actions.add_parser("reference", help="Print the documented reference matrix.")
         reference.add_argument("--format", choices=["csv", "json"], default="csv")
 
@@ -43,27 +58,32 @@ class Command(BaseCommand):
             self.stdout.write(writer(matrix), ending="")
             return
         try:
-            label, matrix, thresholds = self._load(options)
+            label, matrix, thresholds, guesses = self._load(options)
         except MatrixFileError as error:
             self.stderr.write(f"raci lint: {error}")
             sys.exit(EXIT_UNREADABLE)
         findings = rules.analyse(matrix, thresholds)
         if options["format"] == "json":
-            self.stdout.write(json.dumps(findings_document(findings), indent=2, ensure_ascii=False))
+            document = findings_document(findings)
+            document["guesses"] = [guess_document(guess) for guess in guesses]
+            self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
         else:
-            self.stdout.write(findings_text(label, findings))
+            self.stdout.write(findings_text(label, findings, guesses))
         if any(finding.severity == Severity.ERROR for finding in findings):
             sys.exit(EXIT_ERRORS)
 
-    def _load(self, options) -> tuple[str, rules.Matrix, rules.Thresholds]:
+    def _load(self, options):
         path, team_path = options["file"], options["team"]
         if bool(path) == bool(team_path):
             raise MatrixFileError("give either a FILE or --team ORG_SLUG/TEAM_SLUG.")
+        guesses = ()
         if team_path:
             team = _team(team_path)
             label, matrix, thresholds = team_path, team.to_matrix(), team.thresholds()
         else:
-            label, matrix, thresholds = path, _read_file(path), rules.Thresholds()
+            reading = read_file(path, reading_options(options))
+            label, matrix, thresholds = path, reading.matrix, rules.Thresholds()
+            guesses = reading.guesses
         if options["no_scrum"] or options["stage"]:
             # The flags override what the file or the team says about the context.
             context = matrix.context or rules.TeamContext()
@@ -72,10 +92,49 @@ class Command(BaseCommand):
             if options["stage"]:
                 context = replace(context, stage=Stage(options["stage"]))
             matrix = replace(matrix, context=context)
-        return label, matrix, thresholds
+        return label, matrix, thresholds, guesses
 
 
-def _read_file(path: str) -> rules.Matrix:
+def add_reading_arguments(parser) -> None:
+    """The flags that override the reader's guesses (lint and import share them)."""
+    parser.add_argument("--table", type=int, metavar="N", help="Read the N-th table of the file.")
+    parser.add_argument("--layout", choices=list(LAYOUTS), help="How the table is laid out.")
+    parser.add_argument(
+        "--activity-column", metavar="NAME", help="The column (header or number) of activities."
+    )
+    parser.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="HEADER=KIND",
+        help="What a role header means: pm, po, sm, dev or custom (e.g. --role PM=custom).",
+    )
+    parser.add_argument(
+        "--no-sections",
+        action="store_true",
+        help="Rows without letters are activities, not section headings.",
+    )
+
+
+def reading_options(options) -> ReadOptions:
+    roles = {}
+    for item in options.get("role") or []:
+        header, _, kind = item.rpartition("=")
+        if not header:
+            raise MatrixFileError(f"--role expects HEADER=KIND, got '{item}'.")
+        roles[" ".join(header.split()).lower()] = kind.strip().lower()
+    return ReadOptions(
+        table=options.get("table"),
+        layout=options.get("layout"),
+        activity_column=options.get("activity_column"),
+        roles=roles,
+        sections=not options.get("no_sections"),
+    )
+
+
+def read_file(path: str, options: ReadOptions | None = None):
+    """The reading of a matrix file from disk, refused past the size limit without
+    reading further."""
     try:
         with open(path, "rb") as file:
             # One byte over the limit is enough for the reader to refuse the file.
@@ -83,9 +142,13 @@ def _read_file(path: str) -> rules.Matrix:
     except OSError as error:
         raise MatrixFileError(f"cannot read {path}: {error.strerror or error}.") from None
     try:
-        return read_matrix(data, path)
+        return read_matrix_file(data, path, options)
     except MatrixFileError as error:
         raise MatrixFileError(f"{path}: {error}") from None
+
+
+def guess_document(guess) -> dict:
+    return {"topic": guess.topic, "message": guess.message, "ask": guess.ask}
 
 
 def _team(team_path: str) -> Team:
@@ -144,9 +207,15 @@ def _count(count: int, severity: Severity) -> str:
     return f"{count} {severity.value}{'s' if plural else ''}"
 
 
-def findings_text(label: str, findings: list[rules.Finding]) -> str:
-    """Findings grouped by severity, like a linter, ending with a summary line."""
+def findings_text(label: str, findings: list[rules.Finding], guesses=()) -> str:
+    """Findings grouped by severity, like a linter, ending with a summary line; what the
+    reader guessed comes first, so that a wrong guess is seen before its findings."""
     lines = [label, ""]
+    if guesses:
+        lines.append("Read as")
+        for guess in guesses:
+            lines.append(f"  {'? ' if guess.ask else ''}{guess.message}")
+        lines.append("")
     for severity in SEVERITY_ORDER:
         group = [finding for finding in findings if finding.severity == severity]
         if not group:
