@@ -207,20 +207,24 @@ def read_document(document: Document, options: ReadOptions | None = None) -> Rea
             raise LayoutError(f"There is no table {options.table}: the file has {len(candidates)}.")
         chosen = candidates[options.table - 1]
     else:
-        chosen = max(
-            candidates, key=lambda candidate: (candidate.score, candidate.named), default=None
-        )
+        chosen = _choose(document, candidates)
     if chosen is None or (chosen.score == 0 and not chosen.named and options.layout is None):
         raise LayoutError(_nothing_found(document, candidates))
     guesses = [Guess("file", note) for note in document.notes]
     if len(candidates) > 1 and options.table is None:
         others = sum(1 for candidate in candidates if candidate.score)
+        why = ""
+        if others > 1:
+            why = (
+                f", the first sheet with letters ({others} hold some)"
+                if document.kind in WORKBOOKS
+                else f", the one with the most letters ({others} hold some)"
+            )
         guesses.append(
             Guess(
                 "table",
                 f"The file has {len(candidates)} tables; the matrix was read from "
-                f"{described[chosen.index]}"
-                + (f", the one with the most letters ({others} hold some)." if others > 1 else "."),
+                f"{described[chosen.index]}{why}.",
             )
         )
     table = chosen.table
@@ -238,6 +242,22 @@ def read_document(document: Document, options: ReadOptions | None = None) -> Rea
         activity_header=reader.activity_header,
         file_kind=document.kind,
     )
+
+
+WORKBOOKS = ("XLSX", "XLS", "ODS")
+
+
+def _choose(document: Document, candidates):
+    """A workbook's first sheet holding a matrix (sheets after it are drafts, variants or
+    references); in a document, the table with the most letters (the others are legends
+    and examples)."""
+    if not candidates:
+        return None
+    if document.kind in WORKBOOKS:
+        with_letters = [candidate for candidate in candidates if candidate.score >= 2]
+        if with_letters:
+            return with_letters[0]
+    return max(candidates, key=lambda candidate: (candidate.score, candidate.named))
 
 
 def _nothing_found(document: Document, candidates) -> str:
@@ -486,7 +506,10 @@ class _MatrixReader:
             if _is_letter_cell(cell)
         }
         header_rows.sort(
-            key=lambda index: -sum(1 for column in letter_columns if _cell(rows[index], column))
+            key=lambda index: (
+                -sum(1 for column in letter_columns if _cell(rows[index], column)),
+                -any(fold(cell) in ACTIVITY_HEADERS for cell in rows[index]),
+            )
         )
         header = [_cell(rows[header_rows[0]], column) for column in range(width)]
         for index in header_rows[1:]:

@@ -486,3 +486,42 @@ class _JsonReader:
             title=self._string(raw, "title", f"{where}.title"),
             role_keys=frozenset(role_keys),
         )
+
+
+# --- Organization backup -------------------------------------------------------------------
+
+ORGANIZATION_SCHEMA_PATH = Path(__file__).parent / "schemas" / "organization.schema.json"
+
+
+def write_organization_json(name: str, matrices: list[Matrix]) -> str:
+    """Every team of an organization in one file: a backup that imports back."""
+    document = {
+        "version": JSON_VERSION,
+        "organization": name,
+        "teams": [json.loads(write_json(matrix)) for matrix in matrices],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def is_organization_document(document) -> bool:
+    return isinstance(document, dict) and "teams" in document and "activities" not in document
+
+
+def read_organization_document(document) -> list[Matrix]:
+    """The teams of an organization backup; an error names the team it is in."""
+    try:
+        _organization_validator()(document)
+    except fastjsonschema.JsonSchemaValueException as error:
+        raise MatrixFileError(_schema_message(error)) from None
+    matrices = []
+    for index, team in enumerate(document["teams"]):
+        try:
+            matrices.append(read_json_document(team))
+        except MatrixFileError as error:
+            raise MatrixFileError(f"teams[{index}]: {error}") from None
+    return matrices
+
+
+@functools.cache
+def _organization_validator():
+    return fastjsonschema.compile(json.loads(ORGANIZATION_SCHEMA_PATH.read_text()))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raci.views import accounts, catalogue, matrix, organizations, people, teams
+from raci.views import accounts, catalogue, exports, imports, matrix, organizations, people, teams
 
 app_name = "raci"
 
@@ -46,5 +46,19 @@ urlpatterns = [
     ),
     path(team + "columns/", matrix.column_add, name="column_add"),
     path(team + "columns/<int:role_id>/remove/", matrix.column_remove, name="column_remove"),
-    path(team + "export.<str:file_format>", matrix.export, name="export"),
+    path(team + "export.<str:file_format>", exports.team_export, name="export"),
+    path(team + "print/", exports.team_print, name="print"),
+    path(team + "import/", imports.team_import, name="team_import"),
+    path(team + "import/<int:upload_id>/", imports.import_preview, name="import_preview"),
+    path("o/<slug:org_slug>/teams/import/", imports.team_import, name="import_new_team"),
+    path(
+        "o/<slug:org_slug>/teams/import/<int:upload_id>/",
+        imports.import_preview,
+        name="import_new_team_preview",
+    ),
+    path(
+        "o/<slug:org_slug>/export.<str:file_format>",
+        exports.organization_export,
+        name="organization_export",
+    ),
 ]

@@ -6,13 +6,18 @@
                        [--no-sections]
     manage.py raci lint --team ORG_SLUG/TEAM_SLUG [--format text|json]
     manage.py raci reference [--format csv|json]
+    manage.py raci export ORG_SLUG/TEAM_SLUG --format FORMAT [-o FILE]
+    manage.py raci export ORG_SLUG --format xlsx|json [-o FILE]
+    manage.py raci import FILE ORG_SLUG/TEAM_SLUG [--create] [--dry-run] [reading flags]
+    manage.py raci import BACKUP.json ORG_SLUG [--dry-run]
 
 A file may be CSV, XLSX, XLS, ODS, Markdown, HTML or JSON; what the reader
 had to guess (which table, which layout, what "PM" means) is printed before
 the findings, and the flags above override it.
 
-`lint` exits with 0 when no finding is an error, 1 when one is, and 2 when the
-input cannot be read (the reason goes to stderr on one line).
+`lint` and `import` exit with 0 when no finding (of the result) is an error, 1
+when one is, and 2 when the input cannot be read or written (the reason goes
+to stderr on one line).
 """
 
 import json
@@ -20,6 +25,7 @@ import sys
 from dataclasses import replace
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from raci import rules
 from raci.layouts import LAYOUTS, ReadOptions
@@ -50,8 +56,14 @@ class Command(BaseCommand):
         add_reading_arguments(lint)
         reference = actions.add_parser("reference", help="Print the documented reference matrix.")
         reference.add_argument("--format", choices=["csv", "json"], default="csv")
+        add_export_parser(actions)
+        add_import_parser(actions)
 
     def handle(self, *args, **options):
+        if options["action"] == "export":
+            return handle_export(self, options)
+        if options["action"] == "import":
+            return handle_import(self, options)
         if options["action"] == "reference":
             matrix = rules.reference_matrix()
             writer = write_csv if options["format"] == "csv" else write_json
@@ -238,3 +250,163 @@ def findings_text(label: str, findings: list[rules.Finding], guesses=()) -> str:
     counts = summary(findings)
     lines.append(", ".join(_count(counts[severity], severity) for severity in SEVERITY_ORDER) + ".")
     return "\n".join(lines)
+
+
+# --- export and import ---------------------------------------------------------------------
+
+TEAM_EXPORT_FORMATS = {
+    "csv": "csv",
+    "excel-csv": "excel.csv",
+    "long-csv": "long.csv",
+    "xlsx": "xlsx",
+    "pdf": "pdf",
+    "svg": "svg",
+    "md": "md",
+    "html": "html",
+    "json": "json",
+}
+
+
+def add_export_parser(actions) -> None:
+    export = actions.add_parser("export", help="Export a team, or every team of an organization.")
+    export.add_argument("target", metavar="ORG_SLUG[/TEAM_SLUG]")
+    export.add_argument("--format", required=True, choices=list(TEAM_EXPORT_FORMATS))
+    export.add_argument("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
+
+
+def add_import_parser(actions) -> None:
+    imported = actions.add_parser(
+        "import", help="Import a matrix file into a team (or a JSON backup into an organization)."
+    )
+    imported.add_argument("file")
+    imported.add_argument("target", metavar="ORG_SLUG[/TEAM_SLUG]")
+    imported.add_argument("--create", action="store_true", help="Create the team if missing.")
+    imported.add_argument("--dry-run", action="store_true", help="Show the preview, write nothing.")
+    add_reading_arguments(imported)
+
+
+def handle_export(command, options) -> None:
+    from raci.models import Organization
+    from raci.views.exports import (
+        ORGANIZATION_FORMATS,
+        chart_for,
+        organization_export_content,
+        team_export_content,
+    )
+
+    target, file_format = options["target"], TEAM_EXPORT_FORMATS[options["format"]]
+    try:
+        if "/" in target:
+            team = _team(target)
+            content = team_export_content(
+                chart_for(team.snapshot(), exported_by="raci export"), file_format
+            )
+        else:
+            organization = Organization.objects.filter(slug=target).first()
+            if organization is None:
+                raise MatrixFileError(f"no organization '{target}'.")
+            if file_format not in ORGANIZATION_FORMATS:
+                raise MatrixFileError("an organization exports as xlsx or json.")
+            content = organization_export_content(
+                organization, file_format, exported_by="raci export"
+            )
+    except MatrixFileError as error:
+        command.stderr.write(f"raci export: {error}")
+        sys.exit(EXIT_UNREADABLE)
+    _write_output(command, content, options["output"])
+
+
+def _write_output(command, content, path) -> None:
+    data = content.encode() if isinstance(content, str) else content
+    if path:
+        try:
+            with open(path, "wb") as file:
+                file.write(data)
+        except OSError as error:
+            command.stderr.write(f"raci export: cannot write {path}: {error.strerror or error}.")
+            sys.exit(EXIT_UNREADABLE)
+    elif isinstance(content, str):
+        command.stdout.write(content, ending="")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def handle_import(command, options) -> None:
+    from raci import imports
+    from raci.models import Organization
+
+    target, path = options["target"], options["file"]
+    try:
+        if "/" not in target:
+            organization = Organization.objects.filter(slug=target).first()
+            if organization is None:
+                raise MatrixFileError(f"no organization '{target}'.")
+            plans = _backup_plans(organization, path)
+        else:
+            org_slug, _, team_slug = target.partition("/")
+            organization = Organization.objects.filter(slug=org_slug).first()
+            if organization is None:
+                raise MatrixFileError(f"no organization '{org_slug}'.")
+            team = organization.teams.filter(slug=team_slug).first()
+            if team is None and not options["create"]:
+                raise MatrixFileError(
+                    f"no team '{team_slug}' in '{org_slug}' (add --create to create it)."
+                )
+            reading = read_file(path, reading_options(options))
+            name = reading.matrix.name or team_slug.replace("-", " ").capitalize()
+            plan = imports.import_plan(
+                organization=organization, team=team, matrix=reading.matrix, team_name=name
+            )
+            plans = [(plan, reading.guesses)]
+        errors = False
+        for plan, guesses in plans:
+            command.stdout.write("\n".join(plan.summary_lines()))
+            command.stdout.write(
+                findings_text(
+                    f"Findings of “{plan.team_name}” after the import", plan.findings, guesses
+                )
+            )
+            errors = errors or any(f.severity == Severity.ERROR for f in plan.findings)
+        if options["dry_run"]:
+            command.stdout.write("Dry run: nothing was written.")
+        else:
+            with transaction.atomic():
+                for plan, _guesses in plans:
+                    team = imports.import_apply(plan=plan, organization=organization)
+                    command.stdout.write(f"Imported into {organization.slug}/{team.slug}.")
+    except (MatrixFileError, imports.ImportRefused) as error:
+        command.stderr.write(f"raci import: {error}")
+        sys.exit(EXIT_UNREADABLE)
+    if errors:
+        sys.exit(EXIT_ERRORS)
+
+
+def _backup_plans(organization, path):
+    """Plans for every team of an organization backup: over the team of the same name, or a
+    new team."""
+    from raci import imports
+    from raci.matrix_io import is_organization_document, load_json, read_organization_document
+
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise MatrixFileError(f"cannot read {path}: {error.strerror or error}.") from None
+    document = load_json(data)
+    if not is_organization_document(document):
+        raise MatrixFileError(
+            f"{path} is not an organization backup: give ORG_SLUG/TEAM_SLUG to import one team."
+        )
+    plans = []
+    for matrix in read_organization_document(document):
+        team = organization.teams.filter(name__iexact=matrix.name).first() if matrix.name else None
+        plans.append(
+            (
+                imports.import_plan(
+                    organization=organization, team=team, matrix=matrix, team_name=matrix.name
+                ),
+                (),
+            )
+        )
+    return plans
