@@ -120,7 +120,7 @@ def check_text(matrix: rules.Matrix, activity: rules.Activity) -> str:
 
 ALLOWED_SPELLINGS = sorted(
     {
-        letters_to_text(LETTER_ORDER[i] for i in range(4) if mask & (1 << i))
+        letters_to_text({LETTER_ORDER[i] for i in range(4) if mask & (1 << i)})
         for mask in range(1, 16)
     },
     key=lambda text: (len(text), [LETTER_ORDER.index(Letter(c)) for c in text]),

@@ -381,11 +381,7 @@ def _merge_continuations(document: Document, chosen: _Candidate) -> list[Table]:
     if document.kind not in ("Markdown", "HTML"):
         return []
     header = _header_key(chosen.table)
-    return [
-        table
-        for table in document.tables[chosen.index + 1 :]
-        if header and _header_key(table) == header
-    ]
+    return [table for table in document.tables if header and _header_key(table) == header]
 
 
 def _header_key(table: Table) -> tuple[str, ...]:
@@ -424,7 +420,9 @@ class _MatrixReader:
             return self._read_inverted(candidate.table, candidate.inverted_header or 0)
         if layout == LONG:
             return self._read_long(candidate.table)
-        grid = self._block(candidate.table)
+        first_table = continuations[0] if len(continuations) > 1 else candidate.table
+        continuations = continuations[1:] if len(continuations) > 1 else []
+        grid = self._block(first_table)
         if layout == ROWS and self.options.layout is None and self._roles_run_down(grid):
             layout = self.layout = COLUMNS
             self.guesses.append(
@@ -443,8 +441,8 @@ class _MatrixReader:
                 grid.append(more, title=table.title)
                 merged += 1
         if merged:
-            if grid.titles and candidate.table.title:
-                grid.titles[0] = candidate.table.title
+            if grid.titles and first_table.title:
+                grid.titles[0] = first_table.title
             self.guesses.append(
                 Guess(
                     "table",
