@@ -8,6 +8,7 @@ made. It is the only write of an import, so that the history can record it
 as one change set.
 """
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
 
-from raci import matrix_io, rules
+from raci import catalogue, matrix_io, rules
 from raci.models import (
     Activity,
     Assignment,
@@ -158,10 +159,11 @@ def import_plan(
     matrix: rules.Matrix,
     team_name: str = "",
     category_map: dict[str, str] | None = None,
+    keys_in_file: bool = False,
 ) -> ImportPlan:
     """What importing `matrix` into `team` (None: a new team) would create, change and
     remove; raises ImportRefused for a file the database cannot hold."""
-    matrix, renamed = _clean_matrix(matrix)
+    matrix, renamed = _clean_matrix(matrix, infer_keys=not keys_in_file)
     categories = {activity.category for activity in matrix.activities if activity.category}
     wanted = dict(category_map or {})
     mapping = {category: wanted.get(category, guess_category(category)) for category in categories}
@@ -192,7 +194,7 @@ def _thresholds(team: Team | None) -> rules.Thresholds:
     return team.thresholds() if team else rules.Thresholds()
 
 
-def _clean_matrix(matrix: rules.Matrix) -> tuple[rules.Matrix, list[str]]:
+def _clean_matrix(matrix: rules.Matrix, *, infer_keys: bool) -> tuple[rules.Matrix, list[str]]:
     """Names the database can hold: within their lengths, activity names unique."""
     notes, seen, activities = [], set(), []
     for activity in matrix.activities:
@@ -213,6 +215,9 @@ def _clean_matrix(matrix: rules.Matrix) -> tuple[rules.Matrix, list[str]]:
         if key and not re.fullmatch(r"[a-z0-9-]{1,60}", key):
             notes.append(f"“{key}” is not a catalogue key: left out of “{unique}”.")
             key = None
+        if infer_keys and key is None and (entry := _catalogue_by_name().get(fold(name))):
+            # Formats without a key column (XLSX, Markdown...) name documented activities.
+            key = entry.key
         activities.append(replace(activity, name=unique, catalogue_key=key))
     for role in matrix.roles:
         if len(role.name) > NAME_LIMITS["role"]:
@@ -220,6 +225,11 @@ def _clean_matrix(matrix: rules.Matrix) -> tuple[rules.Matrix, list[str]]:
                 f"The role “{role.name[:40]}…” is longer than {NAME_LIMITS['role']} characters."
             )
     return replace(matrix, activities=tuple(activities)), notes
+
+
+@functools.cache
+def _catalogue_by_name():
+    return {fold(entry.name): entry for entry in catalogue.CATALOGUE}
 
 
 def _plan_role(role: rules.Role, org_roles: list[Role]) -> PlannedRole:

@@ -192,6 +192,8 @@ class Reading:
     headers: tuple[str, ...] = ()
     activity_header: str = ""
     file_kind: str = ""
+    # The file has a catalogue-key column: an empty key means "none", not "unknown".
+    keys_in_file: bool = False
 
 
 def read_document(document: Document, options: ReadOptions | None = None) -> Reading:
@@ -241,6 +243,7 @@ def read_document(document: Document, options: ReadOptions | None = None) -> Rea
         headers=tuple(reader.header),
         activity_header=reader.activity_header,
         file_kind=document.kind,
+        keys_in_file=reader.keys_in_file,
     )
 
 
@@ -402,6 +405,7 @@ class _MatrixReader:
         self.layout = ROWS
         self.header: list[str] = []
         self.activity_header = ""
+        self.keys_in_file = False
         self._glossary = _glossary(document)
 
     def read(self, candidate: _Candidate, continuations: list[Table]) -> Matrix:
@@ -548,6 +552,7 @@ class _MatrixReader:
         roles = self._roles([grid.header[column] for column in role_columns])
         category_column = kinds.index("category") if "category" in kinds else None
         key_column = kinds.index("key") if "key" in kinds else None
+        self.keys_in_file = key_column is not None
         activities, cells, sections = [], {}, []
         category = ""
         for position, row in enumerate(grid.rows):

@@ -109,7 +109,7 @@ def read_matrix_file(
         raise MatrixFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
     if _is_json(data, filename):
         text = data if isinstance(data, str) else _decode_json(data)
-        return Reading(matrix=read_json(text), file_kind="JSON")
+        return Reading(matrix=read_json(text), file_kind="JSON", keys_in_file=True)
     try:
         document = tables.read_tables(data, filename)
         return layouts.read_document(document, options)

@@ -19,7 +19,7 @@ from raci import exports, matrix_io
 from raci.rules import Activity, Matrix, Person, Role, analyse, reference_matrix
 from raci.vocabulary import CanonicalRole, Letter
 
-A, R, C, I = Letter.ACCOUNTABLE, Letter.RESPONSIBLE, Letter.CONSULTED, Letter.INFORMED
+A, R, C, INFORMED = Letter.ACCOUNTABLE, Letter.RESPONSIBLE, Letter.CONSULTED, Letter.INFORMED
 STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "raci" / "print.css"
 
 
@@ -53,7 +53,7 @@ def small_matrix() -> Matrix:
         ("1", "dev"): frozenset({C}),
         ("2", "dev"): frozenset({C}),  # no A, no R
         ("3", "dev"): frozenset({A, R}),
-        ("3", "po"): frozenset({I}),
+        ("3", "po"): frozenset({INFORMED}),
         ("4", "po"): frozenset({A}),
         ("4", "ba"): frozenset({A, R}),  # two A
     }
@@ -131,7 +131,7 @@ def test_workbook_validates_letters_and_marks_broken_rows():
     letter_rules = [rule for _sqref, rule in rules if rule.type == "containsText"]
     assert [rule.text for rule in letter_rules[:4]] == ["A", "R", "C", "I"]
     fills = [rule.dxf.fill.bgColor.rgb[-6:] for rule in letter_rules[:4]]
-    assert fills == [exports.LETTER_STYLES[letter]["fill"][1:] for letter in (A, R, C, I)]
+    assert fills == [exports.LETTER_STYLES[letter]["fill"][1:] for letter in (A, R, C, INFORMED)]
     problems = [(sqref, rule) for sqref, rule in rules if rule.type == "expression"]
     assert ("A7:A8", 'OR(COUNTIF($B7:$D7,"*A*")<>1,COUNTIF($B7:$D7,"*R*")=0)') in [
         (sqref, rule.formula[0]) for sqref, rule in problems

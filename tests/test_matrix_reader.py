@@ -12,7 +12,7 @@ from raci.matrix_io import MatrixFileError, read_matrix, read_matrix_file
 from raci.rules import analyse
 from raci.vocabulary import CanonicalRole, Letter
 
-A, R, C, I = Letter.ACCOUNTABLE, Letter.RESPONSIBLE, Letter.CONSULTED, Letter.INFORMED
+A, R, C, INFORMED = Letter.ACCOUNTABLE, Letter.RESPONSIBLE, Letter.CONSULTED, Letter.INFORMED
 REAL = Path(__file__).parent / "samples" / "real"
 
 
@@ -88,13 +88,13 @@ def test_descriptive_and_id_columns_are_left_out_and_said_so():
     [
         ("N/A", set()),
         ("-", set()),
-        ("—", set()),  # noqa: RUF001 - an em dash, as word processors write it.
+        ("—", set()),
         ("Responsible", {R}),
         ("accountable", {A}),
         ("(Consulted)", {C}),
         ("R (Responsible)", {R}),
         ("**A**", {A}),
-        ("Informed", {I}),
+        ("Informed", {INFORMED}),
         ("R and A", {A, R}),
         ("A / R", {A, R}),
     ],

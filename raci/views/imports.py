@@ -96,8 +96,8 @@ def team_import(request, org_slug, team_slug=None):
 def _refuse_unread(request, org_slug, team_slug):
     team, organization = _target(request, org_slug, team_slug)
     form = (UploadForm if team else NewTeamUploadForm)()
-    form.add_error(None, _too_big_message())
     context = {"organization": organization, "team": team, "form": form}
+    context["refused"] = _too_big_message()
     context["action"] = _urls(organization, team)[0]
     response = render(request, UPLOAD_TEMPLATE, context, status=413)
     # The body was not read: the connection cannot carry another request.
@@ -112,12 +112,11 @@ def _team_import(request, org_slug, team_slug):
     team, organization = _target(request, org_slug, team_slug)
     form_class = UploadForm if team else NewTeamUploadForm
     form = form_class()
-    status = 200
+    status, refused = 200, ""
     if request.method == "POST":
         limited = next(h for h in request.upload_handlers if isinstance(h, _LimitedUpload))
         if _body_too_big(request, limited):
-            form.add_error(None, _too_big_message())
-            status = 413
+            refused, status = _too_big_message(), 413
         else:
             form = form_class(request.POST, request.FILES)
             upload = form.is_valid() and _store(request, form, organization, team)
@@ -132,6 +131,7 @@ def _team_import(request, org_slug, team_slug):
             "team": team,
             "form": form,
             "action": _urls(organization, team)[0],
+            "refused": refused,
         },
         status=status,
     )
@@ -256,7 +256,7 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
         first = _read(upload, None)
         if isinstance(first, str):
             return _unreadable(request, upload_url, first)
-        plan = _plan(organization, team, upload, first.matrix, None)
+        plan = _plan(organization, team, upload, first, None)
         form = PreviewForm(
             request.POST,
             reading=first,
@@ -270,7 +270,7 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
         reading = _read(upload, None)
         if isinstance(reading, str):
             return _unreadable(request, upload_url, reading)
-    plan = _plan(organization, team, upload, reading.matrix, category_map)
+    plan = _plan(organization, team, upload, reading, category_map)
     if isinstance(plan, str):
         messages.error(request, plan)
         return redirect(upload_url)
@@ -339,14 +339,15 @@ def _read(upload: ImportUpload, options):
         return f"{upload.filename}: {error}"
 
 
-def _plan(organization, team, upload, matrix, category_map):
+def _plan(organization, team, upload, reading, category_map):
     try:
         return imports.import_plan(
             organization=organization,
             team=team,
-            matrix=matrix,
+            matrix=reading.matrix,
             team_name=upload.team_name,
             category_map=category_map,
+            keys_in_file=reading.keys_in_file,
         )
     except imports.ImportRefused as error:
         return f"{upload.filename}: {error} Nothing was imported."

@@ -356,7 +356,11 @@ def handle_import(command, options) -> None:
             reading = read_file(path, reading_options(options))
             name = reading.matrix.name or team_slug.replace("-", " ").capitalize()
             plan = imports.import_plan(
-                organization=organization, team=team, matrix=reading.matrix, team_name=name
+                organization=organization,
+                team=team,
+                matrix=reading.matrix,
+                team_name=name,
+                keys_in_file=reading.keys_in_file,
             )
             plans = [(plan, reading.guesses)]
         errors = False
@@ -404,7 +408,11 @@ def _backup_plans(organization, path):
         plans.append(
             (
                 imports.import_plan(
-                    organization=organization, team=team, matrix=matrix, team_name=matrix.name
+                    organization=organization,
+                    team=team,
+                    matrix=matrix,
+                    team_name=matrix.name,
+                    keys_in_file=True,
                 ),
                 (),
             )
