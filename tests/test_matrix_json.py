@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from raci import matrix_io
 from raci.matrix_io import MatrixFileError, read_json, read_matrix, write_json
 from raci.rules import Activity, Matrix, Person, Role, TeamContext, reference_matrix
 from raci.vocabulary import CanonicalRole, Letter, Stage
@@ -203,3 +204,37 @@ def test_read_matrix_picks_the_format_by_name_then_by_content():
 )
 def test_invalid_documents_are_clear_errors(doc, message):
     assert message in error_of(doc)
+
+
+def test_the_published_schemas_are_valid_and_every_export_follows_them():
+    """Checked with jsonschema, an implementation independent of the reader's."""
+    from jsonschema import Draft7Validator
+
+    schema = json.loads(matrix_io.SCHEMA_PATH.read_text())
+    Draft7Validator.check_schema(schema)
+    validator = Draft7Validator(schema)
+    full = read_json(SAMPLES.joinpath("team.json").read_text())
+    assert list(validator.iter_errors(json.loads(write_json(full)))) == []
+    organization = json.loads(matrix_io.ORGANIZATION_SCHEMA_PATH.read_text())
+    Draft7Validator.check_schema(organization)
+    backup = json.loads(matrix_io.write_organization_json("Acme", [full, full]))
+    assert list(Draft7Validator(organization).iter_errors(backup)) == []
+    for team in backup["teams"]:
+        assert validator.is_valid(team)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"version": 2},
+        {"version": 1, "roles": [{"name": " "}]},
+        {"version": 1, "activities": [{"name": "X", "letters": {"PO": 1}}]},
+        {"version": 1, "roles": [{"name": "X", "acts_as": "boss"}]},
+    ],
+)
+def test_the_schema_and_the_reader_refuse_the_same_documents(doc):
+    from jsonschema import Draft7Validator
+
+    assert not Draft7Validator(json.loads(matrix_io.SCHEMA_PATH.read_text())).is_valid(doc)
+    with pytest.raises(MatrixFileError):
+        read_json(json.dumps(doc))
