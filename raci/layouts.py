@@ -634,15 +634,7 @@ class _MatrixReader:
                 has_values = any(_cell(row, column) for row in grid.rows)
                 kinds.append("role" if title else (None if has_values else "ignored"))
             kinds[:3] = ["activity", "key", "category"]
-            if "role" not in kinds:
-                raise LayoutError(
-                    f"Row {grid.header_number}: there are no role columns after 'Activity'."
-                )
-            if kinds.count("role") > MAX_ROLES:
-                raise LayoutError(
-                    f"Row {grid.header_number}: there are more than {MAX_ROLES} role columns."
-                )
-            return kinds
+            return _checked_roles(kinds, grid, "Activity")
         for column, title in enumerate(header):
             values = [_cell(row, column) for row in grid.rows if _cell(row, column)]
             folded = fold(title)
@@ -697,15 +689,7 @@ class _MatrixReader:
                     f"{', '.join(repr(name) for name in ignored)}: text, not letters.",
                 )
             )
-        if "role" not in kinds:
-            raise LayoutError(
-                f"Row {grid.header_number}: there are no role columns after '{header[chosen]}'."
-            )
-        if kinds.count("role") > MAX_ROLES:
-            raise LayoutError(
-                f"Row {grid.header_number}: there are more than {MAX_ROLES} role columns."
-            )
-        return kinds
+        return _checked_roles(kinds, grid, header[chosen])
 
     def _activity_column(self, grid: "_Grid", text_columns: list[int]) -> int | None:
         wanted = self.options.activity_column
@@ -1056,6 +1040,19 @@ def _transpose(grid: _Grid) -> _Grid:
         emphasised=set(),
         titles=[None] * len(rows),
     )
+
+
+def _checked_roles(kinds: list[str | None], grid: _Grid, activity_header: str):
+    """The column kinds, once they have at least one role column and not too many."""
+    if "role" not in kinds:
+        raise LayoutError(
+            f"Row {grid.header_number}: there are no role columns after '{activity_header}'."
+        )
+    if kinds.count("role") > MAX_ROLES:
+        raise LayoutError(
+            f"Row {grid.header_number}: there are more than {MAX_ROLES} role columns."
+        )
+    return kinds
 
 
 def _cell(row: list[str], column: int | None) -> str:

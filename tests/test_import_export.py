@@ -421,3 +421,13 @@ def test_raci_lint_reads_every_real_file_as_is():
         )
         assert result.returncode in (0, 1), (path.name, result.stderr)
         assert json.loads(result.stdout)["summary"]
+
+
+def test_the_organization_page_links_its_exports_and_the_import(editor_client, team, organization):
+    page = editor_client.get(reverse("raci:organization", args=[organization.slug])).content
+    for name, args in [
+        ("organization_export", [organization.slug, "xlsx"]),
+        ("organization_export", [organization.slug, "json"]),
+        ("import_new_team", [organization.slug]),
+    ]:
+        assert f'href="{reverse(f"raci:{name}", args=args)}"'.encode() in page

@@ -147,16 +147,20 @@ def reading_options(options) -> ReadOptions:
 def read_file(path: str, options: ReadOptions | None = None):
     """The reading of a matrix file from disk, refused past the size limit without
     reading further."""
-    try:
-        with open(path, "rb") as file:
-            # One byte over the limit is enough for the reader to refuse the file.
-            data = file.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise MatrixFileError(f"cannot read {path}: {error.strerror or error}.") from None
+    data = _read_bytes(path)
     try:
         return read_matrix_file(data, path, options)
     except MatrixFileError as error:
         raise MatrixFileError(f"{path}: {error}") from None
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            # One byte over the limit is enough for the reader to refuse the file.
+            return file.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise MatrixFileError(f"cannot read {path}: {error.strerror or error}.") from None
 
 
 def guess_document(guess) -> dict:
@@ -392,12 +396,7 @@ def _backup_plans(organization, path):
     from raci import imports
     from raci.matrix_io import is_organization_document, load_json, read_organization_document
 
-    try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise MatrixFileError(f"cannot read {path}: {error.strerror or error}.") from None
-    document = load_json(data)
+    document = load_json(_read_bytes(path))
     if not is_organization_document(document):
         raise MatrixFileError(
             f"{path} is not an organization backup: give ORG_SLUG/TEAM_SLUG to import one team."
