@@ -382,3 +382,25 @@ def test_the_pdm_file_keeps_pm_as_the_project_manager():
     matrix = read_matrix((REAL / "octoacme-pdm-pm.md").read_bytes(), "octoacme-pdm-pm.md")
     kinds = {role.name: role.kind for role in matrix.roles}
     assert kinds["PdM"] == CanonicalRole.PRODUCT_MANAGER and kinds["PM"] is None
+
+
+def test_a_zip_bomb_is_refused_with_memory_bounded():
+    import tracemalloc
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"<x/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range(256):  # 256 MB of zeros, a few hundred KB packed
+                member.write(bytes(1024 * 1024))
+    bomb = out.getvalue()
+    assert len(bomb) < tables.MAX_BYTES
+
+    tracemalloc.start()
+    try:
+        message = error_of(bomb, "bomb.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "it may be a zip bomb" in message
+    assert peak < 4 * len(bomb) + 2 * 1024 * 1024
