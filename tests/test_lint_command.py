@@ -51,7 +51,7 @@ def rules_in(document: dict) -> set[str]:
 def test_good_file_exits_0_with_a_summary_line():
     code, out, err = raci("lint", SAMPLES / "good.csv")
     assert code == 0 and err == ""
-    assert out.rstrip().endswith("0 errors, 0 warnings, 19 info.")
+    assert out.rstrip().endswith("0 errors, 0 warnings, 30 info.")
     assert "Errors" not in out and "Warnings" not in out
 
 
@@ -62,14 +62,14 @@ def test_file_with_errors_exits_1_and_groups_findings_by_severity():
     assert "  Product launch  [multiple-accountable]" in out
     assert "    Suggestion: Keep one A;" in out
     assert "Documented (backlog-ordering): 000_83f84c264b7569ca.txt" in out
-    assert out.rstrip().endswith("4 errors, 4 warnings, 19 info.")
+    assert out.rstrip().endswith("4 errors, 4 warnings, 30 info.")
 
 
 def test_json_output_has_the_documented_shape():
     code, document = lint_json(SAMPLES / "gaps.csv")
     assert code == 1
     assert set(document) == {"findings", "summary"}
-    assert document["summary"] == {"error": 4, "warning": 4, "info": 19}
+    assert document["summary"] == {"error": 4, "warning": 4, "info": 30}
     assert all(set(finding) == FINDING_KEYS for finding in document["findings"])
     mismatch = next(f for f in document["findings"] if f["rule"] == "owner-mismatch")
     assert (mismatch["activity"], mismatch["role"], mismatch["severity"]) == (
