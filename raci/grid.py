@@ -76,10 +76,14 @@ class Group:
 class Grid:
     columns: list[Column]
     groups: list[Group]
+    # The open findings; those the team accepted are apart, in `accepted`.
     findings: list[rules.Finding]
     # A huge matrix can have thousands of findings: the panel lists the first
     # ones of each severity and links to the full list.
     findings_limit: int | None = None
+    accepted: list[rules.Finding] = field(default_factory=list)
+    # Rows without a catalogue key whose name matches an entry: (activity, entry).
+    name_matches: list = field(default_factory=list)
 
     @property
     def rows(self) -> list[Row]:
@@ -146,7 +150,9 @@ def build_grid(
 ) -> Grid:
     """The grid of a team; `stale_cell` (activity id, role id) is marked as
     refused because a colleague changed it first."""
-    findings = rules.analyse(snapshot.to_matrix(), snapshot.team.thresholds())
+    matrix = snapshot.to_matrix()
+    analysed = rules.analyse(matrix, snapshot.team.thresholds())
+    findings = rules.open_findings(analysed)
     assignments = {(a.activity_id, a.role_id): a for a in snapshot.assignments}
     holders_by_role = {}
     for holder in snapshot.holders:
@@ -191,6 +197,8 @@ def build_grid(
         groups=_group_by_category(rows),
         findings=findings,
         findings_limit=None if all_findings else FINDINGS_SHOWN,
+        accepted=[finding for finding in analysed if finding.accepted],
+        name_matches=rules.name_matches(matrix),
     )
 
 

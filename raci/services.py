@@ -275,6 +275,7 @@ def team_copy(*, source: Team, name: str, uses_scrum: bool, stage: str) -> Team:
             stage=stage,
             max_responsible=source.max_responsible,
             max_consulted=source.max_consulted,
+            accountable_does_work=source.accountable_does_work,
         )
         TeamRole.objects.bulk_create(
             TeamRole(team=team, role_id=column.role_id, position=column.position)

@@ -65,12 +65,27 @@ class Category(StrEnum):
 
 
 class Stage(StrEnum):
+    """Where the company is; 001 (FAQs 1 and 4) ties the product roles to it."""
+
     STARTUP = "startup"
+    SMALL = "small"
     ESTABLISHED = "established"
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return STAGE_LABELS[self]
+
+    @property
+    def combines_product_roles(self) -> bool:
+        """One person doing both the PM's and the PO's work is common here (001, FAQs 1)."""
+        return self in (Stage.STARTUP, Stage.SMALL)
+
+
+STAGE_LABELS = {
+    Stage.STARTUP: "Startup",
+    Stage.SMALL: "Smaller organization",
+    Stage.ESTABLISHED: "Established (larger organization)",
+}
 
 
 class Severity(StrEnum):

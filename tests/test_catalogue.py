@@ -17,6 +17,7 @@ from raci.catalogue import (
     documented_accountable,
     entries_owned_by,
 )
+from raci.rules import RULES
 from raci.vocabulary import CanonicalRole, Category, Letter
 
 PM = CanonicalRole.PRODUCT_MANAGER
@@ -205,6 +206,7 @@ def test_catalogue_paraphrases_and_never_pastes_the_seed_articles():
     texts += [profile.summary for profile in ROLE_PROFILES.values()]
     texts += [profile.dispute_note for profile in ROLE_PROFILES.values()]
     texts += [source.paraphrase for profile in ROLE_PROFILES.values() for source in profile.sources]
-
+    texts += [rule.why for rule in RULES]
+    texts += [source.paraphrase for rule in RULES for source in rule.sources]
     pasted = [text for text in texts if _shingles(_words(text), 6) & seed_shingles]
     assert pasted == []

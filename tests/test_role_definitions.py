@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from raci.catalogue import CATALOGUE, CATALOGUE_BY_KEY, ROLE_PROFILES
+from raci.rules import RULES
 from raci.vocabulary import CanonicalRole
 
 URL = reverse("raci:role_definitions")
@@ -54,6 +55,15 @@ def test_disputed_entries_are_marked_with_their_note(client, db):
             assert escape(dispute.note) in text
             kind = "Documented alternative" if dispute.alternative else "Minority reading"
             assert f"{kind}: {escape(dispute.holder.label)}." in text
+
+
+def test_every_rule_is_listed_with_an_anchor_and_its_sources(client, db):
+    text = client.get(URL).text
+    for rule in RULES:
+        assert f'id="rule-{rule.id}"' in text
+        assert escape(rule.why) in text
+        for source in rule.sources:
+            assert escape(source.part) in text
 
 
 def test_the_product_owner_profile_records_where_the_sources_disagree(client, db):
