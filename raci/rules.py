@@ -1170,11 +1170,7 @@ class _Analysis:
                     fixes=fixes,
                 )
             else:
-                absent = (
-                    ""
-                    if owner_works
-                    else f" The {owner_label} has no part in it either (neither A nor R)."
-                )
+                absent = "" if owner_works else f" The {owner_label} holds neither A nor R on it."
                 suggestion = f"Make the {owner_label} accountable; the others can stay R or C."
                 sources = entry.sources
                 severity = None

@@ -367,7 +367,7 @@ def test_owner_mismatch_silent_when_the_documented_owner_is_accountable():
 def test_owner_mismatch_says_once_that_the_owner_has_no_part_instead_of_two_warnings():
     matrix = build(row("Order", "backlog-ordering", pm="AR"))
     (finding,) = findings(matrix, "owner-mismatch")
-    assert "has no part in it" in finding.message
+    assert "The Product Owner holds neither A nor R on it." in finding.message
     assert not fires(matrix, "owner-missing")
 
 
