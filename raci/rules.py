@@ -14,8 +14,8 @@ its `Acceptance`, as long as the letters it concerns are the ones it was
 accepted on; when one of them changes, the finding is open again.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from hashlib import sha256
 
@@ -191,11 +191,17 @@ class Finding:
     # The passages of the articles the finding rests on.
     sources: tuple[Source, ...] = ()
     fixes: tuple[Fix, ...] = ()
-    # The letters the finding concerns, as text: what an acceptance is tied to.
-    letters: str = ""
     accepted: Acceptance | None = None
     # An acceptance of this finding that no longer holds: its letters changed.
     reopened: Acceptance | None = None
+    # The letters the finding concerns, or how to spell them out when first asked
+    # (most findings are never accepted): see `letters`.
+    concerns: str | Callable[[], str] = field(default="", compare=False, repr=False)
+
+    @property
+    def letters(self) -> str:
+        """The letters the finding concerns, as text: what an acceptance is tied to."""
+        return self.concerns if isinstance(self.concerns, str) else self.concerns()
 
     @property
     def identity(self) -> tuple:
@@ -798,8 +804,9 @@ class _Analysis:
         reference = extra.get("reference")
         if "sources" not in extra:
             extra["sources"] = reference.sources if reference else rule.sources
-        if "letters" not in extra:
-            extra["letters"] = self._letters_of(a, r)
+        extra["concerns"] = extra.pop("letters", None)
+        if extra["concerns"] is None:
+            extra["concerns"] = lambda: self._letters_of(a, r)
         if reference is not None and a is not None and self.matched[a]:
             extra["matched_by_name"] = True
         finding = Finding(
@@ -825,6 +832,7 @@ class _Analysis:
     # What a finding is about, as text: the letters an acceptance is tied to.
 
     def _letters_of(self, a: int | None, r: int | None) -> str:
+        """The row's letters for a finding about an activity, else the column's."""
         if a is not None:
             return self._cell_text((a, r) for r in range(len(self.roles)))
         if r is not None:
@@ -907,6 +915,7 @@ class _Analysis:
                 "unless someone else is R (team settings).",
                 a=a,
                 reference=entry,
+                sources=(),  # Classic practice; the entry is context only.
             )
         if len(row.responsible) > self.thresholds.max_responsible:
             holders = [self.roles[r] for r in row.responsible]
@@ -917,6 +926,7 @@ class _Analysis:
                 "Keep R for the roles that do the bulk of the work and make the others C.",
                 a=a,
                 reference=entry,
+                sources=(),  # Classic practice; the entry is context only.
             )
         if len(row.consulted) > self.thresholds.max_consulted:
             holders = [self.roles[r] for r in row.consulted]
@@ -927,6 +937,7 @@ class _Analysis:
                 "Consult the roles whose input changes the outcome; keep the others informed (I).",
                 a=a,
                 reference=entry,
+                sources=(),  # Classic practice; the entry is context only.
             )
 
     def _check_contradictions(self, a: int) -> None:
@@ -1138,8 +1149,10 @@ class _Analysis:
         owner_label = kinds[0].label
         owner_has_a = any(A in cells[r] for r in owners)
         owner_works = any(A in cells[r] or R in cells[r] for r in owners)
+        if owner_has_a or (not row.accountable and owner_works):
+            return
         fixes, why = self._owner_fixes(a, entry)
-        if row.accountable and not owner_has_a:
+        if row.accountable:
             holders = row.accountable
             names = [self.roles[r] for r in holders]
             dispute = self._dispute_held(entry, holders)
@@ -1196,7 +1209,7 @@ class _Analysis:
                     severity=severity,
                     fixes=fixes,
                 )
-        elif not row.accountable and not owner_works:
+        else:
             doers = row.responsible
             dispute = self._dispute_held(entry, doers)
             if dispute and dispute.alternative:
@@ -1237,10 +1250,8 @@ class _Analysis:
 
     def _check_unlisted_project_work(self, a: int) -> None:
         """A Scrum Master accountable on a strategy row the catalogue does not know."""
-        if fold(self.activities[a].category) != Category.STRATEGY.value:
-            return
         masters = [r for r in self.rows[a].accountable if self.roles[r].kind == SM]
-        if masters:
+        if masters and fold(self.activities[a].category) == Category.STRATEGY.value:
             self._add(
                 SCRUM_MASTER_PROJECT_WORK,
                 f"{self._role_as(masters[0])} holds the A on the strategy "
