@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from raci.vocabulary import CanonicalRole, Category, Letter
+from raci.vocabulary import DEV, PM, PO, SM, CanonicalRole, Category, Letter
 
 BMC = "000_83f84c264b7569ca.txt"
 SIMPLILEARN = "001_4fbf7d49916637a5.txt"
@@ -41,11 +41,6 @@ SEED_TITLES = {
     FORUM: "Practitioner's forum answer: Product Owner vs. Product Manager",
 }
 PRIMARY_SEEDS = frozenset({BMC, SIMPLILEARN, CAREERFOUNDRY, FORUM})
-
-PM = CanonicalRole.PRODUCT_MANAGER
-PO = CanonicalRole.PRODUCT_OWNER
-SM = CanonicalRole.SCRUM_MASTER
-DEV = CanonicalRole.DEVELOPERS
 
 
 @dataclass(frozen=True)
@@ -89,6 +84,12 @@ class OtherRole:
 
 PROJECT_MANAGER = OtherRole(
     "Project Manager", frozenset({"project manager", "project lead", "delivery manager"})
+)
+# 001's first FAQ answer, on the project manager's job: cited by two entries.
+PROJECT_MANAGER_FAQ = (
+    SIMPLILEARN,
+    "FAQs: 1. Can one person fulfill both roles?",
+    "A project manager usually oversees a project's strategy, timing, money and resources.",
 )
 BUSINESS_ANALYST = OtherRole(
     "Business Analyst", frozenset({"business analyst", "business analysts", "ba", "bas"})
@@ -678,12 +679,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "001's first FAQ answer gives budget and resources, with schedule and strategy, "
                 "to a project manager, a different job; a team that has one follows 001 when "
                 "that role holds the A.",
-                (
-                    SIMPLILEARN,
-                    "FAQs: 1. Can one person fulfill both roles?",
-                    "A project manager usually oversees a project's strategy, timing, money "
-                    "and resources.",
-                ),
+                PROJECT_MANAGER_FAQ,
                 alternative=True,
             ),
         ],
@@ -727,12 +723,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "001's first FAQ answer gives the schedule to a project manager, a different "
                 "job. 000 names the product manager, and 001's main text agrees, so the PM "
                 "stays accountable; a team with a project manager who holds the A follows 001.",
-                (
-                    SIMPLILEARN,
-                    "FAQs: 1. Can one person fulfill both roles?",
-                    "A project manager usually oversees a project's strategy, timing, money "
-                    "and resources.",
-                ),
+                PROJECT_MANAGER_FAQ,
                 alternative=True,
             ),
         ],

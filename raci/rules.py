@@ -37,7 +37,11 @@ from raci.catalogue import (
 )
 from raci.matching import match_entry
 from raci.vocabulary import (
+    DEV,
+    PM,
+    PO,
     SEVERITY_ORDER,
+    SM,
     CanonicalRole,
     Category,
     Letter,
@@ -50,10 +54,6 @@ A = Letter.ACCOUNTABLE
 R = Letter.RESPONSIBLE
 C = Letter.CONSULTED
 I = Letter.INFORMED  # noqa: E741
-PM = CanonicalRole.PRODUCT_MANAGER
-PO = CanonicalRole.PRODUCT_OWNER
-SM = CanonicalRole.SCRUM_MASTER
-DEV = CanonicalRole.DEVELOPERS
 NO_LETTERS: frozenset[Letter] = frozenset()
 
 

@@ -43,6 +43,12 @@ class CanonicalRole(StrEnum):
         return self in (CanonicalRole.PRODUCT_OWNER, CanonicalRole.SCRUM_MASTER)
 
 
+# The short names the engine, the catalogue and the demo use for the four roles.
+PM = CanonicalRole.PRODUCT_MANAGER
+PO = CanonicalRole.PRODUCT_OWNER
+SM = CanonicalRole.SCRUM_MASTER
+DEV = CanonicalRole.DEVELOPERS
+
 CANONICAL_ROLE_NAMES = {
     CanonicalRole.PRODUCT_MANAGER: "Product Manager",
     CanonicalRole.PRODUCT_OWNER: "Product Owner",

@@ -3,7 +3,7 @@ a cell it concerns changes, reopen it by hand, link a row matched by name to
 its catalogue entry, and pick a fix when two columns play the documented owner."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -44,6 +44,17 @@ def url(name, team, *args):
 
 def mismatch(team):
     return next(f for f in team.analyse() if f.rule == "owner-mismatch")
+
+
+def accept(team, finding, user, reason=REASON):
+    return team.accept_finding(
+        rule=finding.rule,
+        activity=finding.activity_key or "",
+        role=finding.role_key or "",
+        letters_digest=finding.letters_digest,
+        reason=reason,
+        user=user,
+    )
 
 
 def accept_data(finding, reason=REASON, **overrides):
@@ -130,14 +141,7 @@ def test_viewers_cannot_accept_or_reopen_and_outsiders_see_nothing(
         == 403
     )
     finding = mismatch(team)
-    acceptance = team.accept_finding(
-        rule=finding.rule,
-        activity=finding.activity_key,
-        role=finding.role_key,
-        letters_digest=finding.letters_digest,
-        reason=REASON,
-        user=editor,
-    )
+    acceptance = accept(team, finding, editor)
     assert viewer_client.post(url("finding_reopen", team, acceptance.pk)).status_code == 403
     page = viewer_client.get(url("accepted_findings", team)).content.decode()
     assert REASON in page and "Reopen</button>" not in page
@@ -212,14 +216,7 @@ def test_accepting_twice_keeps_one_acceptance_with_the_latest_reason(editor_clie
 
 def test_the_accepted_list_says_which_acceptances_hold(editor_client, editor, team, ordering):
     finding = mismatch(team)
-    team.accept_finding(
-        rule=finding.rule,
-        activity=finding.activity_key,
-        role=finding.role_key,
-        letters_digest=finding.letters_digest,
-        reason=REASON,
-        user=editor,
-    )
+    accept(team, finding, editor)
     page = editor_client.get(url("accepted_findings", team)).content.decode()
     assert "Holds</span>" in page and REASON in page and "edgar" in page
 
@@ -232,14 +229,7 @@ def test_the_accepted_list_says_which_acceptances_hold(editor_client, editor, te
 
 def test_an_activity_deleted_takes_its_acceptances_with_it(editor_client, editor, team, ordering):
     finding = mismatch(team)
-    team.accept_finding(
-        rule=finding.rule,
-        activity=finding.activity_key,
-        role=finding.role_key,
-        letters_digest=finding.letters_digest,
-        reason=REASON,
-        user=editor,
-    )
+    accept(team, finding, editor)
     ordering.delete()
     assert not AcceptedFinding.objects.exists()
 
@@ -255,27 +245,14 @@ def test_acceptances_do_not_add_queries_to_the_matrix_page(editor_client, editor
     for number in range(10):
         make_activity(team, f"More {number}", letters={PM: "A"})
     for finding in [f for f in team.analyse() if f.rule == "no-responsible"]:
-        team.accept_finding(
-            rule=finding.rule,
-            activity=finding.activity_key,
-            letters_digest=finding.letters_digest,
-            reason="The PM does these alone.",
-            user=editor,
-        )
+        accept(team, finding, editor, reason="The PM does these alone.")
     assert AcceptedFinding.objects.count() == 11
     assert queries() == few
 
 
 def test_accepted_findings_travel_in_the_json_export(editor_client, editor, team, ordering):
     finding = mismatch(team)
-    team.accept_finding(
-        rule=finding.rule,
-        activity=finding.activity_key,
-        role=finding.role_key,
-        letters_digest=finding.letters_digest,
-        reason=REASON,
-        user=editor,
-    )
+    accept(team, finding, editor)
 
     document = editor_client.get(url("export", team, "json")).json()
 
@@ -416,3 +393,18 @@ def test_the_convention_setting_silences_no_responsible_and_shows_in_the_panel(e
     page = editor_client.get(url("matrix", team)).content.decode()
     assert "Convention: the accountable also does the work" in page
     assert "Smaller organization" in page
+
+
+def test_the_database_keeps_one_acceptance_per_finding_and_requires_a_reason(team, ordering):
+    pm = canonical_role(team.organization, PM)
+    fields = {"team": team, "rule": "owner-mismatch", "activity": ordering, "role": pm}
+    AcceptedFinding.objects.create(**fields, reason=REASON)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AcceptedFinding.objects.create(**fields, reason="Twice")
+    # Findings that name no activity are told apart just as well (NULLs compare equal here).
+    column = {"team": team, "rule": "idle-role", "role": pm}
+    AcceptedFinding.objects.create(**column, reason=REASON)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AcceptedFinding.objects.create(**column, reason="Twice")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AcceptedFinding.objects.create(team=team, rule="idle-role", reason="")

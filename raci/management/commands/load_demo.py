@@ -26,12 +26,8 @@ from raci.models import (
     find_finding,
 )
 from raci.services import StartFrom, team_create
-from raci.vocabulary import CanonicalRole, Stage
+from raci.vocabulary import DEV, PM, PO, SM, Stage
 
-PM = CanonicalRole.PRODUCT_MANAGER
-PO = CanonicalRole.PRODUCT_OWNER
-SM = CanonicalRole.SCRUM_MASTER
-DEV = CanonicalRole.DEVELOPERS
 ANALYST = "Business Analyst"
 
 DEMO_USERNAME = "demo"
