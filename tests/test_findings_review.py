@@ -408,3 +408,19 @@ def test_the_database_keeps_one_acceptance_per_finding_and_requires_a_reason(tea
         AcceptedFinding.objects.create(**column, reason="Twice")
     with pytest.raises(IntegrityError), transaction.atomic():
         AcceptedFinding.objects.create(team=team, rule="idle-role", reason="")
+
+
+def test_a_reopened_finding_can_be_accepted_again_for_its_new_letters(
+    editor_client, team, ordering
+):
+    editor_client.post(url("finding_accept", team), accept_data(mismatch(team)))
+    Assignment.objects.filter(activity=ordering, role__canonical="dev").update(letters="I")
+    reopened = mismatch(team)
+    assert reopened.reopened is not None and reopened.accepted is None
+
+    editor_client.post(url("finding_accept", team), accept_data(reopened, reason="Still true."))
+
+    acceptance = AcceptedFinding.objects.get()
+    assert acceptance.reason == "Still true."
+    assert "Backlog ordering / Developers: I" in acceptance.letters
+    assert mismatch(team).accepted is not None
