@@ -98,17 +98,22 @@ class FixForm(forms.Form):
     fix = forms.CharField(required=False)
 
 
-class FindingAcceptForm(forms.Form):
-    """Names a finding as the engine does, with the letters the user saw (as a
-    digest) and the reason for living with it."""
+class FindingForm(forms.Form):
+    """Names a finding as the engine does (see `raci.grid.finding_identity`)."""
 
-    rule = forms.SlugField()
-    activity = forms.CharField(required=False)
-    role = forms.CharField(required=False)
-    person = forms.CharField(required=False)
-    subject = forms.CharField(required=False)
-    letters = forms.CharField(max_length=64)
+    rule = forms.SlugField(widget=forms.HiddenInput)
+    activity = forms.CharField(required=False, widget=forms.HiddenInput)
+    role = forms.CharField(required=False, widget=forms.HiddenInput)
+    person = forms.CharField(required=False, widget=forms.HiddenInput)
+    subject = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class FindingAcceptForm(FindingForm):
+    """A finding, the letters the user saw (as a digest) and the reason for living with it."""
+
+    letters = forms.CharField(max_length=64, widget=forms.HiddenInput)
     reason = forms.CharField(
+        label="Why does the team live with it?",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why the team lives with this finding."},

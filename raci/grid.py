@@ -7,6 +7,7 @@ the column when they name only a role.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from raci import rules
 from raci.models import Activity, Assignment, Role, TeamSnapshot
@@ -129,6 +130,26 @@ class Placed:
 
     finding: rules.Finding
     target: str
+
+    @property
+    def identity_query(self) -> str:
+        return identity_query(self.finding)
+
+
+def identity_query(finding: rules.Finding) -> str:
+    """The finding's name as a query string, for the link that opens its accept form."""
+    return urlencode({name: value for name, value in finding_identity(finding).items() if value})
+
+
+def finding_identity(finding: rules.Finding) -> dict[str, str]:
+    """What names a finding in a form or a link ("" for no activity, role or person)."""
+    return {
+        "rule": finding.rule,
+        "activity": finding.activity_key or "",
+        "role": finding.role_key or "",
+        "person": finding.person_key or "",
+        "subject": finding.subject,
+    }
 
 
 def finding_target(finding: rules.Finding) -> str:

@@ -2,11 +2,15 @@
 a cell it concerns changes, reopen it by hand, link a row matched by name to
 its catalogue entry, and pick a fix when two columns play the documented owner."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
+from raci.grid import finding_identity, identity_query
 from raci.models import AcceptedFinding, Assignment, Role, TeamRole, find_finding
 from raci.vocabulary import CanonicalRole
 from tests.builders import canonical_role, make_activity, make_team
@@ -155,7 +159,9 @@ def test_outsiders_get_404_for_every_review_page(outsider_client, team, ordering
 
 
 def test_review_views_refuse_other_methods(editor_client, team, ordering):
-    assert editor_client.get(url("finding_accept", team)).status_code == 405
+    assert editor_client.put(url("finding_accept", team)).status_code == 405
+    assert editor_client.get(url("finding_reopen", team, 1)).status_code == 405
+    assert editor_client.get(url("activity_link", team, ordering.pk)).status_code == 405
     assert editor_client.post(url("accepted_findings", team)).status_code == 405
 
 
@@ -424,3 +430,50 @@ def test_a_reopened_finding_can_be_accepted_again_for_its_new_letters(
     assert acceptance.reason == "Still true."
     assert "Backlog ordering / Developers: I" in acceptance.letters
     assert mismatch(team).accepted is not None
+
+
+def test_without_javascript_the_accept_form_is_a_page_of_its_own(editor_client, team, ordering):
+    finding = mismatch(team)
+    page_url = url("finding_accept", team) + "?" + identity_query(finding)
+    matrix = editor_client.get(url("matrix", team)).content.decode()
+    assert escape(page_url) in matrix  # The panel links to it; htmx loads it in place.
+
+    page = editor_client.get(page_url)
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Accept a finding" in text and escape(finding.message) in text
+    assert "Why does the team live with it?" in text and "hx-post" not in text
+    response = editor_client.post(url("finding_accept", team), accept_data(finding))
+    assert response.status_code == 302 and AcceptedFinding.objects.count() == 1
+
+
+def test_htmx_loads_only_the_accept_form_into_the_panel(editor_client, team, ordering):
+    query = urlencode(finding_identity(mismatch(team)))
+
+    response = editor_client.get(url("finding_accept", team) + "?" + query, **HTMX)
+
+    text = response.content.decode()
+    assert text.lstrip().startswith("<form") and 'hx-target="#workspace"' in text
+    assert "<html" not in text
+
+
+def test_an_empty_reason_on_the_page_shows_the_form_again(editor_client, team, ordering):
+    response = editor_client.post(
+        url("finding_accept", team), accept_data(mismatch(team), reason="")
+    )
+
+    assert response.status_code == 400
+    assert "Say why the team lives with this finding." in response.content.decode()
+
+
+def test_asking_to_accept_a_finding_that_is_gone_says_so(editor_client, team, ordering):
+    query = urlencode(finding_identity(mismatch(team)))
+    Assignment.objects.filter(activity=ordering, role__canonical="pm").update(letters="C")
+    Assignment.objects.filter(activity=ordering, role__canonical="po").update(letters="AR")
+
+    plain = editor_client.get(url("finding_accept", team) + "?" + query, follow=True)
+    htmx = editor_client.get(url("finding_accept", team) + "?" + query, **HTMX)
+
+    assert "no longer there" in plain.content.decode()
+    assert htmx["HX-Retarget"] == "#workspace" and "no longer there" in htmx.content.decode()

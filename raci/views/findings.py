@@ -9,28 +9,50 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from raci import catalogue, rules
-from raci.forms import ActivityLinkForm, FindingAcceptForm, ReopenForm
+from raci.forms import ActivityLinkForm, FindingAcceptForm, FindingForm, ReopenForm
+from raci.models import find_finding
 from raci.views.access import team_for_user
-from raci.views.matrix import _edited, _gone, _in_team
+from raci.views.matrix import _context, _edited, _gone, _in_team, _matrix_url
 
 
 def _accepted_url(team):
     return reverse("raci:accepted_findings", args=[team.organization.slug, team.slug])
 
 
+IDENTITY = ("rule", "activity", "role", "person", "subject")
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def finding_accept(request, org_slug, team_slug):
+    """GET: the reason form for one finding (in the findings panel through htmx,
+    or on a page of its own). POST: accept it, if it is still there with the
+    letters the user saw."""
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    data = request.POST if request.method == "POST" else request.GET
+    named = FindingForm(data)
+    finding = named.is_valid() and find_finding(
+        team.analyse(), **{name: named.cleaned_data[name] for name in IDENTITY}
+    )
+    if not finding or finding.accepted:
+        messages.warning(
+            request, "That finding is no longer there or is accepted already: nothing changed."
+        )
+        return _back_to_the_editor(request, team, membership)
+    if request.method == "GET":
+        form = FindingAcceptForm(initial=named.cleaned_data | {"letters": finding.letters_digest})
+        return _accept_form(request, team, finding, form)
     form = FindingAcceptForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("reason", [])) or "That was unreadable.")
+        if not request.htmx:
+            return _accept_form(request, team, finding, form, status=400)
+        messages.error(request, " ".join(form.errors.get("reason", ["That was unreadable."])))
     elif team.accept_finding(
-        **{name: form.cleaned_data[name] for name in ("rule", "activity", "role", "person")},
-        subject=form.cleaned_data["subject"],
+        **{name: form.cleaned_data[name] for name in IDENTITY},
         letters_digest=form.cleaned_data["letters"],
         reason=form.cleaned_data["reason"],
         user=request.user,
@@ -43,10 +65,31 @@ def finding_accept(request, org_slug, team_slug):
     else:
         messages.warning(
             request,
-            "That finding is no longer there or its letters changed meanwhile: nothing was "
-            "accepted.",
+            "That finding's letters changed meanwhile: nothing was accepted. Here it is as it "
+            "is now.",
         )
     return _edited(request, team, membership, "findings")
+
+
+def _accept_form(request, team, finding, form, status=200):
+    context = {
+        "team": team,
+        "organization": team.organization,
+        "finding": finding,
+        "form": form,
+        "inline": bool(request.htmx),
+    }
+    template = "raci/finding_accept.html" + ("#accept_form" if request.htmx else "")
+    return render(request, template, context, status=status)
+
+
+def _back_to_the_editor(request, team, membership):
+    """The editor as it is now, with the message: in place of the whole workspace
+    for htmx (whatever the request targeted), or after a redirect."""
+    if not request.htmx:
+        return redirect(_matrix_url(team, "findings"))
+    response = render(request, "raci/matrix.html#workspace", _context(team, membership))
+    return reswap(retarget(response, "#workspace"), "outerHTML")
 
 
 @login_required
