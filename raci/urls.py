@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raci.views import accounts, catalogue, matrix, organizations, people, teams
+from raci.views import accounts, catalogue, findings, matrix, organizations, people, teams
 
 app_name = "raci"
 
@@ -44,7 +44,16 @@ urlpatterns = [
         matrix.activity_delete,
         name="activity_delete",
     ),
+    path(team + "activities/<int:activity_id>/link/", findings.activity_link, name="activity_link"),
     path(team + "columns/", matrix.column_add, name="column_add"),
     path(team + "columns/<int:role_id>/remove/", matrix.column_remove, name="column_remove"),
     path(team + "export.<str:file_format>", matrix.export, name="export"),
+    # Reviewing findings
+    path(team + "findings/accept/", findings.finding_accept, name="finding_accept"),
+    path(team + "findings/accepted/", findings.accepted_findings, name="accepted_findings"),
+    path(
+        team + "findings/accepted/<int:acceptance_id>/reopen/",
+        findings.finding_reopen,
+        name="finding_reopen",
+    ),
 ]
