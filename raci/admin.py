@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from raci.models import (
+    AcceptedFinding,
     Activity,
     Assignment,
     Membership,
@@ -47,7 +48,7 @@ class TeamRoleInline(admin.TabularInline):
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "organization", "uses_scrum", "stage", "updated"]
-    list_filter = ["uses_scrum", "stage", "organization"]
+    list_filter = ["uses_scrum", "stage", "accountable_does_work", "organization"]
     search_fields = ["name", "slug", "organization__name"]
     list_select_related = ["organization"]
     prepopulated_fields = {"slug": ["name"]}
@@ -108,3 +109,13 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ["activity__name", "role__name"]
     list_select_related = ["activity", "role"]
     readonly_fields = ["version", "updated"]
+
+
+@admin.register(AcceptedFinding)
+class AcceptedFindingAdmin(admin.ModelAdmin):
+    list_display = ["rule", "team", "activity", "role", "accepted_by", "accepted_at"]
+    list_filter = ["rule", "team__organization"]
+    search_fields = ["rule", "reason", "team__name", "activity__name", "role__name"]
+    list_select_related = ["team", "activity", "role", "accepted_by"]
+    autocomplete_fields = ["accepted_by"]
+    raw_id_fields = ["activity", "role", "person"]

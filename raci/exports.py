@@ -168,7 +168,7 @@ def write_organization_xlsx(organization: str, charts: list[Chart]) -> bytes:
     summary.write_row(2, 0, headers, styles.header)
     names = _unique_sheet_names([chart.team for chart in charts], taken={"summary"})
     for row, (chart, name) in enumerate(zip(charts, names, strict=True), start=3):
-        counts = rules.count_by_severity(chart.findings)
+        counts = rules.count_by_severity(rules.open_findings(chart.findings))
         _text(summary, row, 0, chart.team, styles)
         summary.write_number(row, 1, len(chart.matrix.activities))
         summary.write_number(row, 2, len(chart.matrix.roles))
@@ -368,15 +368,11 @@ def _legend_sheet(workbook, styles: _Styles) -> None:
 def _findings_sheet(workbook, styles: _Styles, findings: list[rules.Finding]) -> None:
     sheet = workbook.add_worksheet("Findings")
     headers = ["Severity", "Rule", "Activity", "Role", "Person", "Message", "Suggestion"]
-    headers.append("Documented source")
+    headers += ["Documented source", "Accepted"]
     sheet.write_row(0, 0, headers, styles.header)
     for row, finding in enumerate(findings, start=1):
-        source = ""
-        if finding.reference:
-            source = "; ".join(
-                f"{s.title}: {s.part}" if getattr(s, "title", "") else f"{s.seed}: {s.part}"
-                for s in finding.reference.sources
-            )
+        sources = finding.sources or (finding.reference.sources if finding.reference else ())
+        source = "; ".join(f"{s.title}: {s.part}" for s in sources)
         values = [
             finding.severity.label,
             finding.rule,
@@ -386,14 +382,24 @@ def _findings_sheet(workbook, styles: _Styles, findings: list[rules.Finding]) ->
             finding.message,
             finding.suggestion,
             source,
+            _accepted_text(finding.accepted),
         ]
         for column, value in enumerate(values):
             _text(sheet, row, column, value, styles, styles.wrap)
-    for column, width in enumerate([10, 22, 30, 18, 18, 60, 50, 50]):
+    for column, width in enumerate([10, 22, 30, 18, 18, 60, 50, 50, 40]):
         sheet.set_column(column, column, width)
     sheet.freeze_panes(1, 0)
     if findings:
         sheet.autofilter(0, 0, len(findings), len(headers) - 1)
+
+
+def _accepted_text(acceptance: rules.Acceptance | None) -> str:
+    """Who accepted a finding and why; empty for an open finding."""
+    if acceptance is None:
+        return ""
+    by = f" by {acceptance.by}" if acceptance.by else ""
+    when = f" on {acceptance.at:%Y-%m-%d}" if acceptance.at else ""
+    return f"Accepted{by}{when}: {acceptance.reason}"
 
 
 def _people_sheet(workbook, styles: _Styles, matrix: rules.Matrix) -> None:
@@ -570,5 +576,6 @@ def pdf_from_html(document: str, *, stylesheet: str) -> bytes:
 
 
 def severity_counts(findings: list[rules.Finding]) -> list[tuple[Severity, int]]:
-    counts = rules.count_by_severity(findings)
+    """Open findings by severity, in order: accepted ones do not count."""
+    counts = rules.count_by_severity(rules.open_findings(findings))
     return [(severity, counts[severity]) for severity in SEVERITY_ORDER]

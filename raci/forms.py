@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
+from raci.catalogue import CATALOGUE
 from raci.matrix_io import RESERVED_HEADERS
 from raci.models import (
     CATEGORY_CHOICES,
@@ -39,13 +40,31 @@ class CellForm(forms.Form):
 class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ["name", "category", "description"]
+        fields = ["name", "category", "description", "catalogue_key"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        labels = {"catalogue_key": "Documented responsibility"}
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.team = team
         self.fields["category"].choices = [("", "Other"), *CATEGORY_CHOICES]
+        if not self.instance.pk:
+            del self.fields["catalogue_key"]
+            return
+        # The catalogue entry the row is checked against; without one, its name is
+        # matched to an entry when it confidently can be.
+        choices = [("", "None (matched by name when it clearly names one)")]
+        choices += [(entry.key, entry.name) for entry in CATALOGUE]
+        key = self.instance.catalogue_key
+        if key and key not in dict(choices):
+            # Keep a key the catalogue no longer has, so saving does not drop it silently.
+            choices.append((key, f"{key} (not in the catalogue)"))
+        self.fields["catalogue_key"] = forms.ChoiceField(
+            label="Documented responsibility",
+            required=False,
+            choices=choices,
+            help_text="The role definition this activity is checked against.",
+        )
 
     def clean_name(self):
         return _clean_unique_name(
@@ -68,12 +87,50 @@ class ColumnAddForm(forms.Form):
 
 
 class FixForm(forms.Form):
-    """Names a finding by its rule, activity and role; the fix is recomputed
-    on the server from the current matrix, never taken from the client."""
+    """Names a finding by its rule, activity and role, and which of its fixes
+    (the column it is about, when it offers one per candidate column); the fix
+    is recomputed on the server from the current matrix, never taken from the
+    client."""
 
     rule = forms.SlugField()
     activity = forms.CharField(required=False)
     role = forms.CharField(required=False)
+    fix = forms.CharField(required=False)
+
+
+class FindingForm(forms.Form):
+    """Names a finding as the engine does (see `raci.grid.finding_identity`)."""
+
+    rule = forms.SlugField(widget=forms.HiddenInput)
+    activity = forms.CharField(required=False, widget=forms.HiddenInput)
+    role = forms.CharField(required=False, widget=forms.HiddenInput)
+    person = forms.CharField(required=False, widget=forms.HiddenInput)
+    subject = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class FindingAcceptForm(FindingForm):
+    """A finding, the letters the user saw (as a digest) and the reason for living with it."""
+
+    letters = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why does the team live with it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the team lives with this finding."},
+    )
+
+    def clean_reason(self):
+        return self.cleaned_data["reason"].strip()
+
+
+class ReopenForm(forms.Form):
+    """Where to go back to after reopening: the matrix, or the list of accepted findings."""
+
+    back_to = forms.ChoiceField(choices=[("matrix", "matrix"), ("accepted", "accepted")])
+
+
+class ActivityLinkForm(forms.Form):
+    key = forms.ChoiceField(choices=[(entry.key, entry.name) for entry in CATALOGUE])
 
 
 # Set-up forms (sign-up, members, teams, people, roles) follow.
@@ -198,7 +255,14 @@ class TeamCreateForm(TeamNameMixin, forms.ModelForm):
 class TeamSettingsForm(TeamNameMixin, forms.ModelForm):
     class Meta:
         model = Team
-        fields = ["name", "uses_scrum", "stage", "max_responsible", "max_consulted"]
+        fields = [
+            "name",
+            "uses_scrum",
+            "stage",
+            "accountable_does_work",
+            "max_responsible",
+            "max_consulted",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

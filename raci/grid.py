@@ -7,6 +7,7 @@ the column when they name only a role.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from raci import rules
 from raci.models import Activity, Assignment, Role, TeamSnapshot
@@ -76,10 +77,14 @@ class Group:
 class Grid:
     columns: list[Column]
     groups: list[Group]
+    # The open findings; those the team accepted are apart, in `accepted`.
     findings: list[rules.Finding]
     # A huge matrix can have thousands of findings: the panel lists the first
     # ones of each severity and links to the full list.
     findings_limit: int | None = None
+    accepted: list[rules.Finding] = field(default_factory=list)
+    # Rows without a catalogue key whose name matches an entry: (activity, entry).
+    name_matches: list = field(default_factory=list)
 
     @property
     def rows(self) -> list[Row]:
@@ -126,6 +131,26 @@ class Placed:
     finding: rules.Finding
     target: str
 
+    @property
+    def identity_query(self) -> str:
+        return identity_query(self.finding)
+
+
+def identity_query(finding: rules.Finding) -> str:
+    """The finding's name as a query string, for the link that opens its accept form."""
+    return urlencode({name: value for name, value in finding_identity(finding).items() if value})
+
+
+def finding_identity(finding: rules.Finding) -> dict[str, str]:
+    """What names a finding in a form or a link ("" for no activity, role or person)."""
+    return {
+        "rule": finding.rule,
+        "activity": finding.activity_key or "",
+        "role": finding.role_key or "",
+        "person": finding.person_key or "",
+        "subject": finding.subject,
+    }
+
 
 def finding_target(finding: rules.Finding) -> str:
     """The DOM id of what a finding points to."""
@@ -146,7 +171,9 @@ def build_grid(
 ) -> Grid:
     """The grid of a team; `stale_cell` (activity id, role id) is marked as
     refused because a colleague changed it first."""
-    findings = rules.analyse(snapshot.to_matrix(), snapshot.team.thresholds())
+    matrix = snapshot.to_matrix()
+    analysed = rules.analyse(matrix, snapshot.team.thresholds())
+    findings = rules.open_findings(analysed)
     assignments = {(a.activity_id, a.role_id): a for a in snapshot.assignments}
     holders_by_role = {}
     for holder in snapshot.holders:
@@ -191,6 +218,8 @@ def build_grid(
         groups=_group_by_category(rows),
         findings=findings,
         findings_limit=None if all_findings else FINDINGS_SHOWN,
+        accepted=[finding for finding in analysed if finding.accepted],
+        name_matches=rules.name_matches(matrix),
     )
 
 

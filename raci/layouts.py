@@ -304,7 +304,11 @@ class _Candidate:
         candidate = cls(index=index, table=table)
         candidate.filled = sum(1 for row in table.rows for cell in row if cell)
         candidate.first_row = next((row for row in table.rows if any(row)), [])
-        for number in range(min(len(table.rows), 50)):
+        named_header = _activity_header_row(table.rows)
+        # An inverted header is the table's header: a data row below a header that
+        # names its activity column ("0R | C | A") is never one.
+        last = 50 if named_header is None else named_header + 1
+        for number in range(min(len(table.rows), last)):
             if _is_inverted_header(table.rows, number):
                 candidate.inverted_header = number
                 break
@@ -319,7 +323,7 @@ class _Candidate:
             candidate.score = sum(
                 sum(1 for cell in row[1:] if _is_letter_cell(cell)) for row in table.rows if row
             )
-        candidate.named = _activity_header_row(table.rows) is not None
+        candidate.named = named_header is not None
         return candidate
 
 

@@ -22,7 +22,8 @@ The full-fidelity format: the matrix plus the team context and the people::
       "name": "Checkout team",                       // optional
       "context": {                                   // optional; absent = unknown
         "uses_scrum": true,                          // default true
-        "stage": "established"                       // "startup" or "established"
+        "stage": "established",                      // "startup", "small" or "established"
+        "accountable_does_work": false               // default false: the team's convention
       },
       "roles": [                                     // the columns, in order
         {"name": "Product Owner", "acts_as": "po"},
@@ -40,15 +41,33 @@ The full-fidelity format: the matrix plus the team context and the people::
       ],
       "people": [                                    // optional; absent = staffing unknown
         {"name": "Ana", "email": "ana@example.com", "title": "Lead", "roles": ["Product Owner"]}
+      ],
+      "accepted": [                                  // optional: findings the team accepted
+        {
+          "rule": "owner-mismatch",
+          "activity": "Backlog ordering",            // activity name, or null
+          "role": "Product Manager",                 // role name, or null
+          "person": "Ana",                           // optional: for findings about a person
+          "subject": "",                             // optional: tells apart findings of a
+                                                     // rule naming none of the three
+          "letters": "Backlog ordering / Product Manager: A; ...",
+                                                     // the letters when accepted; null or
+                                                     // absent: whatever they are
+          "reason": "Our PM orders the backlog until we hire a PO.",
+          "by": "maya",
+          "at": "2026-05-04T09:30:00+00:00"          // ISO 8601, or null
+        }
       ]
     }
 
 `acts_as` is one of "pm", "po", "sm", "dev" or null (a plain custom role);
 when it is left out, the name decides, with the same aliases as CSV headers.
 The writer always spells it out. Role names
-are unique (case-insensitively) and are how activities and people refer to
-roles. Letters use the same spellings as CSV cells. Unknown top-level keys are
-ignored; an unknown version is refused.
+are unique (case-insensitively) and are how activities, people and accepted
+findings refer to roles. Letters use the same spellings as CSV cells. An
+accepted finding holds only while its letters are the same (the engine then
+leaves it out of the open findings); `raci lint` reports it apart and does not
+fail on it. Unknown top-level keys are ignored; an unknown version is refused.
 
 Both readers raise `MatrixFileError` with a message for the user, naming the
 row and column (CSV) or the place in the document (JSON).
@@ -58,13 +77,14 @@ import csv
 import functools
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 
 import fastjsonschema
 
 from raci import layouts, tables
 from raci.layouts import Reading, ReadOptions
-from raci.rules import Activity, Matrix, Person, Role, TeamContext
+from raci.rules import RULES_BY_ID, Acceptance, Activity, Matrix, Person, Role, TeamContext
 from raci.tables import guard_formula
 from raci.vocabulary import (
     CanonicalRole,
@@ -218,6 +238,7 @@ def write_json(matrix: Matrix) -> str:
         document["context"] = {
             "uses_scrum": matrix.context.uses_scrum,
             "stage": matrix.context.stage.value,
+            "accountable_does_work": matrix.context.accountable_does_work,
         }
     document["roles"] = [
         {"name": role.name, "acts_as": role.kind.value if role.kind else None}
@@ -239,7 +260,32 @@ def write_json(matrix: Matrix) -> str:
             }
             for person in matrix.people
         ]
+    if matrix.accepted:
+        document["accepted"] = [
+            _acceptance_document(matrix, acceptance) for acceptance in matrix.accepted
+        ]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _acceptance_document(matrix: Matrix, acceptance: Acceptance) -> dict:
+    activities = {activity.key: activity.name for activity in matrix.activities}
+    roles = {role.key: role.name for role in matrix.roles}
+    people = {person.key: person.name for person in matrix.people or ()}
+    document = {
+        "rule": acceptance.rule,
+        "activity": activities.get(acceptance.activity_key),
+        "role": roles.get(acceptance.role_key),
+    }
+    if acceptance.person_key:
+        document["person"] = people.get(acceptance.person_key)
+    if acceptance.subject:
+        document["subject"] = acceptance.subject
+    return document | {
+        "letters": acceptance.letters,
+        "reason": acceptance.reason,
+        "by": acceptance.by,
+        "at": acceptance.at.isoformat() if acceptance.at else None,
+    }
 
 
 def _activity_document(matrix: Matrix, activity: Activity) -> dict:
@@ -374,6 +420,15 @@ class _JsonReader:
                 self._person(index, raw, by_name)
                 for index, raw in enumerate(self._list(document, "people"))
             )
+        lookups = {
+            "activity": _first_by_name(activities),
+            "role": {fold(role.name): role.key for role in roles},
+            "person": _first_by_name(people or ()),
+        }
+        accepted = tuple(
+            self._acceptance(index, raw, lookups)
+            for index, raw in enumerate(self._list(document, "accepted"))
+        )
         return Matrix(
             activities=tuple(activities),
             roles=roles,
@@ -381,6 +436,7 @@ class _JsonReader:
             context=context,
             people=people,
             name=name,
+            accepted=accepted,
         )
 
     def _object(self, value, where: str) -> dict:
@@ -412,9 +468,16 @@ class _JsonReader:
             raise MatrixFileError("context.uses_scrum: expected true or false.")
         stage = raw.get("stage", Stage.ESTABLISHED.value)
         if not isinstance(stage, str) or stage not in {stage.value for stage in Stage}:
-            choices = " or ".join(f'"{stage.value}"' for stage in Stage)
-            raise MatrixFileError(f"context.stage: expected {choices}, found {json.dumps(stage)}.")
-        return TeamContext(uses_scrum=uses_scrum, stage=Stage(stage))
+            choices = ", ".join(f'"{stage.value}"' for stage in Stage)
+            raise MatrixFileError(
+                f"context.stage: expected one of {choices}, found {json.dumps(stage)}."
+            )
+        convention = raw.get("accountable_does_work", False)
+        if not isinstance(convention, bool):
+            raise MatrixFileError("context.accountable_does_work: expected true or false.")
+        return TeamContext(
+            uses_scrum=uses_scrum, stage=Stage(stage), accountable_does_work=convention
+        )
 
     def _roles(self, raw_roles: list) -> tuple[Role, ...]:
         if len(raw_roles) > MAX_ROLES:
@@ -486,6 +549,49 @@ class _JsonReader:
             title=self._string(raw, "title", f"{where}.title"),
             role_keys=frozenset(role_keys),
         )
+
+    def _acceptance(self, index: int, raw, lookups: dict) -> Acceptance:
+        where = f"accepted[{index}]"
+        raw = self._object(raw, where)
+        rule = self._string(raw, "rule", f"{where}.rule", required=True)
+        if rule not in RULES_BY_ID:
+            raise MatrixFileError(f"{where}.rule: '{rule}' is not a rule of this app.")
+        keys = {}
+        for field, plural in (("activity", "activities"), ("role", "roles"), ("person", "people")):
+            name = self._string(raw, field, f"{where}.{field}")
+            key = lookups[field].get(fold(name)) if name else None
+            if name and key is None:
+                raise MatrixFileError(f"{where}.{field}: '{name}' is not one of the {plural}.")
+            keys[field] = key
+        letters = raw.get("letters")
+        if letters is not None and not isinstance(letters, str):
+            raise MatrixFileError(f"{where}.letters: expected text or null.")
+        at = self._string(raw, "at", f"{where}.at")
+        try:
+            when = datetime.fromisoformat(at) if at else None
+        except ValueError:
+            raise MatrixFileError(
+                f'{where}.at: expected a date and time like "2026-05-04T09:30:00+00:00".'
+            ) from None
+        return Acceptance(
+            rule=rule,
+            activity_key=keys["activity"],
+            role_key=keys["role"],
+            person_key=keys["person"],
+            subject=self._string(raw, "subject", f"{where}.subject"),
+            letters=letters,
+            reason=self._string(raw, "reason", f"{where}.reason", required=True),
+            by=self._string(raw, "by", f"{where}.by"),
+            at=when,
+        )
+
+
+def _first_by_name(items) -> dict[str, str]:
+    """Folded name -> key, the first item winning when two share a name."""
+    keys: dict[str, str] = {}
+    for item in items:
+        keys.setdefault(fold(item.name), item.key)
+    return keys
 
 
 # --- Organization backup -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from itertools import combinations
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from raci import rules
@@ -21,6 +21,7 @@ from raci.vocabulary import (
     CanonicalRole,
     Category,
     Letter,
+    Severity,
     Stage,
     letters_to_text,
 )
@@ -126,10 +127,18 @@ class Team(models.Model):
         "uses Scrum", default=True, help_text="Scrum teams have a Product Owner and a Scrum Master."
     )
     stage = models.CharField(
+        "stage or size",
         max_length=12,
         choices=STAGE_CHOICES,
         default=Stage.ESTABLISHED.value,
-        help_text="In a startup-stage team one person often holds several product roles.",
+        help_text="In a startup or a smaller organization one person often holds both the "
+        "Product Manager's and the Product Owner's role, and the checks expect it.",
+    )
+    accountable_does_work = models.BooleanField(
+        "the accountable also does the work",
+        default=False,
+        help_text="Your convention: whoever holds the A also does the work unless someone "
+        "else is R, so an activity with an A needs no R beside it.",
     )
     max_responsible = models.PositiveSmallIntegerField(
         default=rules.Thresholds.max_responsible,
@@ -172,7 +181,11 @@ class Team(models.Model):
         )
 
     def context(self) -> rules.TeamContext:
-        return rules.TeamContext(uses_scrum=self.uses_scrum, stage=Stage(self.stage))
+        return rules.TeamContext(
+            uses_scrum=self.uses_scrum,
+            stage=Stage(self.stage),
+            accountable_does_work=self.accountable_does_work,
+        )
 
     def snapshot(self) -> "TeamSnapshot":
         """Everything the matrix shows, in four queries whatever the team's size."""
@@ -184,8 +197,9 @@ class Team(models.Model):
     def analyse(self) -> list[rules.Finding]:
         return self.snapshot().analyse()
 
-    def apply_fix(self, *, rule: str, activity: str, role: str) -> str | None:
-        """Apply the suggested fix of the finding named by rule, activity and role.
+    def apply_fix(self, *, rule: str, activity: str, role: str, fix: str = "") -> str | None:
+        """Apply a suggested fix of the finding named by rule, activity and role;
+        `fix` names the fix when the finding offers one per candidate column.
 
         The fix is recomputed from the current matrix, so a stale or forged
         request can only apply a fix the engine suggests right now. Each cell
@@ -194,23 +208,14 @@ class Team(models.Model):
         """
         snapshot = self.snapshot()
         matrix = snapshot.to_matrix()
-        finding = next(
-            (
-                finding
-                for finding in snapshot.analyse(matrix)
-                if finding.fix
-                and finding.rule == rule
-                and (finding.activity_key or "") == activity
-                and (finding.role_key or "") == role
-            ),
-            None,
-        )
-        if finding is None:
+        finding = find_finding(snapshot.analyse(matrix), rule=rule, activity=activity, role=role)
+        chosen = finding.fix_for(fix) if finding else None
+        if chosen is None:
             return None
         versions = {(str(a.activity_id), str(a.role_id)): a.version for a in snapshot.assignments}
         try:
             with transaction.atomic():
-                for change in finding.fix:
+                for change in chosen.changes:
                     key = (change.activity_key, change.role_key)
                     if not Assignment.objects.compare_and_set(
                         activity_id=int(change.activity_key),
@@ -227,10 +232,68 @@ class Team(models.Model):
             "; ".join(
                 f"{role_names[change.role_key]} on “{activity_names[change.activity_key]}” "
                 f"is now {letters_to_text(change.letters) or 'not involved'}"
-                for change in finding.fix
+                for change in chosen.changes
             )
             + "."
         )
+
+    def accept_finding(
+        self,
+        *,
+        rule: str,
+        activity: str = "",
+        role: str = "",
+        person: str = "",
+        subject: str = "",
+        letters_digest: str,
+        reason: str,
+        user,
+    ) -> "AcceptedFinding | None":
+        """Accept the open finding so named, with a reason.
+
+        Only a finding that is there now, with the letters the user saw
+        (`letters_digest`), can be accepted; the acceptance then holds while
+        those letters stay the same. Returns it, or None.
+        """
+        findings = self.snapshot().analyse()
+        finding = find_finding(
+            findings, rule=rule, activity=activity, role=role, person=person, subject=subject
+        )
+        if finding is None or finding.accepted or finding.letters_digest != letters_digest:
+            return None
+        identity = {
+            "team": self,
+            "rule": finding.rule,
+            "activity_id": _id(finding.activity_key),
+            "role_id": _id(finding.role_key),
+            "person_id": _id(finding.person_key),
+            "subject": finding.subject,
+        }
+        values = {
+            "letters": finding.letters,
+            "reason": reason,
+            "accepted_by": user,
+            "accepted_at": timezone.now(),
+        }
+        try:
+            with transaction.atomic():
+                acceptance, _created = AcceptedFinding.objects.update_or_create(
+                    **identity, defaults=values
+                )
+        except IntegrityError:
+            # A colleague accepted it at the same moment: theirs stands.
+            return AcceptedFinding.objects.filter(**identity).first()
+        return acceptance
+
+
+def _id(key: str | None) -> int | None:
+    return int(key) if key else None
+
+
+def find_finding(findings, *, rule, activity="", role="", person="", subject=""):
+    """The finding a form names by its identity ("" for no activity, role or person)."""
+    wanted = (rule, activity or None, role or None, person or None, subject)
+    return next((finding for finding in findings if finding.identity == wanted), None)
 
 
 class _ChangedMeanwhile(Exception):
@@ -452,6 +515,63 @@ class Assignment(models.Model):
         return parse_cell_text(self.letters)
 
 
+class AcceptedFinding(models.Model):
+    """A finding a team has decided to live with, and why.
+
+    It names the finding as the engine does (rule, activity, role, person and
+    subject) and keeps the letters the finding concerned when it was accepted:
+    when one of them changes, the finding is open again. Deleting it reopens
+    the finding.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="accepted_findings")
+    rule = models.SlugField(max_length=60)
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, null=True, blank=True)
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, null=True, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True)
+    subject = models.CharField(max_length=60, blank=True)
+    letters = models.TextField(blank=True, help_text="The letters the finding concerned.")
+    reason = models.TextField(max_length=1000)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-accepted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "team",
+                "rule",
+                Coalesce("activity", 0),
+                Coalesce("role", 0),
+                Coalesce("person", 0),
+                "subject",
+                name="accepted_finding_once",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="accepted_finding_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule} in {self.team}"
+
+    def to_acceptance(self) -> rules.Acceptance:
+        return rules.Acceptance(
+            rule=self.rule,
+            activity_key=str(self.activity_id) if self.activity_id else None,
+            role_key=str(self.role_id) if self.role_id else None,
+            person_key=str(self.person_id) if self.person_id else None,
+            subject=self.subject,
+            letters=self.letters,
+            reason=self.reason,
+            by=self.accepted_by.get_username() if self.accepted_by else "",
+            at=self.accepted_at,
+            key=str(self.pk),
+        )
+
+
 @dataclass
 class TeamSnapshot:
     """A team's matrix as loaded from the database, and its seam to the engine."""
@@ -461,12 +581,15 @@ class TeamSnapshot:
     columns: list[TeamRole]
     assignments: list[Assignment]
     holders: list[RoleHolder]
+    accepted: list[AcceptedFinding]
 
     @classmethod
     def load(cls, teams) -> dict[int, "TeamSnapshot"]:
-        """Snapshots of several teams, in four queries whatever their number."""
+        """Snapshots of several teams, in five queries whatever their number."""
         snapshots = {
-            team.pk: cls(team=team, activities=[], columns=[], assignments=[], holders=[])
+            team.pk: cls(
+                team=team, activities=[], columns=[], assignments=[], holders=[], accepted=[]
+            )
             for team in teams
         }
         for activity in Activity.objects.filter(team__in=snapshots):
@@ -479,6 +602,9 @@ class TeamSnapshot:
             snapshots[cell.team_id].assignments.append(cell)
         for holder in RoleHolder.objects.filter(team__in=snapshots).select_related("person"):
             snapshots[holder.team_id].holders.append(holder)
+        accepted = AcceptedFinding.objects.filter(team__in=snapshots).select_related("accepted_by")
+        for acceptance in accepted:
+            snapshots[acceptance.team_id].accepted.append(acceptance)
         for snapshot in snapshots.values():
             snapshot.activities.sort(key=Activity.display_order)
         return snapshots
@@ -524,7 +650,29 @@ class TeamSnapshot:
                 )
                 for person in sorted(people.values(), key=lambda person: person.name.lower())
             ),
+            accepted=tuple(acceptance.to_acceptance() for acceptance in self.accepted),
         )
+
+
+@dataclass(frozen=True)
+class FindingTotals:
+    """What a team's findings add up to: the open ones by severity, and the accepted."""
+
+    open: dict[Severity, int]
+    accepted: int
+
+
+def finding_totals(teams) -> dict[int, FindingTotals]:
+    """Each team's totals, by team id, in a fixed number of queries: what the
+    organization page shows. Accepted findings do not count among the open ones."""
+    totals = {}
+    for pk, snapshot in TeamSnapshot.load(teams).items():
+        findings = snapshot.analyse()
+        totals[pk] = FindingTotals(
+            open=rules.count_by_severity(rules.open_findings(findings)),
+            accepted=sum(1 for finding in findings if finding.accepted),
+        )
+    return totals
 
 
 class ImportUploadQuerySet(models.QuerySet):

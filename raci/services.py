@@ -24,7 +24,7 @@ from raci.models import (
     Team,
     TeamRole,
 )
-from raci.vocabulary import CanonicalRole, Letter, letters_to_text
+from raci.vocabulary import CanonicalRole, letters_to_text
 
 SLUG_MAX_LENGTH = 60
 
@@ -237,35 +237,10 @@ def team_create(
     return team
 
 
-def reference_rows(*, uses_scrum: bool):
-    """The catalogue fitted to a team: (entry, {kind: letters}) in catalogue order.
-
-    Without Scrum there is no Product Owner or Scrum Master, as the engine
-    reads the sources: the entries the Scrum Master owns are left out, and
-    the Product Owner's letters fall to the Product Manager.
-    """
-    rows = []
-    for entry in catalogue.CATALOGUE:
-        letters = dict(entry.letters)
-        if not uses_scrum:
-            if catalogue.documented_accountable(entry) == CanonicalRole.SCRUM_MASTER:
-                continue
-            merged = letters.pop(CanonicalRole.PRODUCT_MANAGER, frozenset()) | letters.pop(
-                CanonicalRole.PRODUCT_OWNER, frozenset()
-            )
-            # A role that does the work (A or R) need not also be consulted or informed.
-            if merged & {Letter.ACCOUNTABLE, Letter.RESPONSIBLE}:
-                merged -= {Letter.CONSULTED, Letter.INFORMED}
-            letters[CanonicalRole.PRODUCT_MANAGER] = merged
-            letters.pop(CanonicalRole.SCRUM_MASTER, None)
-        rows.append((entry, {kind: value for kind, value in letters.items() if value}))
-    return rows
-
-
 def _fill_from_reference(team: Team, columns: list[Role]) -> None:
     """The catalogue's activities with their documented letters, fitted to the team."""
     role_by_kind = {CanonicalRole(role.canonical): role for role in columns}
-    rows = reference_rows(uses_scrum=team.uses_scrum)
+    rows = catalogue.reference_rows(uses_scrum=team.uses_scrum)
     activities = Activity.objects.bulk_create(
         Activity(
             team=team,
@@ -300,6 +275,7 @@ def team_copy(*, source: Team, name: str, uses_scrum: bool, stage: str) -> Team:
             stage=stage,
             max_responsible=source.max_responsible,
             max_consulted=source.max_consulted,
+            accountable_does_work=source.accountable_does_work,
         )
         TeamRole.objects.bulk_create(
             TeamRole(team=team, role_id=column.role_id, position=column.position)

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from raci.views import accounts, catalogue, exports, imports, matrix, organizations, people, teams
+from raci.views import (
+    accounts,
+    catalogue,
+    exports,
+    findings,
+    imports,
+    matrix,
+    organizations,
+    people,
+    teams,
+)
 
 app_name = "raci"
 
@@ -44,6 +54,7 @@ urlpatterns = [
         matrix.activity_delete,
         name="activity_delete",
     ),
+    path(team + "activities/<int:activity_id>/link/", findings.activity_link, name="activity_link"),
     path(team + "columns/", matrix.column_add, name="column_add"),
     path(team + "columns/<int:role_id>/remove/", matrix.column_remove, name="column_remove"),
     path(team + "export.<str:file_format>", exports.team_export, name="export"),
@@ -60,5 +71,13 @@ urlpatterns = [
         "o/<slug:org_slug>/export.<str:file_format>",
         exports.organization_export,
         name="organization_export",
+    ),
+    # Reviewing findings
+    path(team + "findings/accept/", findings.finding_accept, name="finding_accept"),
+    path(team + "findings/accepted/", findings.accepted_findings, name="accepted_findings"),
+    path(
+        team + "findings/accepted/<int:acceptance_id>/reopen/",
+        findings.finding_reopen,
+        name="finding_reopen",
     ),
 ]

@@ -44,6 +44,12 @@ class CanonicalRole(StrEnum):
         return self in (CanonicalRole.PRODUCT_OWNER, CanonicalRole.SCRUM_MASTER)
 
 
+# The short names the engine, the catalogue and the demo use for the four roles.
+PM = CanonicalRole.PRODUCT_MANAGER
+PO = CanonicalRole.PRODUCT_OWNER
+SM = CanonicalRole.SCRUM_MASTER
+DEV = CanonicalRole.DEVELOPERS
+
 CANONICAL_ROLE_NAMES = {
     CanonicalRole.PRODUCT_MANAGER: "Product Manager",
     CanonicalRole.PRODUCT_OWNER: "Product Owner",
@@ -66,12 +72,27 @@ class Category(StrEnum):
 
 
 class Stage(StrEnum):
+    """Where the company is; 001 (FAQs 1 and 4) ties the product roles to it."""
+
     STARTUP = "startup"
+    SMALL = "small"
     ESTABLISHED = "established"
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return STAGE_LABELS[self]
+
+    @property
+    def combines_product_roles(self) -> bool:
+        """One person doing both the PM's and the PO's work is common here (001, FAQs 1)."""
+        return self in (Stage.STARTUP, Stage.SMALL)
+
+
+STAGE_LABELS = {
+    Stage.STARTUP: "Startup",
+    Stage.SMALL: "Smaller organization",
+    Stage.ESTABLISHED: "Established (larger organization)",
+}
 
 
 class Severity(StrEnum):

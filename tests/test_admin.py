@@ -30,6 +30,7 @@ def test_every_raci_model_is_in_the_admin():
         "RoleHolder",
         "Activity",
         "Assignment",
+        "AcceptedFinding",
     }
 
 

@@ -9,6 +9,7 @@ from raci.catalogue import (
     CATALOGUE,
     CATALOGUE_BY_KEY,
     PRIMARY_SEEDS,
+    PROJECT_MANAGER,
     ROLE_PROFILES,
     SEED_TITLES,
     SNIPPETS,
@@ -16,6 +17,7 @@ from raci.catalogue import (
     documented_accountable,
     entries_owned_by,
 )
+from raci.rules import RULES
 from raci.vocabulary import CanonicalRole, Category, Letter
 
 PM = CanonicalRole.PRODUCT_MANAGER
@@ -37,6 +39,12 @@ REQUIRED_OWNERS = {
             "pricing",
             "development-timeline",
             "business-engineering-liaison",
+            # Added for issue 12.
+            "stakeholder-buy-in",
+            "product-requirements",
+            "product-life-cycle",
+            "user-experience",
+            "budget-and-resources",
         ],
         PM,
     ),
@@ -51,6 +59,12 @@ REQUIRED_OWNERS = {
             "story-acceptance",
             "customer-voice-in-team",
             "daily-task-breakdown",
+            # Added for issue 12.
+            "product-goal",
+            "backlog-transparency",
+            "product-value",
+            "team-dependencies",
+            "sprint-review",
         ],
         PO,
     ),
@@ -58,7 +72,7 @@ REQUIRED_OWNERS = {
         ["scrum-facilitation", "po-coaching", "stakeholder-scrum-coaching", "process-improvement"],
         SM,
     ),
-    **dict.fromkeys(["build-increment", "claim-sprint-tasks"], DEV),
+    **dict.fromkeys(["build-increment", "claim-sprint-tasks", "sprint-selection"], DEV),
 }
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -85,6 +99,18 @@ def test_entry_is_described_in_its_own_words_with_sources(entry):
     assert entry.sources
     assert all(source.seed in SEED_TITLES and source.part for source in entry.sources)
     assert entry.disputed == bool(entry.dispute_note)
+    assert entry.synonyms
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=lambda entry: entry.key)
+def test_each_dispute_names_another_role_and_cites_it(entry):
+    owner = documented_accountable(entry)
+    for dispute in entry.disputes:
+        assert dispute.holder != owner
+        assert dispute.note and dispute.sources
+        if dispute.alternative:
+            # Only a primary source can make a way of working a documented alternative.
+            assert any(source.is_primary for source in dispute.sources)
 
 
 @pytest.mark.parametrize("entry", CATALOGUE, ids=lambda entry: entry.key)
@@ -100,6 +126,44 @@ def test_disagreements_named_in_the_seeds_readme_are_recorded():
     assert by_key("claim-sprint-tasks").disputed
     assert "002" in by_key("vision-to-backlog").dispute_note
     assert "misuse" in by_key("user-stories").dispute_note
+
+
+def holders(key, *, alternative):
+    return {d.holder for d in by_key(key).disputes if d.alternative == alternative}
+
+
+def test_documented_alternatives_are_recorded_per_role():
+    # 000: the Scrum team organises itself; engineers claim their own tasks.
+    assert holders("daily-task-breakdown", alternative=True) == {DEV}
+    # 001, FAQ 1: a project manager holds schedule, budget and resources.
+    assert PROJECT_MANAGER in holders("development-timeline", alternative=True)
+    assert PROJECT_MANAGER in holders("budget-and-resources", alternative=True)
+    assert PO in holders("stakeholder-buy-in", alternative=True)
+
+
+def test_minority_readings_are_disputes_but_not_alternatives():
+    assert holders("product-vision", alternative=False) == {PO}
+    assert holders("backlog-ordering", alternative=False) == {PM}
+    assert holders("feature-prioritization", alternative=False) == {PO}
+    assert holders("vision-to-backlog", alternative=False) == {PM}
+
+
+def test_citation_slips_are_fixed():
+    acceptance = by_key("acceptance-criteria")
+    assert SNIPPETS not in {source.seed for source in acceptance.sources}
+    improvement = " ".join(s.paraphrase for s in by_key("process-improvement").sources)
+    assert "stakeholders" not in improvement
+    liaison = " ".join(s.paraphrase for s in by_key("business-engineering-liaison").sources)
+    assert "fund" not in liaison and "business stakeholders" in liaison
+    market = " ".join(s.paraphrase for s in by_key("market-research").sources)
+    assert "largely" not in market
+
+
+def test_profiles_keep_the_hedges_and_disputes_of_the_sources():
+    owner = ROLE_PROFILES[PO]
+    assert "assistant PMs" in owner.summary
+    assert "001" in owner.dispute_note and "002" in owner.dispute_note
+    assert "project manager" in ROLE_PROFILES[SM].summary
 
 
 def test_keys_are_unique_and_looked_up():
@@ -133,9 +197,16 @@ def test_catalogue_paraphrases_and_never_pastes_the_seed_articles():
     for seed in SEED_TITLES:
         seed_shingles |= _shingles(_words((SEEDS_DIR / seed).read_text()), 6)
     texts = [entry.description for entry in CATALOGUE]
-    texts += [entry.dispute_note for entry in CATALOGUE]
+    texts += [entry.name for entry in CATALOGUE]
+    texts += [synonym for entry in CATALOGUE for synonym in entry.synonyms]
     texts += [source.paraphrase for entry in CATALOGUE for source in entry.sources]
+    disputes = [dispute for entry in CATALOGUE for dispute in entry.disputes]
+    texts += [dispute.note for dispute in disputes]
+    texts += [source.paraphrase for dispute in disputes for source in dispute.sources]
     texts += [profile.summary for profile in ROLE_PROFILES.values()]
+    texts += [profile.dispute_note for profile in ROLE_PROFILES.values()]
     texts += [source.paraphrase for profile in ROLE_PROFILES.values() for source in profile.sources]
+    texts += [rule.why for rule in RULES]
+    texts += [source.paraphrase for rule in RULES for source in rule.sources]
     pasted = [text for text in texts if _shingles(_words(text), 6) & seed_shingles]
     assert pasted == []

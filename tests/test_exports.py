@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,8 +17,8 @@ import pytest
 from pypdf import PdfReader
 
 from raci import exports, matrix_io
-from raci.rules import Activity, Matrix, Person, Role, analyse, reference_matrix
-from raci.vocabulary import CanonicalRole, Letter
+from raci.rules import Acceptance, Activity, Matrix, Person, Role, analyse, reference_matrix
+from raci.vocabulary import CanonicalRole, Letter, Severity
 
 A, R, C, INFORMED = Letter.ACCOUNTABLE, Letter.RESPONSIBLE, Letter.CONSULTED, Letter.INFORMED
 STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "raci" / "print.css"
@@ -158,6 +159,7 @@ def test_workbook_findings_people_legend_and_reference():
         "Message",
         "Suggestion",
         "Documented source",
+        "Accepted",
     ]
     assert ["Error", "multiple-accountable", "Two bosses"] in [row[:3] for row in findings]
     assert [cell.value for cell in book["People"][2]] == ["Ana", "", "", "Product Owner"]
@@ -165,6 +167,21 @@ def test_workbook_findings_people_legend_and_reference():
     reference = book["Reference"]
     assert reference["A1"].value == "Documented reference"
     assert len(check_cells(reference)) == len(reference_matrix().activities)
+
+
+def test_workbook_says_which_findings_were_accepted_and_counts_only_open_ones():
+    matrix = small_matrix()
+    accepted = Acceptance(
+        rule="multiple-accountable", activity_key="4", reason="Until May", by="maya"
+    )
+    matrix = replace(matrix, accepted=(accepted,))
+    chart = chart_of(matrix)
+    book = workbook(chart)
+    rows = [[cell.value for cell in row] for row in book["Findings"].iter_rows(min_row=2)]
+    two_bosses = next(row for row in rows if row[1] == "multiple-accountable")
+    assert two_bosses[-1] == "Accepted by maya: Until May"
+    counts = dict(exports.severity_counts(chart.findings))
+    assert counts[Severity.ERROR] == sum(1 for row in rows if row[0] == "Error" and not row[-1])
 
 
 def test_organization_workbook_has_a_summary_and_a_sheet_per_team():

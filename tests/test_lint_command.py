@@ -24,7 +24,11 @@ FINDING_KEYS = {
     "person",
     "message",
     "reference",
+    "matched_by_name",
+    "sources",
     "suggestion",
+    "accepted",
+    "reopened",
 }
 
 
@@ -51,24 +55,32 @@ def rules_in(document: dict) -> set[str]:
 def test_good_file_exits_0_with_a_summary_line():
     code, out, err = raci("lint", SAMPLES / "good.csv")
     assert code == 0 and err == ""
-    assert out.rstrip().endswith("0 errors, 0 warnings, 19 info.")
+    assert out.rstrip().endswith("0 errors, 0 warnings, 28 info.")
     assert "Errors" not in out and "Warnings" not in out
 
 
 def test_file_with_errors_exits_1_and_groups_findings_by_severity():
     code, out, _ = raci("lint", SAMPLES / "gaps.csv")
     assert code == 1
-    assert out.index("Errors (4)") < out.index("Warnings (4)") < out.index("Info (")
+    assert out.index("Errors (4)") < out.index("Warnings (3)") < out.index("Info (")
     assert "  Product launch  [multiple-accountable]" in out
     assert "    Suggestion: Keep one A;" in out
-    assert "Documented (backlog-ordering): 000_83f84c264b7569ca.txt" in out
-    assert out.rstrip().endswith("4 errors, 4 warnings, 19 info.")
+    assert "    Documented: Backlog ordering (key backlog-ordering)" in out
+    assert out.rstrip().endswith("4 errors, 3 warnings, 31 info.")
+
+
+def test_text_output_names_the_articles_by_title_and_part():
+    _, out, _ = raci("lint", SAMPLES / "gaps.csv")
+    assert (
+        "    Source: BMC Business of IT blog: Product Owner vs Product Manager, "
+        "Product Owner: jobs, skills, salary [000_83f84c264b7569ca.txt]"
+    ) in out
 
 
 def test_json_output_has_the_documented_shape():
     code, document = lint_json(SAMPLES / "gaps.csv")
     assert code == 1
-    assert set(document) == {"findings", "summary", "guesses"}
+    assert set(document) == {"findings", "accepted", "suggested_keys", "summary", "guesses"}
     assert document["guesses"] == [
         {
             "topic": "role",
@@ -77,7 +89,7 @@ def test_json_output_has_the_documented_shape():
             "ask": True,
         }
     ]
-    assert document["summary"] == {"error": 4, "warning": 4, "info": 19}
+    assert document["summary"] == {"error": 4, "warning": 3, "info": 31, "accepted": 0}
     assert all(set(finding) == FINDING_KEYS for finding in document["findings"])
     mismatch = next(f for f in document["findings"] if f["rule"] == "owner-mismatch")
     assert (mismatch["activity"], mismatch["role"], mismatch["severity"]) == (
@@ -87,6 +99,8 @@ def test_json_output_has_the_documented_shape():
     )
     assert mismatch["reference"]["key"] == "backlog-ordering"
     assert mismatch["reference"]["sources"][0]["seed"] == "000_83f84c264b7569ca.txt"
+    assert mismatch["sources"][0]["title"].startswith("BMC Business of IT blog")
+    assert mismatch["sources"][0]["part"] == "Product Owner: jobs, skills, salary"
 
 
 def test_json_team_file_runs_the_staffing_rules():
@@ -147,8 +161,71 @@ def test_reference_csv_is_the_catalogue_and_lints_clean(tmp_path):
     path.write_text(out)
     code, document = lint_json(path)
     assert code == 0
-    assert document["summary"] == {"error": 0, "warning": 0, "info": 0}
+    assert document["summary"] == {"error": 0, "warning": 0, "info": 0, "accepted": 0}
     assert len(read_csv(out).activities) == len(reference_matrix().activities)
+
+
+def test_stage_small_is_a_choice_and_lowers_combined_pm_po():
+    _, document = lint_json(SAMPLES / "team.json", "--stage", "small")
+    combined = next(f for f in document["findings"] if f["rule"] == "combined-pm-po")
+    assert combined["severity"] == "info"
+
+
+def test_convention_flag_silences_no_responsible_and_is_shown(tmp_path):
+    path = tmp_path / "convention.csv"
+    path.write_text("Activity,PM,Dev\nShip it,A,C\nBuild it,,AR\n")
+    code, plain = lint_json(path)
+    assert code == 1 and "no-responsible" in rules_in(plain)
+    code, out, _ = raci("lint", path, "--accountable-does-work")
+    assert code == 0 and "no-responsible" not in out
+    assert "Convention: the accountable also does the work unless someone else is R." in out
+
+
+def test_unkeyed_rows_get_a_suggested_key(tmp_path):
+    path = tmp_path / "own_words.csv"
+    path.write_text("Activity,PM,PO,Dev\nDraft stories,A,R,C\nCode review,,,AR\n")
+    _, out, _ = raci("lint", path)
+    assert "Rows without a catalogue key, matched by name (1)" in out
+    assert "  Draft stories  suggested key: user-stories (User stories)" in out
+    assert "(matched by name to “User stories”)" in out
+    _, document = lint_json(path)
+    assert document["suggested_keys"] == [
+        {"activity": "Draft stories", "key": "user-stories", "entry": "User stories"}
+    ]
+    mismatch = next(f for f in document["findings"] if f["rule"] == "owner-mismatch")
+    assert mismatch["matched_by_name"] is True
+
+
+def test_accepted_findings_are_reported_apart_and_do_not_fail_the_run():
+    # Without its "accepted" list the same file has an error (next test).
+    code, out, _ = raci("lint", SAMPLES / "accepted.json")
+    assert code == 0
+    assert "Accepted (2)" in out
+    assert "accepted by maya on 2026-05-04: Our PM orders the backlog" in out
+    assert out.rstrip().endswith("0 errors, 1 warning, 30 info; 2 accepted.")
+    _, document = lint_json(SAMPLES / "accepted.json")
+    assert document["summary"]["error"] == 0 and document["summary"]["accepted"] == 2
+    assert {f["rule"] for f in document["accepted"]} == {"owner-mismatch", "no-accountable"}
+    assert document["accepted"][0]["accepted"]["by"] == "maya"
+
+
+def test_the_same_file_without_its_acceptances_fails(tmp_path):
+    document = json.loads((SAMPLES / "accepted.json").read_text())
+    del document["accepted"]
+    path = tmp_path / "open.json"
+    path.write_text(json.dumps(document))
+    assert raci("lint", path)[0] == 1
+
+
+def test_an_acceptance_whose_letters_changed_is_reopened_and_fails(tmp_path):
+    document = json.loads((SAMPLES / "accepted.json").read_text())
+    document["activities"][1]["letters"]["Developers"] = "I"  # Release notes changed.
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(document))
+    code, out, _ = raci("lint", path)
+    assert code == 1
+    assert "Reopened: it was accepted by maya on 2026-05-04" in out
+    assert "Accepted (1)" in out
 
 
 def test_reference_json():

@@ -284,3 +284,11 @@ def test_text_a_spreadsheet_would_run_is_written_inert_and_read_back_unchanged(n
     back = read_csv(written)
     assert (back.activities[0].name, back.activities[0].category) == (name, "=cmd")
     assert back.roles[0].name == "@Legal"
+
+
+def test_a_data_row_that_reads_like_letter_headings_stays_a_row():
+    # Found by the round trip: "0R", category "C" and a cell "A" name three
+    # letters, as an inverted layout's header would, but the header is above.
+    matrix = read_csv("Activity,Category,Legal\n0R,C,A\n0,,\n")
+    assert [activity.name for activity in matrix.activities] == ["0R", "0"]
+    assert [role.name for role in matrix.roles] == ["Legal"]

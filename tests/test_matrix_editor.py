@@ -184,7 +184,7 @@ def test_cell_edit_refuses_other_methods(editor_client, team, ordering):
 def test_apply_fix_makes_the_documented_owner_accountable(editor_client, team, ordering):
     Assignment.objects.filter(activity=ordering, role__canonical="pm").update(letters="A")
     Assignment.objects.filter(activity=ordering, role__canonical="po").update(letters="R")
-    finding = next(f for f in team.analyse() if f.rule == "owner-mismatch" and f.fix)
+    finding = next(f for f in team.analyse() if f.rule == "owner-mismatch" and f.fixes)
 
     response = editor_client.post(
         url("apply_fix", team),
@@ -366,7 +366,7 @@ def test_findings_panel_lists_the_first_fifty_of_a_severity_and_links_to_all(vie
 def test_apply_fix_changes_nothing_when_a_cell_changed_meanwhile(editor_client, team, ordering):
     Assignment.objects.filter(activity=ordering, role__canonical="pm").update(letters="A")
     Assignment.objects.filter(activity=ordering, role__canonical="po").update(letters="R")
-    finding = next(f for f in team.analyse() if f.rule == "owner-mismatch" and f.fix)
+    finding = next(f for f in team.analyse() if f.rule == "owner-mismatch" and f.fixes)
     real_snapshot = team.snapshot
 
     def snapshot_then_a_colleague_edits():

@@ -1,13 +1,15 @@
 """The version-1 JSON matrix format: full fidelity, and clear errors."""
 
 import json
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from raci import matrix_io
 from raci.matrix_io import MatrixFileError, read_json, read_matrix, write_json
-from raci.rules import Activity, Matrix, Person, Role, TeamContext, reference_matrix
+from raci.rules import Acceptance, Activity, Matrix, Person, Role, TeamContext, reference_matrix
 from raci.vocabulary import CanonicalRole, Letter, Stage
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -101,7 +103,11 @@ def test_full_matrix_round_trips_with_context_people_and_acting_roles():
 def test_written_document_has_the_documented_shape():
     written = json.loads(write_json(full_matrix()))
     assert written["version"] == 1
-    assert written["context"] == {"uses_scrum": False, "stage": "startup"}
+    assert written["context"] == {
+        "uses_scrum": False,
+        "stage": "startup",
+        "accountable_does_work": False,
+    }
     assert written["roles"][2] == {"name": "Business Analyst", "acts_as": "po"}
     assert written["activities"][0] == {
         "name": "Order",
@@ -115,6 +121,41 @@ def test_written_document_has_the_documented_shape():
         "title": "",
         "roles": ["Product Manager", "Product Owner"],
     }
+
+
+def test_accepted_findings_round_trip_by_name():
+    acceptance = Acceptance(
+        rule="owner-mismatch",
+        activity_key="1",
+        role_key="13",
+        letters="Order / Product Owner: A; Order / Business Analyst: R",
+        reason="Ruth owns ordering while Tom is on leave.",
+        by="maya",
+        at=datetime(2026, 5, 4, 9, 30, tzinfo=UTC),
+    )
+    person_level = Acceptance(
+        rule="combined-pm-po", person_key="5", letters=None, reason="Startup days."
+    )
+    original = replace(full_matrix(), accepted=(acceptance, person_level))
+    written = json.loads(write_json(original))
+    assert written["accepted"][0] == {
+        "rule": "owner-mismatch",
+        "activity": "Order",
+        "role": "Business Analyst",
+        "letters": "Order / Product Owner: A; Order / Business Analyst: R",
+        "reason": "Ruth owns ordering while Tom is on leave.",
+        "by": "maya",
+        "at": "2026-05-04T09:30:00+00:00",
+    }
+    assert written["accepted"][1]["person"] == "Ana"
+    again = read_json(write_json(original))
+    assert [a.reason for a in again.accepted] == [a.reason for a in original.accepted]
+    assert write_json(again) == write_json(original)
+
+
+def test_a_matrix_without_acceptances_writes_no_accepted_list():
+    assert "accepted" not in json.loads(write_json(full_matrix()))
+    assert read(document()).accepted == ()
 
 
 def test_unknown_context_and_staffing_are_left_out_and_read_back_as_unknown():
@@ -192,8 +233,44 @@ def test_read_matrix_picks_the_format_by_name_then_by_content():
         ),
         (document(context=[]), "context: expected an object."),
         (document(context={"uses_scrum": "no"}), "context.uses_scrum: expected true or false."),
-        (document(context={"stage": "scaleup"}), 'context.stage: expected "startup" or'),
-        (document(context={"stage": ["startup"]}), 'context.stage: expected "startup" or'),
+        (
+            document(context={"stage": "scaleup"}),
+            'context.stage: expected "startup", "small" or "established"',
+        ),
+        (
+            document(context={"stage": ["startup"]}),
+            'context.stage: expected "startup", "small" or "established"',
+        ),
+        (
+            document(context={"accountable_does_work": "yes"}),
+            "context.accountable_does_work: expected true or false.",
+        ),
+        (document(accepted={}), "accepted: expected a list."),
+        (document(accepted=[{"reason": "x"}]), "accepted[0].rule: is missing."),
+        (
+            document(accepted=[{"rule": "no-such-rule", "reason": "x"}]),
+            "accepted[0].rule: 'no-such-rule' is not a rule of this app.",
+        ),
+        (
+            document(accepted=[{"rule": "owner-mismatch", "activity": "Nope", "reason": "x"}]),
+            "accepted[0].activity: 'Nope' is not one of the activities.",
+        ),
+        (
+            document(accepted=[{"rule": "owner-mismatch", "role": "Boss", "reason": "x"}]),
+            "accepted[0].role: 'Boss' is not one of the roles.",
+        ),
+        (
+            document(accepted=[{"rule": "owner-mismatch", "reason": " "}]),
+            "accepted[0].reason: must not be empty.",
+        ),
+        (
+            document(accepted=[{"rule": "owner-mismatch", "reason": "x", "letters": 3}]),
+            "accepted[0].letters: expected text, found 3.",
+        ),
+        (
+            document(accepted=[{"rule": "owner-mismatch", "reason": "x", "at": "yesterday"}]),
+            "accepted[0].at: expected a date and time",
+        ),
         (document(roles=[{"name": "X", "acts_as": {"po": 1}}]), 'roles[0].acts_as: expected "pm"'),
         (document(people=[{"name": "Ana", "roles": ["Boss"]}]), 'people[0].roles: "Boss" is not'),
         (document(people=[{"name": "Ana", "roles": "PO"}]), "people[0].roles: expected a list."),

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from raci.models import Membership, Organization
-from raci.vocabulary import CanonicalRole
+from raci.vocabulary import CanonicalRole, Severity
 from tests.builders import PASSWORD, make_activity, make_organization, make_team, make_user
 
 HOME = reverse("raci:home")
@@ -60,12 +60,38 @@ def test_organization_page_lists_teams_with_finding_counts(viewer_client, organi
     response = viewer_client.get(reverse("raci:organization", args=[organization.slug]))
 
     assert response.status_code == 200
-    by_name = {team.name: dict(counts) for team, counts in response.context["teams"]}
+    by_name = {team.name: dict(counts) for team, counts, _ in response.context["teams"]}
     assert by_name["Checkout"]["error"] >= 1
     assert reverse("raci:matrix", args=[organization.slug, team.slug]) in response.text
     assert "Search" in response.text
     # A viewer is not offered the buttons that would answer 403.
     assert "New team" not in response.text
+
+
+def test_organization_totals_leave_out_accepted_findings(owner_client, owner, organization):
+    team = make_team(organization, "Checkout", kinds=[CanonicalRole.PRODUCT_MANAGER])
+    make_activity(team, "Pricing page", letters={CanonicalRole.PRODUCT_MANAGER: "A"})
+    url = reverse("raci:organization", args=[organization.slug])
+
+    def counts():
+        response = owner_client.get(url)
+        ((_, by_severity, accepted),) = response.context["teams"]
+        return dict(by_severity)[Severity.ERROR], accepted
+
+    assert counts() == (1, 0)  # Nobody is responsible.
+    finding = next(f for f in team.analyse() if f.rule == "no-responsible")
+    assert team.accept_finding(
+        rule=finding.rule,
+        activity=finding.activity_key,
+        letters_digest=finding.letters_digest,
+        reason="The PM does it; we say so once, in the team charter.",
+        user=owner,
+    )
+
+    assert counts() == (0, 1)
+    assert reverse("raci:accepted_findings", args=[organization.slug, team.slug]) in (
+        owner_client.get(url).text
+    )
 
 
 def test_editor_sees_new_team_button(editor_client, organization):

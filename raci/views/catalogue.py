@@ -3,6 +3,7 @@
 from django.shortcuts import render
 
 from raci.catalogue import CATALOGUE, ROLE_PROFILES
+from raci.rules import RULES
 from raci.vocabulary import LETTER_ORDER, CanonicalRole, Letter, letters_to_text
 
 
@@ -14,7 +15,8 @@ def _sort_key(item):
 
 
 def role_definitions(request):
-    """Per documented role: its profile and every catalogue entry that gives it a letter."""
+    """Per documented role: its profile and every catalogue entry that gives it a
+    letter; then the rules the checks apply, each with what it rests on."""
     roles = []
     for kind in CanonicalRole:
         entries = [
@@ -38,4 +40,4 @@ def role_definitions(request):
                 ],
             }
         )
-    return render(request, "raci/role_definitions.html", {"roles": roles})
+    return render(request, "raci/role_definitions.html", {"roles": roles, "rules": RULES})

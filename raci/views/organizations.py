@@ -5,9 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from raci import rules, services
+from raci import services
 from raci.forms import MemberInviteForm, MemberLevelForm, OrganizationForm
-from raci.models import Organization, TeamSnapshot
+from raci.models import Organization, finding_totals
 from raci.views.access import membership_for_user
 
 
@@ -34,14 +34,15 @@ def home(request):
 @login_required
 @require_GET
 def organization_detail(request, org_slug):
-    """The organization's teams, each with its counts of findings by severity."""
+    """The organization's teams, each with its open findings by severity and the
+    number it has accepted (which do not count among the open ones)."""
     membership = membership_for_user(request, org_slug)
     organization = membership.organization
-    teams = []
-    snapshots = TeamSnapshot.load(organization.teams.all())
-    for snapshot in sorted(snapshots.values(), key=lambda snapshot: snapshot.team.name.lower()):
-        counts = rules.count_by_severity(snapshot.analyse())
-        teams.append((snapshot.team, list(counts.items())))
+    all_teams = sorted(organization.teams.all(), key=lambda team: team.name.lower())
+    totals = finding_totals(all_teams)
+    teams = [
+        (team, list(totals[team.pk].open.items()), totals[team.pk].accepted) for team in all_teams
+    ]
     return render(
         request,
         "raci/organization_detail.html",

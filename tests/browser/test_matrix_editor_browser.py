@@ -9,7 +9,7 @@ import pytest
 from django.db.models import F
 from playwright.sync_api import expect
 
-from raci import services
+from raci import catalogue, services
 from raci.models import Activity, Assignment, Team
 from raci.vocabulary import CanonicalRole
 from tests.builders import PASSWORD, canonical_role, make_organization, make_user
@@ -155,7 +155,7 @@ def test_team_lead_builds_a_matrix_in_the_browser(page, live_server, artifacts):
 
     expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
     team = Team.objects.get(organization=organization, name="Checkout")
-    reference = services.reference_rows(uses_scrum=True)
+    reference = catalogue.reference_rows(uses_scrum=True)
     expect(page.locator("#matrix tr.activity-row")).to_have_count(len(reference))
     expect(page.locator("#matrix th.role-head .role-name")).to_have_text(
         ["Product Manager", "Product Owner", "Scrum Master", "Developers"]

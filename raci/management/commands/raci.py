@@ -1,9 +1,10 @@
 """`manage.py raci`: lint a matrix like code, or print the reference matrix.
 
-    manage.py raci lint FILE [--format text|json] [--no-scrum] [--stage startup|established]
-                       [--table N] [--layout rows|columns|inverted|long]
-                       [--activity-column NAME] [--role HEADER=pm|po|sm|dev|custom]
-                       [--no-sections]
+    manage.py raci lint FILE [--format text|json] [--no-scrum]
+                             [--stage startup|small|established] [--accountable-does-work]
+                             [--table N] [--layout rows|columns|inverted|long]
+                             [--activity-column NAME] [--role HEADER=pm|po|sm|dev|custom]
+                             [--no-sections]
     manage.py raci lint --team ORG_SLUG/TEAM_SLUG [--format text|json]
     manage.py raci reference [--format csv|json]
     manage.py raci export ORG_SLUG/TEAM_SLUG --format FORMAT [-o FILE]
@@ -15,9 +16,11 @@ A file may be CSV, XLSX, XLS, ODS, Markdown, HTML or JSON; what the reader
 had to guess (which table, which layout, what "PM" means) is printed before
 the findings, and the flags above override it.
 
-`lint` and `import` exit with 0 when no finding (of the result) is an error, 1
-when one is, and 2 when the input cannot be read or written (the reason goes
-to stderr on one line).
+`lint` and `import` exit with 0 when no open finding (of the result) is an
+error, 1 when one is, and 2 when the input cannot be read or written (the
+reason goes to stderr on one line). Findings the team accepted (the JSON
+file's "accepted" list, or the team's accepted findings) are reported apart
+and never fail the run.
 """
 
 import json
@@ -52,7 +55,18 @@ class Command(BaseCommand):
         lint.add_argument("--team", metavar="ORG_SLUG/TEAM_SLUG", help="Lint a saved team.")
         lint.add_argument("--format", choices=["text", "json"], default="text")
         lint.add_argument("--no-scrum", action="store_true", help="The team does not use Scrum.")
-        lint.add_argument("--stage", choices=[stage.value for stage in Stage])
+        lint.add_argument(
+            "--stage",
+            choices=[stage.value for stage in Stage],
+            help="The company's stage or size: one person holding both product roles is "
+            "common in a startup or smaller organization.",
+        )
+        lint.add_argument(
+            "--accountable-does-work",
+            action="store_true",
+            help="The team's convention: the accountable also does the work unless someone "
+            "else is R (an A needs no R beside it).",
+        )
         add_reading_arguments(lint)
         reference = actions.add_parser("reference", help="Print the documented reference matrix.")
         reference.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -75,13 +89,14 @@ class Command(BaseCommand):
             self.stderr.write(f"raci lint: {error}")
             sys.exit(EXIT_UNREADABLE)
         findings = rules.analyse(matrix, thresholds)
+        matches = rules.name_matches(matrix)
         if options["format"] == "json":
-            document = findings_document(findings)
+            document = findings_document(findings, matches)
             document["guesses"] = [guess_document(guess) for guess in guesses]
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
         else:
-            self.stdout.write(findings_text(label, findings, guesses))
-        if any(finding.severity == Severity.ERROR for finding in findings):
+            self.stdout.write(findings_text(label, findings, matches, matrix.context, guesses))
+        if any(finding.severity == Severity.ERROR for finding in rules.open_findings(findings)):
             sys.exit(EXIT_ERRORS)
 
     def _load(self, options):
@@ -96,13 +111,15 @@ class Command(BaseCommand):
             reading = read_file(path, reading_options(options))
             label, matrix, thresholds = path, reading.matrix, rules.Thresholds()
             guesses = reading.guesses
-        if options["no_scrum"] or options["stage"]:
+        if options["no_scrum"] or options["stage"] or options["accountable_does_work"]:
             # The flags override what the file or the team says about the context.
             context = matrix.context or rules.TeamContext()
             if options["no_scrum"]:
                 context = replace(context, uses_scrum=False)
             if options["stage"]:
                 context = replace(context, stage=Stage(options["stage"]))
+            if options["accountable_does_work"]:
+                context = replace(context, accountable_does_work=True)
             matrix = replace(matrix, context=context)
         return label, matrix, thresholds, guesses
 
@@ -178,7 +195,19 @@ def _team(team_path: str) -> Team:
 
 
 def summary(findings: list[rules.Finding]) -> dict[str, int]:
-    return {severity.value: n for severity, n in rules.count_by_severity(findings).items()}
+    """Open findings by severity, and how many were accepted."""
+    open_ones = rules.open_findings(findings)
+    counts = {severity.value: n for severity, n in rules.count_by_severity(open_ones).items()}
+    return counts | {"accepted": len(findings) - len(open_ones)}
+
+
+def source_document(source) -> dict:
+    return {
+        "seed": source.seed,
+        "title": source.title,
+        "part": source.part,
+        "paraphrase": source.paraphrase,
+    }
 
 
 def reference_document(entry) -> dict | None:
@@ -189,27 +218,45 @@ def reference_document(entry) -> dict | None:
         "name": entry.name,
         "disputed": entry.disputed,
         "dispute_note": entry.dispute_note,
-        "sources": [
-            {"seed": source.seed, "part": source.part, "paraphrase": source.paraphrase}
-            for source in entry.sources
-        ],
+        "sources": [source_document(source) for source in entry.sources],
     }
 
 
-def findings_document(findings: list[rules.Finding]) -> dict:
+def acceptance_document(acceptance: rules.Acceptance | None) -> dict | None:
+    if acceptance is None:
+        return None
     return {
-        "findings": [
-            {
-                "rule": finding.rule,
-                "severity": finding.severity.value,
-                "activity": finding.activity,
-                "role": finding.role,
-                "person": finding.person,
-                "message": finding.message,
-                "reference": reference_document(finding.reference),
-                "suggestion": finding.suggestion,
-            }
-            for finding in findings
+        "reason": acceptance.reason,
+        "by": acceptance.by,
+        "at": acceptance.at.isoformat() if acceptance.at else None,
+    }
+
+
+def finding_document(finding: rules.Finding) -> dict:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "activity": finding.activity,
+        "role": finding.role,
+        "person": finding.person,
+        "message": finding.message,
+        "reference": reference_document(finding.reference),
+        "matched_by_name": finding.matched_by_name,
+        "sources": [source_document(source) for source in finding.sources],
+        "suggestion": finding.suggestion,
+        "accepted": acceptance_document(finding.accepted),
+        "reopened": acceptance_document(finding.reopened),
+    }
+
+
+def findings_document(findings: list[rules.Finding], matches=()) -> dict:
+    """Open findings, accepted ones apart, suggested keys for unkeyed rows, and counts."""
+    return {
+        "findings": [finding_document(f) for f in findings if f.accepted is None],
+        "accepted": [finding_document(f) for f in findings if f.accepted is not None],
+        "suggested_keys": [
+            {"activity": activity.name, "key": entry.key, "entry": entry.name}
+            for activity, entry in matches
         ],
         "summary": summary(findings),
     }
@@ -223,17 +270,27 @@ def _count(count: int, severity: Severity) -> str:
     return f"{count} {severity.value}{'s' if plural else ''}"
 
 
-def findings_text(label: str, findings: list[rules.Finding], guesses=()) -> str:
-    """Findings grouped by severity, like a linter, ending with a summary line; what the
-    reader guessed comes first, so that a wrong guess is seen before its findings."""
+def _accepted_line(acceptance: rules.Acceptance) -> str:
+    when = f" on {acceptance.at:%Y-%m-%d}" if acceptance.at else ""
+    by = f" by {acceptance.by}" if acceptance.by else ""
+    return f"accepted{by}{when}: {acceptance.reason}"
+
+
+def findings_text(label, findings, matches=(), context=None, guesses=()) -> str:
+    """Findings grouped by severity, like a linter, then the accepted ones and the
+    suggested catalogue keys, ending with a summary line; what the reader guessed
+    comes first, so that a wrong guess is seen before its findings."""
     lines = [label, ""]
     if guesses:
         lines.append("Read as")
         for guess in guesses:
             lines.append(f"  {'? ' if guess.ask else ''}{guess.message}")
         lines.append("")
+    if context is not None and context.accountable_does_work:
+        lines += ["Convention: the accountable also does the work unless someone else is R.", ""]
+    open_ones = rules.open_findings(findings)
     for severity in SEVERITY_ORDER:
-        group = [finding for finding in findings if finding.severity == severity]
+        group = [finding for finding in open_ones if finding.severity == severity]
         if not group:
             continue
         lines.append(f"{HEADINGS[severity]} ({len(group)})")
@@ -247,12 +304,35 @@ def findings_text(label: str, findings: list[rules.Finding], guesses=()) -> str:
             lines.append(f"    {finding.message}")
             if finding.suggestion:
                 lines.append(f"    Suggestion: {finding.suggestion}")
+            if finding.reopened:
+                lines.append(
+                    f"    Reopened: it was {_accepted_line(finding.reopened)}; its letters "
+                    "changed since."
+                )
             if finding.reference:
-                seeds = dict.fromkeys(source.seed for source in finding.reference.sources)
-                lines.append(f"    Documented ({finding.reference.key}): {', '.join(seeds)}")
+                key = finding.reference.key
+                lines.append(f"    Documented: {finding.reference.name} (key {key})")
+            for source in finding.sources:
+                lines.append(f"    Source: {source.title}, {source.part} [{source.seed}]")
+        lines.append("")
+    accepted = [finding for finding in findings if finding.accepted]
+    if accepted:
+        lines.append(f"Accepted ({len(accepted)})")
+        for finding in accepted:
+            where = finding.location or "Matrix"
+            lines.append(f"  {where}  [{finding.rule}] {finding.message}")
+            lines.append(f"    {_accepted_line(finding.accepted)}")
+        lines.append("")
+    if matches:
+        lines.append(f"Rows without a catalogue key, matched by name ({len(matches)})")
+        for activity, entry in matches:
+            lines.append(f"  {activity.name}  suggested key: {entry.key} ({entry.name})")
         lines.append("")
     counts = summary(findings)
-    lines.append(", ".join(_count(counts[severity], severity) for severity in SEVERITY_ORDER) + ".")
+    line = ", ".join(_count(counts[severity], severity) for severity in SEVERITY_ORDER)
+    if accepted:
+        line += f"; {len(accepted)} accepted"
+    lines.append(line + ".")
     return "\n".join(lines)
 
 
@@ -372,7 +452,9 @@ def handle_import(command, options) -> None:
             command.stdout.write("\n".join(plan.summary_lines()))
             command.stdout.write(
                 findings_text(
-                    f"Findings of “{plan.team_name}” after the import", plan.findings, guesses
+                    f"Findings of “{plan.team_name}” after the import",
+                    plan.findings,
+                    guesses=guesses,
                 )
             )
             errors = errors or any(f.severity == Severity.ERROR for f in plan.findings)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('raci', '0002_team_uses_scrum_label'),
+        ('raci', '0003_team_conventions_and_accepted_findings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('sha256', models.CharField(max_length=64)),
                 ('team_name', models.CharField(blank=True, max_length=120)),
                 ('uses_scrum', models.BooleanField(default=True)),
-                ('stage', models.CharField(choices=[('startup', 'Startup'), ('established', 'Established')], default='established', max_length=12)),
+                ('stage', models.CharField(choices=[('startup', 'Startup'), ('small', 'Smaller organization'), ('established', 'Established (larger organization)')], default='established', max_length=12)),
                 ('created', models.DateTimeField(auto_now_add=True)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_uploads', to='raci.organization')),
                 ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='import_uploads', to='raci.team')),
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('stage__in', ['startup', 'established'])), name='import_upload_stage_valid')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('stage__in', ['startup', 'small', 'established'])), name='import_upload_stage_valid')],
             },
         ),
     ]
