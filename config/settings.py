@@ -5,6 +5,7 @@ A value we do not understand stops start-up instead of being guessed at.
 """
 
 import os
+import tomllib
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,10 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DEBUG = envbool("DEBUG", "1")
+
+# Shown in exports; one source of truth, the project's own metadata.
+with open(BASE_DIR / "pyproject.toml", "rb") as pyproject:
+    APP_VERSION = tomllib.load(pyproject)["project"]["version"]
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -193,6 +198,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # WeasyPrint reports each step of a PDF at INFO; only its warnings matter here.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
     "root": {
         "handlers": ["console"],
         "level": envchoice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from raci.catalogue import CATALOGUE
-from raci.matrix_io import RESERVED_HEADERS, role_kind_for_header
+from raci.matrix_io import RESERVED_HEADERS
 from raci.models import (
     CATEGORY_CHOICES,
     Activity,
@@ -20,7 +20,7 @@ from raci.models import (
     TeamRole,
 )
 from raci.services import StartFrom
-from raci.vocabulary import LETTER_ORDER, CanonicalRole, Letter
+from raci.vocabulary import LETTER_ORDER, CanonicalRole, Letter, role_kind_for_header
 
 LETTER_CHOICES = [(letter.value, f"{letter.value} · {letter.label}") for letter in LETTER_ORDER]
 

@@ -74,222 +74,156 @@ row and column (CSV) or the place in the document (JSON).
 """
 
 import csv
+import functools
 import io
 import json
 from datetime import datetime
+from pathlib import Path
 
+import fastjsonschema
+
+from raci import layouts, tables
+from raci.layouts import Reading, ReadOptions
 from raci.rules import RULES_BY_ID, Acceptance, Activity, Matrix, Person, Role, TeamContext
-from raci.vocabulary import CanonicalRole, Letter, Stage, letters_to_text
+from raci.tables import guard_formula
+from raci.vocabulary import (
+    CanonicalRole,
+    Stage,
+    fold,
+    letters_to_text,
+    parse_letters,
+    role_kind_for_header,
+)
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ACTIVITIES = 5000
-MAX_ROLES = 200
+MAX_BYTES = tables.MAX_BYTES
+MAX_ACTIVITIES = layouts.MAX_ACTIVITIES
+MAX_ROLES = layouts.MAX_ROLES
 JSON_VERSION = 1
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "matrix.schema.json"
 
-ROLE_ALIASES = {
-    "product manager": CanonicalRole.PRODUCT_MANAGER,
-    "pm": CanonicalRole.PRODUCT_MANAGER,
-    "product owner": CanonicalRole.PRODUCT_OWNER,
-    "po": CanonicalRole.PRODUCT_OWNER,
-    "scrum master": CanonicalRole.SCRUM_MASTER,
-    "sm": CanonicalRole.SCRUM_MASTER,
-    "developers": CanonicalRole.DEVELOPERS,
-    "developer": CanonicalRole.DEVELOPERS,
-    "dev": CanonicalRole.DEVELOPERS,
-    "development team": CanonicalRole.DEVELOPERS,
-}
 ACTIVITY, KEY, CATEGORY = "activity", "key", "category"
 RESERVED_HEADERS = (ACTIVITY, KEY, CATEGORY)
-LETTER_SEPARATORS = "/,+;"
-# In RACI order, the way people say it: "use R, A, C or I".
-LETTER_HELP = "use " + ", ".join(letter.value for letter in list(Letter)[:-1])
-LETTER_HELP += f" or {list(Letter)[-1].value}"
 
 
 class MatrixFileError(ValueError):
     """A matrix file that cannot be read; the message is meant for the user."""
 
 
-def role_kind_for_header(header: str) -> CanonicalRole | None:
-    """The canonical role a CSV header names, or None for a custom role."""
-    return ROLE_ALIASES.get(_fold(header))
+def read_matrix(
+    data: str | bytes, filename: str = "", options: ReadOptions | None = None
+) -> Matrix:
+    """The matrix in a file of any supported format (see `read_matrix_file`)."""
+    return read_matrix_file(data, filename, options).matrix
 
 
-def parse_letters(text: str) -> frozenset[Letter]:
-    """Letters from a cell in any accepted spelling; ValueError names the first bad one."""
-    letters = set()
-    for char in text.upper():
-        if char.isspace() or char in LETTER_SEPARATORS:
-            continue
-        try:
-            letters.add(Letter(char))
-        except ValueError:
-            raise ValueError(f"unknown letter '{char}' ({LETTER_HELP})") from None
-    return frozenset(letters)
+def read_matrix_file(
+    data: str | bytes, filename: str = "", options: ReadOptions | None = None
+) -> Reading:
+    """The one reader behind `raci lint`, `raci import` and the browser import.
 
-
-def _fold(text: str) -> str:
-    return " ".join(text.split()).lower()
-
-
-def _decode(data: str | bytes) -> str:
+    JSON (ours) is read as the full-fidelity format; anything else (CSV,
+    XLSX, XLS, ODS, Markdown, HTML) goes through the table reader, which
+    reports its guesses. Raises MatrixFileError with a message for the user.
+    """
     if len(data) > MAX_BYTES:
         raise MatrixFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-    if isinstance(data, bytes):
-        if data.startswith(b"PK\x03\x04"):
-            raise MatrixFileError(
-                "This looks like a spreadsheet (.xlsx), not a CSV or JSON file: save it as "
-                "CSV UTF-8 first."
-            )
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise MatrixFileError(
-                f"The file is not UTF-8 text (undecodable byte at position {error.start}); "
-                "save it with the UTF-8 encoding."
-            ) from None
-    if "\x00" in data:
+    if _is_json(data, filename):
+        text = data if isinstance(data, str) else _decode_json(data)
+        return Reading(matrix=read_json(text), file_kind="JSON", keys_in_file=True)
+    try:
+        document = tables.read_tables(data, filename)
+        return layouts.read_document(document, options)
+    except (tables.FileFormatError, layouts.LayoutError) as error:
+        raise MatrixFileError(str(error)) from None
+
+
+def read_csv(data: str | bytes, options: ReadOptions | None = None) -> Matrix:
+    """A matrix from CSV text or bytes (any delimiter, our own layout or another)."""
+    return read_matrix(data, "matrix.csv", options)
+
+
+def _is_json(data: str | bytes, filename: str) -> bool:
+    name = filename.lower()
+    if name.endswith(".json"):
+        return True
+    if name.endswith((".csv", ".tsv", ".txt", ".md", ".markdown", ".html", ".htm")):
+        return False
+    head = data[:64].lstrip()
+    return head.startswith(b"{" if isinstance(head, bytes) else "{") or head.startswith(
+        b"\xef\xbb\xbf{" if isinstance(head, bytes) else "\ufeff{"
+    )
+
+
+def _decode_json(data: bytes) -> str:
+    if b"\x00" in data:
         raise MatrixFileError("The file is not text (it contains NUL bytes).")
-    return data.removeprefix("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise MatrixFileError(
+            f"The file is not UTF-8 text (undecodable byte at position {error.start}); "
+            "JSON files are UTF-8."
+        ) from None
 
 
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def read_csv(data: str | bytes) -> Matrix:
-    """A matrix from CSV text or bytes; raises MatrixFileError."""
-    text = _decode(data)
-    if not text.strip():
-        raise MatrixFileError("The file is empty.")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-        columns = _read_header(header)
-        activities, cells = [], {}
-        for row_number, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue  # Spreadsheets leave blank lines; they mean nothing.
-            if len(activities) == MAX_ACTIVITIES:
-                raise MatrixFileError(f"The file has more than {MAX_ACTIVITIES} activities.")
-            activity = _read_row(row_number, row, header, columns, cells)
-            activities.append(activity)
-    except csv.Error as error:
-        raise MatrixFileError(f"Row {reader.line_num}: the CSV is malformed ({error}).") from None
-    if not activities:
-        raise MatrixFileError("The file has a header row but no activities.")
-    roles = tuple(role for role in columns.values() if isinstance(role, Role))
-    return Matrix(activities=tuple(activities), roles=roles, cells=cells)
+def _check_csv_names(matrix: Matrix) -> None:
+    for role in matrix.roles:
+        if fold(role.name) in RESERVED_HEADERS:
+            raise MatrixFileError(f"A role named '{role.name}' cannot be written as a CSV column.")
 
 
-def _read_header(header: list[str]) -> dict[int, str | Role]:
-    """Map each column position to "activity", "key", "category" or a Role."""
-    columns: dict[int, str | Role] = {}
-    seen: dict[str, str] = {}  # folded header or canonical kind -> header as written
-    for position, raw in enumerate(header):
-        name = _unguard(raw.strip())
-        if not name:
-            continue  # A nameless column must stay empty; the rows check that.
-        folded = _fold(name)
-        kind = ROLE_ALIASES.get(folded)
-        identity = kind.value if kind else folded
-        if identity in seen:
-            what = f"are both the {kind.label}" if kind else "have the same name"
-            raise MatrixFileError(
-                f"Row 1: columns '{seen[identity]}' and '{name}' {what}; keep one."
-            )
-        seen[identity] = name
-        if folded in RESERVED_HEADERS:
-            columns[position] = folded
-        else:
-            columns[position] = Role(key=name, name=name, kind=kind)
-    if ACTIVITY not in columns.values():
-        hint = ""
-        if len(header) == 1 and ";" in header[0]:
-            hint = " The file seems to use ';' between columns: save it with commas."
-        raise MatrixFileError("Row 1: there is no 'Activity' column." + hint)
-    role_count = sum(isinstance(column, Role) for column in columns.values())
-    if role_count == 0:
-        raise MatrixFileError("Row 1: there are no role columns after 'Activity'.")
-    if role_count > MAX_ROLES:
-        raise MatrixFileError(f"Row 1: there are more than {MAX_ROLES} role columns.")
-    return columns
+def write_csv(matrix: Matrix, *, excel: bool = False) -> str:
+    """The matrix as CSV text (no context or people: use JSON for those).
 
-
-def _read_row(row_number, row, header, columns, cells) -> Activity:
-    values = {ACTIVITY: "", KEY: "", CATEGORY: ""}
-    activity_key = str(row_number)
-    for position, raw in enumerate(row):
-        value = raw.strip()
-        column = columns.get(position)
-        if column is None:
-            if value:
-                label = (
-                    f"column {position + 1}"
-                    if position >= len(header)
-                    else f"column {position + 1} (no header)"
-                )
-                raise MatrixFileError(
-                    f"Row {row_number}, {label}: '{value}' is in a column without a header."
-                )
-        elif isinstance(column, Role):
-            try:
-                letters = parse_letters(value)
-            except ValueError as error:
-                raise MatrixFileError(
-                    f"Row {row_number}, column '{column.name}': {error}."
-                ) from None
-            if letters:
-                cells[(activity_key, column.key)] = letters
-        else:
-            values[column] = _unguard(value)
-    if not values[ACTIVITY]:
-        raise MatrixFileError(f"Row {row_number}, column 'Activity': the activity has no name.")
-    return Activity(
-        key=activity_key,
-        name=values[ACTIVITY],
-        category=values[CATEGORY],
-        catalogue_key=values[KEY].lower() or None,
-    )
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula, so a
-# name such as "=HYPERLINK(...)" would turn an export into an attack. Such
-# text is written behind an apostrophe, which spreadsheets hide and the reader
-# takes off again.
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def _needs_guard(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS) or (text.startswith("'") and _needs_guard(text[1:]))
-
-
-def _guard(text: str) -> str:
-    return "'" + text if _needs_guard(text) else text
-
-
-def _unguard(text: str) -> str:
-    return text[1:] if text.startswith("'") and _needs_guard(text[1:]) else text
-
-
-def write_csv(matrix: Matrix) -> str:
-    """The matrix as CSV text (no context or people: use JSON for those)."""
-    names = [role.name for role in matrix.roles]
-    for name in names:
-        if _fold(name) in RESERVED_HEADERS:
-            raise MatrixFileError(f"A role named '{name}' cannot be written as a CSV column.")
+    `excel` starts the text with a byte-order mark, so that Excel on Windows
+    reads it as UTF-8 ("Zoë" stays "Zoë").
+    """
+    _check_csv_names(matrix)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["Activity", "Key", "Category", *map(_guard, names)])
+    writer = csv.writer(out, lineterminator="\r\n" if excel else "\n")
+    writer.writerow(["Activity", "Key", "Category", *(guard_formula(r.name) for r in matrix.roles)])
     for activity in matrix.activities:
         writer.writerow(
             [
-                _guard(activity.name),
+                guard_formula(activity.name),
                 activity.catalogue_key or "",
-                _guard(activity.category),
+                guard_formula(activity.category),
                 *(letters_to_text(matrix.letters(activity.key, role.key)) for role in matrix.roles),
             ]
         )
-    return out.getvalue()
+    return ("\ufeff" if excel else "") + out.getvalue()
+
+
+LONG_HEADER = ["Activity", "Category", "Role", "Person", "Letter"]
+
+
+def write_long_csv(matrix: Matrix, *, excel: bool = False) -> str:
+    """One line per letter per person (a role nobody holds: one line, no person), for
+    pivot tables and BI tools. Reads back through the long layout."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n" if excel else "\n")
+    writer.writerow(LONG_HEADER)
+    holders: dict[str, list[str]] = {}
+    for person in matrix.people or ():
+        for role_key in person.role_keys:
+            holders.setdefault(role_key, []).append(person.name)
+    for activity in matrix.activities:
+        for role in matrix.roles:
+            for letter in letters_to_text(matrix.letters(activity.key, role.key)):
+                for person in holders.get(role.key) or [""]:
+                    writer.writerow(
+                        [
+                            guard_formula(activity.name),
+                            guard_formula(activity.category),
+                            guard_formula(role.name),
+                            guard_formula(person),
+                            letter,
+                        ]
+                    )
+    return ("\ufeff" if excel else "") + out.getvalue()
 
 
 # --- JSON ----------------------------------------------------------------------------------
@@ -368,16 +302,94 @@ def _activity_document(matrix: Matrix, activity: Activity) -> dict:
 
 def read_json(data: str | bytes) -> Matrix:
     """A matrix from version-1 JSON text or bytes; raises MatrixFileError."""
-    text = _decode(data)
+    return read_json_document(load_json(data))
+
+
+def load_json(data: str | bytes):
+    """The decoded JSON value of a file; raises MatrixFileError."""
+    if len(data) > MAX_BYTES:
+        raise MatrixFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    text = data if isinstance(data, str) else _decode_json(data)
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise MatrixFileError("The file is empty.")
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        if isinstance(error, RecursionError):
+            raise MatrixFileError("Not valid JSON: nested too deeply.") from None
         raise MatrixFileError(
             f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
         ) from None
+
+
+def read_json_document(document) -> Matrix:
+    """A matrix from a decoded version-1 document: the published JSON Schema checks its
+    shape, then the reader what a schema cannot say (names unique and referred to)."""
+    if not isinstance(document, dict):
+        raise MatrixFileError("The JSON document must be an object with a 'version'.")
+    schema_check(document)
     return _JsonReader().read(document)
+
+
+@functools.cache
+def _validator():
+    return fastjsonschema.compile(json.loads(SCHEMA_PATH.read_text()))
+
+
+def schema_check(document) -> None:
+    """Raise MatrixFileError, naming the place, where the document breaks the schema."""
+    try:
+        _validator()(document)
+    except fastjsonschema.JsonSchemaValueException as error:
+        raise MatrixFileError(_schema_message(error)) from None
+
+
+def _schema_message(error) -> str:
+    parts, previous = [], ""
+    for part in error.path[1:]:
+        if isinstance(part, int) or str(part).isdigit():
+            parts.append(f"[{part}]")
+        elif previous == "letters":
+            parts.append(f"['{part}']")
+        else:
+            parts.append(f".{part}")
+        previous = str(part)
+    path = "".join(parts).lstrip(".")
+    rule, value, found = error.rule, error.rule_definition, json.dumps(error.value)
+    if rule == "required":
+        missing = next(name for name in value if name not in error.value)
+        if missing == "version":
+            return f"version: expected {JSON_VERSION}, found null."
+        if missing == "name":
+            return f"{path}.name: must not be empty."
+        return f"{path + '.' if path else ''}{missing}: is missing."
+    if path == "version" or rule == "const":
+        return (
+            f"version: expected {JSON_VERSION}, found {found}; this app reads version "
+            f"{JSON_VERSION} files."
+        )
+    if rule == "type":
+        expected = value if isinstance(value, str) else value[0]
+        wanted = {
+            "object": "expected an object.",
+            "array": "expected a list.",
+            "boolean": "expected true or false.",
+            "string": f"expected text, found {found}.",
+        }.get(expected, f"expected {expected}, found {found}.")
+        if (path.startswith("activities") and ".letters[" in path) or ".letters['" in path:
+            wanted = 'expected text like "AR".'
+        return f"{path}: {wanted}"
+    if rule in ("pattern", "minLength"):
+        return f"{path}: must not be empty."
+    if rule == "maxLength":
+        return f"{path}: longer than {value} characters."
+    if rule == "enum":
+        choices = [json.dumps(choice) for choice in value]
+        return f"{path}: expected {', '.join(choices[:-1])} or {choices[-1]}, found {found}."
+    if rule == "maxItems":
+        return f"{path}: more than {value} {path.rsplit('.', 1)[-1]}."
+    return f"{path}: {error.message}"
 
 
 class _JsonReader:
@@ -395,7 +407,7 @@ class _JsonReader:
         name = self._string(document, "name", "name")
         context = self._context(document["context"]) if "context" in document else None
         roles = self._roles(self._list(document, "roles"))
-        by_name = {_fold(role.name): role for role in roles}
+        by_name = {fold(role.name): role for role in roles}
         raw_activities = self._list(document, "activities")
         if len(raw_activities) > MAX_ACTIVITIES:
             raise MatrixFileError(f"activities: more than {MAX_ACTIVITIES} activities.")
@@ -410,7 +422,7 @@ class _JsonReader:
             )
         lookups = {
             "activity": _first_by_name(activities),
-            "role": {_fold(role.name): role.key for role in roles},
+            "role": {fold(role.name): role.key for role in roles},
             "person": _first_by_name(people or ()),
         }
         accepted = tuple(
@@ -475,9 +487,9 @@ class _JsonReader:
             where = f"roles[{index}]"
             raw = self._object(raw, where)
             name = self._string(raw, "name", f"{where}.name", required=True)
-            if _fold(name) in seen:
+            if fold(name) in seen:
                 raise MatrixFileError(f"{where}.name: a role named '{name}' appears twice.")
-            seen.add(_fold(name))
+            seen.add(fold(name))
             if "acts_as" in raw:
                 kind = self._acts_as(raw["acts_as"], f"{where}.acts_as")
             else:
@@ -501,7 +513,7 @@ class _JsonReader:
         key = str(index + 1)
         letters = self._object(raw.get("letters", {}), f"{where}.letters")
         for role_name, text in letters.items():
-            role = by_name.get(_fold(role_name))
+            role = by_name.get(fold(role_name))
             if role is None:
                 raise MatrixFileError(f"{where}.letters: '{role_name}' is not one of the roles.")
             if not isinstance(text, str):
@@ -524,7 +536,7 @@ class _JsonReader:
         raw = self._object(raw, where)
         role_keys = set()
         for role_name in self._list(raw, "roles", f"{where}.roles"):
-            role = by_name.get(_fold(role_name)) if isinstance(role_name, str) else None
+            role = by_name.get(fold(role_name)) if isinstance(role_name, str) else None
             if role is None:
                 raise MatrixFileError(
                     f"{where}.roles: {json.dumps(role_name)} is not one of the roles."
@@ -547,7 +559,7 @@ class _JsonReader:
         keys = {}
         for field, plural in (("activity", "activities"), ("role", "roles"), ("person", "people")):
             name = self._string(raw, field, f"{where}.{field}")
-            key = lookups[field].get(_fold(name)) if name else None
+            key = lookups[field].get(fold(name)) if name else None
             if name and key is None:
                 raise MatrixFileError(f"{where}.{field}: '{name}' is not one of the {plural}.")
             keys[field] = key
@@ -578,14 +590,44 @@ def _first_by_name(items) -> dict[str, str]:
     """Folded name -> key, the first item winning when two share a name."""
     keys: dict[str, str] = {}
     for item in items:
-        keys.setdefault(_fold(item.name), item.key)
+        keys.setdefault(fold(item.name), item.key)
     return keys
 
 
-def read_matrix(data: str | bytes, filename: str = "") -> Matrix:
-    """Read CSV or JSON, chosen by the file name, or by the content when the name says nothing."""
-    text = _decode(data)
-    name = filename.lower()
-    if name.endswith(".json") or (not name.endswith(".csv") and text.lstrip().startswith("{")):
-        return read_json(text)
-    return read_csv(text)
+# --- Organization backup -------------------------------------------------------------------
+
+ORGANIZATION_SCHEMA_PATH = Path(__file__).parent / "schemas" / "organization.schema.json"
+
+
+def write_organization_json(name: str, matrices: list[Matrix]) -> str:
+    """Every team of an organization in one file: a backup that imports back."""
+    document = {
+        "version": JSON_VERSION,
+        "organization": name,
+        "teams": [json.loads(write_json(matrix)) for matrix in matrices],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def is_organization_document(document) -> bool:
+    return isinstance(document, dict) and "teams" in document and "activities" not in document
+
+
+def read_organization_document(document) -> list[Matrix]:
+    """The teams of an organization backup; an error names the team it is in."""
+    try:
+        _organization_validator()(document)
+    except fastjsonschema.JsonSchemaValueException as error:
+        raise MatrixFileError(_schema_message(error)) from None
+    matrices = []
+    for index, team in enumerate(document["teams"]):
+        try:
+            matrices.append(read_json_document(team))
+        except MatrixFileError as error:
+            raise MatrixFileError(f"teams[{index}]: {error}") from None
+    return matrices
+
+
+@functools.cache
+def _organization_validator():
+    return fastjsonschema.compile(json.loads(ORGANIZATION_SCHEMA_PATH.read_text()))

@@ -6,6 +6,7 @@ invalid matrices while editing, so the engine reports them as findings.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import combinations
 
 from django.conf import settings
@@ -672,3 +673,53 @@ def finding_totals(teams) -> dict[int, FindingTotals]:
             accepted=sum(1 for finding in findings if finding.accepted),
         )
     return totals
+
+
+class ImportUploadQuerySet(models.QuerySet):
+    def expired(self):
+        return self.filter(created__lt=timezone.now() - ImportUpload.KEPT_FOR)
+
+
+class ImportUpload(models.Model):
+    """A file uploaded for import, kept from its preview to its confirmation.
+
+    In the database rather than the session: a session is sent and saved on
+    every request and is no place for megabytes, and a row is found by any
+    server behind the load balancer. It is deleted once imported, and every
+    new upload purges those older than KEPT_FOR.
+    """
+
+    KEPT_FOR = timedelta(hours=2)
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="import_uploads"
+    )
+    # The team imported over; empty for an import into a new team.
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="import_uploads"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_uploads"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    # For a new team: its name and context as given on the upload form.
+    team_name = models.CharField(max_length=120, blank=True)
+    uses_scrum = models.BooleanField(default=True)
+    stage = models.CharField(max_length=12, choices=STAGE_CHOICES, default=Stage.ESTABLISHED.value)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ImportUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stage__in=[stage.value for stage in Stage]),
+                name="import_upload_stage_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.organization})"

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from raci.views import accounts, catalogue, findings, matrix, organizations, people, teams
+from raci.views import (
+    accounts,
+    catalogue,
+    exports,
+    findings,
+    imports,
+    matrix,
+    organizations,
+    people,
+    teams,
+)
 
 app_name = "raci"
 
@@ -47,7 +57,21 @@ urlpatterns = [
     path(team + "activities/<int:activity_id>/link/", findings.activity_link, name="activity_link"),
     path(team + "columns/", matrix.column_add, name="column_add"),
     path(team + "columns/<int:role_id>/remove/", matrix.column_remove, name="column_remove"),
-    path(team + "export.<str:file_format>", matrix.export, name="export"),
+    path(team + "export.<str:file_format>", exports.team_export, name="export"),
+    path(team + "print/", exports.team_print, name="print"),
+    path(team + "import/", imports.team_import, name="team_import"),
+    path(team + "import/<int:upload_id>/", imports.import_preview, name="import_preview"),
+    path("o/<slug:org_slug>/teams/import/", imports.team_import, name="import_new_team"),
+    path(
+        "o/<slug:org_slug>/teams/import/<int:upload_id>/",
+        imports.import_preview,
+        name="import_new_team_preview",
+    ),
+    path(
+        "o/<slug:org_slug>/export.<str:file_format>",
+        exports.organization_export,
+        name="organization_export",
+    ),
     # Reviewing findings
     path(team + "findings/accept/", findings.finding_accept, name="finding_accept"),
     path(team + "findings/accepted/", findings.accepted_findings, name="accepted_findings"),

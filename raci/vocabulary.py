@@ -5,6 +5,7 @@ and the models all speak the same vocabulary. Models turn these enums into
 Django choices; nothing else spells out "R" or "pm" by hand.
 """
 
+import re
 from enum import StrEnum
 
 
@@ -124,3 +125,117 @@ SEVERITY_BADGES = {
     Severity.WARNING: "text-bg-warning",
     Severity.INFO: "text-bg-info",
 }
+
+
+# --- Spellings found in matrix files ---------------------------------------------------------
+
+# Headers people give the documented roles, folded (lower case, single spaces,
+# without a trailing abbreviation in parentheses: "Scrum Master (SM)").
+# "PM" is not here: it means Product Manager in some files and Project Manager
+# in others, so the readers ask (see AMBIGUOUS_ROLE_ALIASES).
+ROLE_ALIASES = {
+    **dict.fromkeys(
+        [
+            "product manager",
+            "product managers",
+            "pdm",
+            "pm-t",
+            "pmt",
+            "product lead",
+            "product management",
+            "product mgr",
+            "prod mgr",
+        ],
+        CanonicalRole.PRODUCT_MANAGER,
+    ),
+    **dict.fromkeys(["product owner", "product owners", "po"], CanonicalRole.PRODUCT_OWNER),
+    **dict.fromkeys(
+        ["scrum master", "scrum masters", "sm", "scrum master / agile coach"],
+        CanonicalRole.SCRUM_MASTER,
+    ),
+    **dict.fromkeys(
+        [
+            "developers",
+            "developer",
+            "dev",
+            "devs",
+            "dev team",
+            "development team",
+            "development",
+            "developers team",
+            "engineering",
+            "engineering team",
+            "engineers",
+            "software engineers",
+            "scrum team developers",
+        ],
+        CanonicalRole.DEVELOPERS,
+    ),
+}
+# Abbreviations that name different roles in different files.
+AMBIGUOUS_ROLE_ALIASES = {"pm": CanonicalRole.PRODUCT_MANAGER}
+
+
+def fold(text: str) -> str:
+    """Text compared the way people mean it: case and spacing do not count."""
+    return " ".join(text.split()).lower()
+
+
+def fold_role(text: str) -> str:
+    """A role header folded, without an abbreviation in parentheses ("Scrum Master (SM)")."""
+    folded = fold(text)
+    without = re.sub(r"\s*\([^)]*\)\s*$", "", folded)
+    return without or folded
+
+
+def role_kind_for_header(header: str) -> CanonicalRole | None:
+    """The documented role a header names ("PM" included), or None for a custom role."""
+    folded = fold_role(header)
+    return ROLE_ALIASES.get(folded) or AMBIGUOUS_ROLE_ALIASES.get(folded)
+
+
+LETTER_SEPARATORS = "/,+;&"
+# In RACI order, the way people say it: "use R, A, C or I".
+LETTER_HELP = "use R, A, C or I"
+LETTER_WORDS = {letter.label.lower(): letter for letter in Letter}
+BLANK_CELLS = frozenset(["", "-", "\u2013", "\u2014", "n/a", "na", "n.a.", "none", "·", "."])
+_WORD = re.compile(r"[a-z]+", re.IGNORECASE)
+
+
+def parse_letters(text: str) -> frozenset[Letter]:
+    """Letters from a cell in any accepted spelling; ValueError names the first bad one.
+
+    "A/R", "AR", "R, A", "A+R", " c ", the words ("Accountable"), in
+    parentheses too ("(Consulted)", "R (Responsible)"); "N/A", "-" and the
+    like are blank.
+    """
+    cleaned = text.replace("*", " ").replace("`", " ").strip()
+    if fold(cleaned) in BLANK_CELLS:
+        return frozenset()
+    cleaned = re.sub(r"[()\[\]]", " ", cleaned)
+    cleaned = re.sub(r"\band\b", ",", cleaned, flags=re.IGNORECASE)
+    cleaned = _WORD.sub(lambda word: LETTER_WORDS.get(word[0].lower(), word[0]), cleaned)
+    letters = set()
+    for char in cleaned:
+        if char.isspace() or char in LETTER_SEPARATORS:
+            continue
+        try:
+            letters.add(Letter(char.upper()))
+        except ValueError:
+            raise ValueError(f"unknown letter '{char}' ({LETTER_HELP})") from None
+    return frozenset(letters)
+
+
+def letter_heading(text: str) -> Letter | None:
+    """The letter a column heading stands for in the inverted layout: "R",
+    "Responsible", "R (Responsible)", "Accountable (A)", "A (Approves)"."""
+    words = _WORD.findall(text)
+    if not words or len(re.findall(r"\b[RACI]\b", text.upper())) > 1:
+        return None  # "R/A", "C, I": a cell of letters, not a heading.
+    for word in words:
+        if word.lower() in LETTER_WORDS:
+            return LETTER_WORDS[word.lower()]
+    first = words[0]
+    if len(first) == 1 and first.upper() in Letter._value2member_map_:
+        return Letter(first.upper())
+    return None

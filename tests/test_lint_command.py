@@ -80,7 +80,15 @@ def test_text_output_names_the_articles_by_title_and_part():
 def test_json_output_has_the_documented_shape():
     code, document = lint_json(SAMPLES / "gaps.csv")
     assert code == 1
-    assert set(document) == {"findings", "accepted", "suggested_keys", "summary"}
+    assert set(document) == {"findings", "accepted", "suggested_keys", "summary", "guesses"}
+    assert document["guesses"] == [
+        {
+            "topic": "role",
+            "message": "'PM' read as the Product Manager; in some teams PM is the Project "
+            "Manager. Say which it is.",
+            "ask": True,
+        }
+    ]
     assert document["summary"] == {"error": 4, "warning": 3, "info": 31, "accepted": 0}
     assert all(set(finding) == FINDING_KEYS for finding in document["findings"])
     mismatch = next(f for f in document["findings"] if f["rule"] == "owner-mismatch")
@@ -122,7 +130,7 @@ def test_no_scrum_flag_turns_off_scrum_checks(tmp_path):
     ("name", "message"),
     [
         ("bad_letter.csv", "Row 2, column 'PO': unknown letter 'X' (use R, A, C or I)."),
-        ("no_activity_column.csv", "Row 1: there is no 'Activity' column."),
+        ("no_letters.csv", "Row 1: there are no role columns after 'Task'."),
         ("empty.csv", "The file is empty."),
         ("truncated.json", "Not valid JSON"),
         ("missing.csv", "cannot read"),
@@ -138,7 +146,7 @@ def test_binary_file_exits_2(tmp_path):
     path = tmp_path / "matrix.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     code, _, err = raci("lint", path)
-    assert code == 2 and "not UTF-8 text" in err
+    assert code == 2 and "This is a PNG image, not a table" in err
 
 
 def test_file_and_team_are_mutually_exclusive():

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from raci import matrix_io
 from raci.matrix_io import MatrixFileError, read_json, read_matrix, write_json
 from raci.rules import Acceptance, Activity, Matrix, Person, Role, TeamContext, reference_matrix
 from raci.vocabulary import CanonicalRole, Letter, Stage
@@ -197,7 +198,7 @@ def test_read_matrix_picks_the_format_by_name_then_by_content():
     assert read_matrix(text, "team.json").roles[0].kind == PO
     assert read_matrix("  " + text, "").roles[0].kind == PO
     assert read_matrix("Activity,PO\nOrder,AR\n", "").roles[0].kind == PO
-    with pytest.raises(MatrixFileError, match="no 'Activity' column"):
+    with pytest.raises(MatrixFileError, match="No RACI matrix found"):
         read_matrix(text, "matrix.csv")
 
 
@@ -232,14 +233,20 @@ def test_read_matrix_picks_the_format_by_name_then_by_content():
         ),
         (document(context=[]), "context: expected an object."),
         (document(context={"uses_scrum": "no"}), "context.uses_scrum: expected true or false."),
-        (document(context={"stage": "scaleup"}), 'context.stage: expected one of "startup"'),
-        (document(context={"stage": ["startup"]}), 'context.stage: expected one of "startup"'),
+        (
+            document(context={"stage": "scaleup"}),
+            'context.stage: expected "startup", "small" or "established"',
+        ),
+        (
+            document(context={"stage": ["startup"]}),
+            'context.stage: expected "startup", "small" or "established"',
+        ),
         (
             document(context={"accountable_does_work": "yes"}),
             "context.accountable_does_work: expected true or false.",
         ),
         (document(accepted={}), "accepted: expected a list."),
-        (document(accepted=[{"reason": "x"}]), "accepted[0].rule: must not be empty."),
+        (document(accepted=[{"reason": "x"}]), "accepted[0].rule: is missing."),
         (
             document(accepted=[{"rule": "no-such-rule", "reason": "x"}]),
             "accepted[0].rule: 'no-such-rule' is not a rule of this app.",
@@ -258,7 +265,7 @@ def test_read_matrix_picks_the_format_by_name_then_by_content():
         ),
         (
             document(accepted=[{"rule": "owner-mismatch", "reason": "x", "letters": 3}]),
-            "accepted[0].letters: expected text or null.",
+            "accepted[0].letters: expected text, found 3.",
         ),
         (
             document(accepted=[{"rule": "owner-mismatch", "reason": "x", "at": "yesterday"}]),
@@ -274,3 +281,37 @@ def test_read_matrix_picks_the_format_by_name_then_by_content():
 )
 def test_invalid_documents_are_clear_errors(doc, message):
     assert message in error_of(doc)
+
+
+def test_the_published_schemas_are_valid_and_every_export_follows_them():
+    """Checked with jsonschema, an implementation independent of the reader's."""
+    from jsonschema import Draft7Validator
+
+    schema = json.loads(matrix_io.SCHEMA_PATH.read_text())
+    Draft7Validator.check_schema(schema)
+    validator = Draft7Validator(schema)
+    full = read_json(SAMPLES.joinpath("team.json").read_text())
+    assert list(validator.iter_errors(json.loads(write_json(full)))) == []
+    organization = json.loads(matrix_io.ORGANIZATION_SCHEMA_PATH.read_text())
+    Draft7Validator.check_schema(organization)
+    backup = json.loads(matrix_io.write_organization_json("Acme", [full, full]))
+    assert list(Draft7Validator(organization).iter_errors(backup)) == []
+    for team in backup["teams"]:
+        assert validator.is_valid(team)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"version": 2},
+        {"version": 1, "roles": [{"name": " "}]},
+        {"version": 1, "activities": [{"name": "X", "letters": {"PO": 1}}]},
+        {"version": 1, "roles": [{"name": "X", "acts_as": "boss"}]},
+    ],
+)
+def test_the_schema_and_the_reader_refuse_the_same_documents(doc):
+    from jsonschema import Draft7Validator
+
+    assert not Draft7Validator(json.loads(matrix_io.SCHEMA_PATH.read_text())).is_valid(doc)
+    with pytest.raises(MatrixFileError):
+        read_json(json.dumps(doc))

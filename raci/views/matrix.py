@@ -7,13 +7,13 @@ redirects back to the page (POST/redirect/GET).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from raci import matrix_io, services
+from raci import services
 from raci.forms import (
     ActivityForm,
     ActivityMoveForm,
@@ -269,25 +269,3 @@ def column_remove(request, org_slug, team_slug, role_id):
         request, f"Removed the {team_role.role.name} column, its cells and who held it here."
     )
     return _edited(request, team, membership)
-
-
-@login_required
-@require_GET
-def export(request, org_slug, team_slug, file_format):
-    team, _membership = team_for_user(request, org_slug, team_slug)
-    writers = {
-        "csv": (matrix_io.write_csv, "text/csv; charset=utf-8"),
-        "json": (matrix_io.write_json, "application/json"),
-    }
-    if file_format not in writers:
-        raise Http404("Unknown export format")
-    write, content_type = writers[file_format]
-    try:
-        content = write(team.to_matrix())
-    except matrix_io.MatrixFileError as error:
-        # A role named like a fixed CSV column (from before names were checked).
-        messages.error(request, f"This team cannot be exported as {file_format.upper()}: {error}")
-        return redirect(_matrix_url(team))
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{team.slug}-raci.{file_format}"'
-    return response

@@ -40,6 +40,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 team, user = self._team(matrix)
                 self._time_pages(team, user, runs)
+                time_exports(self.stdout, team)
                 raise Rollback
         except Rollback:
             pass
@@ -129,3 +130,35 @@ class Command(BaseCommand):
                 f"{response.query_count} queries"
             )
         self.stdout.write(line)
+
+
+def time_exports(stdout, team, formats=("xlsx", "pdf", "csv", "json", "md", "svg")) -> None:
+    """Time each export of `team` once (a PDF of a large team takes seconds), then the
+    import of its XLSX into a new team, with sizes."""
+    from raci import imports, matrix_io
+    from raci.views.exports import chart_for, team_export_content
+
+    chart = chart_for(team.snapshot(), exported_by="benchmark")
+    contents = {}
+    for file_format in formats:
+        start, cpu = time.perf_counter(), time.process_time()
+        contents[file_format] = content = team_export_content(chart, file_format)
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        size = len(content.encode() if isinstance(content, str) else content)
+        # CPU time as well: on a shared machine the wall clock also counts the neighbours.
+        stdout.write(
+            f"export {file_format}: {elapsed * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU), "
+            f"{size / 1024:.0f} KB"
+        )
+    if "xlsx" in contents:
+        start = time.perf_counter()
+        reading = matrix_io.read_matrix_file(contents["xlsx"], "benchmark.xlsx")
+        read = time.perf_counter() - start
+        plan = imports.import_plan(
+            organization=team.organization, team=None, matrix=reading.matrix, team_name="Copy"
+        )
+        imports.import_apply(plan=plan, organization=team.organization)
+        stdout.write(
+            f"import xlsx: read {read * 1000:.0f} ms, "
+            f"plan and write {(time.perf_counter() - start - read) * 1000:.0f} ms"
+        )

@@ -1,0 +1,384 @@
+"""Importing a matrix file: upload, preview (with the reader's guesses editable),
+confirm. Nothing is written before the confirmation, and the confirmation
+writes in one transaction (`raci.imports.import_apply`)."""
+
+import hashlib
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from raci import imports, layouts, matrix_io
+from raci.models import STAGE_CHOICES, ImportUpload
+from raci.views.access import membership_for_user, team_for_user
+from raci.vocabulary import Stage, letters_to_text
+
+UPLOAD_TEMPLATE = "raci/import_upload.html"
+PREVIEW_TEMPLATE = "raci/import_preview.html"
+ACCEPT = ".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods,.md,.markdown,.html,.htm,.json"
+# Multipart framing around a 5 MB file: anything much larger is refused unread.
+BODY_ALLOWANCE = 64 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        help_text="CSV, Excel (.xlsx, .xls), OpenDocument (.ods), Markdown, HTML or this app's "
+        f"JSON; up to {matrix_io.MAX_BYTES // (1024 * 1024)} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+
+class NewTeamUploadForm(UploadForm):
+    name = forms.CharField(
+        max_length=120, required=False, help_text="Left empty: the file's own name for it."
+    )
+    uses_scrum = forms.BooleanField(required=False, initial=True, label="Uses Scrum")
+    stage = forms.ChoiceField(choices=STAGE_CHOICES, initial=Stage.ESTABLISHED.value)
+
+
+class _LimitedUpload(FileUploadHandler):
+    """Stops reading an upload once it passes the size limit, instead of spooling a
+    huge file to disk first."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.too_big = False
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > matrix_io.MAX_BYTES:
+            self.too_big = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _too_big_message() -> str:
+    return (
+        f"The file is larger than {matrix_io.MAX_BYTES // (1024 * 1024)} MB: nothing was "
+        "imported. A RACI matrix of 5,000 activities fits well under that."
+    )
+
+
+def _urls(organization, team, upload=None):
+    if team is None:
+        upload_url = reverse("raci:import_new_team", args=[organization.slug])
+        preview = "raci:import_new_team_preview"
+        args = [organization.slug]
+    else:
+        upload_url = reverse("raci:team_import", args=[organization.slug, team.slug])
+        preview = "raci:import_preview"
+        args = [organization.slug, team.slug]
+    preview_url = reverse(preview, args=[*args, upload.pk]) if upload else ""
+    return upload_url, preview_url
+
+
+@csrf_exempt
+def team_import(request, org_slug, team_slug=None):
+    # The size limit must be in place before the body is read, which CSRF checking
+    # would do first: so the check runs inside, once the handler is installed. A body
+    # announced as too big is refused before a byte of it is read.
+    if request.method == "POST":
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if declared.isdigit() and int(declared) > matrix_io.MAX_BYTES + BODY_ALLOWANCE:
+            return _refuse_unread(request, org_slug, team_slug)
+        request.upload_handlers.insert(0, _LimitedUpload(request))
+    return _team_import(request, org_slug, team_slug)
+
+
+@login_required
+def _refuse_unread(request, org_slug, team_slug):
+    team, organization = _target(request, org_slug, team_slug)
+    form = (UploadForm if team else NewTeamUploadForm)()
+    context = {"organization": organization, "team": team, "form": form}
+    context["refused"] = _too_big_message()
+    context["action"] = _urls(organization, team)[0]
+    response = render(request, UPLOAD_TEMPLATE, context, status=413)
+    # The body was not read: the connection cannot carry another request.
+    response["Connection"] = "close"
+    return response
+
+
+@csrf_protect
+@login_required
+@require_http_methods(["GET", "POST"])
+def _team_import(request, org_slug, team_slug):
+    team, organization = _target(request, org_slug, team_slug)
+    form_class = UploadForm if team else NewTeamUploadForm
+    form = form_class()
+    status, refused = 200, ""
+    if request.method == "POST":
+        limited = next(h for h in request.upload_handlers if isinstance(h, _LimitedUpload))
+        if _body_too_big(request, limited):
+            refused, status = _too_big_message(), 413
+        else:
+            form = form_class(request.POST, request.FILES)
+            upload = form.is_valid() and _store(request, form, organization, team)
+            if upload:
+                return redirect(_urls(organization, team, upload)[1])
+            status = 400
+    return render(
+        request,
+        UPLOAD_TEMPLATE,
+        {
+            "organization": organization,
+            "team": team,
+            "form": form,
+            "action": _urls(organization, team)[0],
+            "refused": refused,
+        },
+        status=status,
+    )
+
+
+def _body_too_big(request, limited: _LimitedUpload) -> bool:
+    request.FILES  # noqa: B018 - reading the body runs the upload handlers.
+    return limited.too_big
+
+
+def _target(request, org_slug, team_slug):
+    if team_slug:
+        team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+        return team, membership.organization
+    membership = membership_for_user(request, org_slug, edit=True)
+    return None, membership.organization
+
+
+def _store(request, form, organization, team) -> ImportUpload | None:
+    """Read the file once to catch what cannot be read, then keep it for the preview."""
+    upload = form.cleaned_data["file"]
+    if upload.size > matrix_io.MAX_BYTES:
+        form.add_error("file", _too_big_message())
+        return None
+    data = upload.read(matrix_io.MAX_BYTES + 1)
+    try:
+        matrix_io.read_matrix_file(data, upload.name)
+    except matrix_io.MatrixFileError as error:
+        form.add_error("file", f"{upload.name}: {error} Nothing was imported.")
+        return None
+    ImportUpload.objects.expired().delete()
+    extra = {}
+    if team is None:
+        extra = {
+            "team_name": form.cleaned_data["name"].strip(),
+            "uses_scrum": form.cleaned_data["uses_scrum"],
+            "stage": form.cleaned_data["stage"],
+        }
+    return ImportUpload.objects.create(
+        organization=organization,
+        team=team,
+        user=request.user,
+        filename=upload.name[:255],
+        content=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        **extra,
+    )
+
+
+class PreviewForm(forms.Form):
+    """The reader's guesses, each one changeable; built from the current reading."""
+
+    def __init__(self, data, *, reading: layouts.Reading, plan_categories):
+        super().__init__(data)
+        self.fields["table"] = forms.TypedChoiceField(
+            coerce=int,
+            choices=[(n, label) for n, label in enumerate(reading.tables, start=1)] or [(1, "1")],
+            initial=reading.table,
+            required=False,
+            label="Table",
+        )
+        self.fields["layout"] = forms.ChoiceField(
+            choices=list(layouts.LAYOUTS.items()), initial=reading.layout, label="Layout"
+        )
+        headers = [header for header in reading.headers if header]
+        self.fields["activity_column"] = forms.ChoiceField(
+            choices=[(header, header) for header in headers] or [("", "—")],
+            initial=reading.activity_header,
+            required=False,
+            label="Activity column",
+        )
+        self.fields["sections"] = forms.BooleanField(
+            required=False, initial=True, label="Rows without letters are section headings"
+        )
+        self.role_fields = []
+        for index, mapping in enumerate(reading.mappings):
+            name = f"role_{index}"
+            self.fields[name] = forms.ChoiceField(
+                choices=layouts.ROLE_CHOICES,
+                initial=mapping.kind.value if mapping.kind else layouts.CUSTOM,
+                label=mapping.header,
+            )
+            self.role_fields.append((name, mapping))
+        self.category_fields = []
+        for index, (category, value) in enumerate(sorted(plan_categories.items())):
+            name = f"category_{index}"
+            self.fields[name] = forms.ChoiceField(
+                choices=imports.category_choices(), initial=value, required=False, label=category
+            )
+            self.category_fields.append((name, category))
+        self.fields["fingerprint"] = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def options(self) -> layouts.ReadOptions:
+        data = self.cleaned_data
+        return layouts.ReadOptions(
+            table=data.get("table") or None,
+            layout=data.get("layout") or None,
+            activity_column=data.get("activity_column") or None,
+            roles={" ".join(m.header.split()).lower(): data[name] for name, m in self.role_fields},
+            sections=bool(data.get("sections")),
+        )
+
+    def category_map(self) -> dict[str, str]:
+        return {
+            category: self.cleaned_data.get(name) or "" for name, category in self.category_fields
+        }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, org_slug, upload_id, team_slug=None):
+    team, organization = _target(request, org_slug, team_slug)
+    upload = get_object_or_404(
+        ImportUpload.objects.filter(organization=organization, user=request.user, team=team),
+        pk=upload_id,
+    )
+    upload_url, preview_url = _urls(organization, team, upload)
+    options, category_map, posted = None, None, request.method == "POST"
+    if posted:
+        # Read once with the defaults to know which fields the form has, then with the
+        # user's choices.
+        first = _read(upload, None)
+        if isinstance(first, str):
+            return _unreadable(request, upload_url, first)
+        plan = _plan(organization, team, upload, first, None)
+        form = PreviewForm(
+            request.POST,
+            reading=first,
+            plan_categories=plan.category_map if not isinstance(plan, str) else {},
+        )
+        if form.is_valid():
+            options, category_map = form.options(), form.category_map()
+    reading = _read(upload, options)
+    if isinstance(reading, str):
+        messages.error(request, reading)
+        reading = _read(upload, None)
+        if isinstance(reading, str):
+            return _unreadable(request, upload_url, reading)
+    plan = _plan(organization, team, upload, reading, category_map)
+    if isinstance(plan, str):
+        messages.error(request, plan)
+        return redirect(upload_url)
+    if posted and request.POST.get("action") == "confirm":
+        stale = team is not None and request.POST.get("fingerprint") != plan.fingerprint
+        if not stale:
+            try:
+                result = imports.import_apply(
+                    plan=plan,
+                    organization=organization,
+                    uses_scrum=upload.uses_scrum if team is None else None,
+                    stage=upload.stage if team is None else None,
+                )
+            except imports.ChangedMeanwhile as error:
+                messages.warning(request, str(error))
+            else:
+                upload.delete()
+                messages.success(
+                    request,
+                    f"Imported {upload.filename}: {len(plan.matrix.activities)} activities and "
+                    f"{len(plan.matrix.roles)} role columns.",
+                )
+                return redirect("raci:matrix", organization.slug, result.slug)
+        else:
+            messages.warning(
+                request,
+                "The team changed since this preview (a colleague edited it): nothing was "
+                "imported. Here is the preview against the team as it is now.",
+            )
+    initial = {
+        "table": reading.table,
+        "layout": reading.layout,
+        "activity_column": reading.activity_header,
+        "sections": options.sections if options else True,
+        "fingerprint": plan.fingerprint,
+    }
+    for index, mapping in enumerate(reading.mappings):
+        initial[f"role_{index}"] = mapping.kind.value if mapping.kind else layouts.CUSTOM
+    for index, (_category, value) in enumerate(sorted(plan.category_map.items())):
+        initial[f"category_{index}"] = value
+    form = PreviewForm(None, reading=reading, plan_categories=plan.category_map)
+    form.initial = initial
+    return render(
+        request,
+        PREVIEW_TEMPLATE,
+        {
+            "organization": organization,
+            "team": team,
+            "upload": upload,
+            "reading": reading,
+            "plan": plan,
+            "form": form,
+            "action": preview_url,
+            "upload_url": upload_url,
+            "counts": _counts(plan),
+            "preview_rows": _preview_rows(plan),
+            "preview_more": max(0, len(plan.matrix.activities) - PREVIEW_ROWS),
+        },
+    )
+
+
+def _read(upload: ImportUpload, options):
+    try:
+        return matrix_io.read_matrix_file(bytes(upload.content), upload.filename, options)
+    except matrix_io.MatrixFileError as error:
+        return f"{upload.filename}: {error}"
+
+
+def _plan(organization, team, upload, reading, category_map):
+    try:
+        return imports.import_plan(
+            organization=organization,
+            team=team,
+            matrix=reading.matrix,
+            team_name=upload.team_name,
+            category_map=category_map,
+            keys_in_file=reading.keys_in_file,
+        )
+    except imports.ImportRefused as error:
+        return f"{upload.filename}: {error} Nothing was imported."
+
+
+def _unreadable(request, upload_url, message):
+    messages.error(request, f"{message} Nothing was imported.")
+    return redirect(upload_url)
+
+
+PREVIEW_ROWS = 200
+
+
+def _preview_rows(plan: imports.ImportPlan) -> list[dict]:
+    matrix = plan.matrix
+    labels = dict(imports.category_choices())
+    return [
+        {
+            "name": activity.name,
+            "category": labels.get(plan.category_map.get(activity.category, ""), "")
+            if activity.category
+            else "",
+            "cells": [
+                letters_to_text(matrix.letters(activity.key, role.key)) for role in matrix.roles
+            ],
+        }
+        for activity in matrix.activities[:PREVIEW_ROWS]
+    ]
+
+
+def _counts(plan: imports.ImportPlan):
+    from raci import rules
+
+    return rules.count_by_severity(plan.findings)

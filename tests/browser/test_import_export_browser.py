@@ -1,0 +1,142 @@
+"""Exports and imports in a real browser: every format downloads from the matrix
+page, "Copy as Markdown" fills the clipboard, and a CSV and an XLSX go through the
+preview and the confirmation."""
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from raci import services
+from raci.models import Team
+from raci.views.exports import TEAM_FORMATS
+from tests.builders import make_organization, make_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def owner(db):
+    organization = make_organization("Acme Product")
+    user = make_user("olivia", organization=organization)
+    services.team_create(
+        organization=organization,
+        name="Checkout",
+        uses_scrum=True,
+        stage="established",
+        start_from=services.StartFrom.REFERENCE,
+    )
+    services.team_create(
+        organization=organization,
+        name="Growth",
+        uses_scrum=True,
+        stage="established",
+        start_from=services.StartFrom.BLANK,
+    )
+    return user
+
+
+def sign_in(page):
+    from tests.builders import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("olivia")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_every_export_downloads_from_the_matrix_page(page, owner, tmp_path):
+    sign_in(page)
+    page.goto("/o/acme-product/t/checkout/")
+    menu = page.locator("details.export-menu")
+    for file_format, (suffix, _type) in TEAM_FORMATS.items():
+        if not menu.get_attribute("open") is not None:
+            menu.locator("summary").click()
+        with page.expect_download() as download_info:
+            menu.locator(f'a[data-format="{file_format}"]').click()
+        download = download_info.value
+        assert download.suggested_filename == f"checkout-{suffix}"
+        target = tmp_path / download.suggested_filename
+        download.save_as(target)
+        assert target.stat().st_size > 200, file_format
+    book = load_workbook(tmp_path / "checkout-raci.xlsx")
+    assert book["RACI matrix"]["A1"].value == "Checkout"
+    assert (tmp_path / "checkout-raci.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_print_view_opens_from_the_menu(page, owner):
+    sign_in(page)
+    page.goto("/o/acme-product/t/checkout/")
+    page.locator("details.export-menu summary").click()
+    page.locator('a[data-format="print"]').click()
+    expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
+    expect(page.locator("table.chart thead th").first).to_have_text("Activity")
+
+
+def test_copy_as_markdown_fills_the_clipboard(page, owner):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(page)
+    page.goto("/o/acme-product/t/checkout/")
+    button = page.locator("button.copy-markdown")
+    button.click()
+    expect(button).to_have_text("Copied")
+    text = page.evaluate("navigator.clipboard.readText()")
+    assert text.startswith("# Checkout") and "| Activity | Product Manager |" in text
+
+
+def preview_and_confirm(page, path):
+    page.get_by_label("File").set_input_files(str(path))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="What the import will do")).to_be_visible()
+    page.locator("button.confirm-import").click()
+
+
+def test_a_csv_imports_through_the_preview(page, owner, tmp_path):
+    path = tmp_path / "wiki-export.csv"
+    path.write_text(
+        "RACI for the Growth team;;;\n;;;\n"
+        "Task;Product Owner;Dev Team;PM\n"
+        "Experiment backlog;A;R;C\nGrowth review;Accountable;(Consulted);R\n"
+    )
+    sign_in(page)
+    page.goto("/o/acme-product/t/growth/")
+    page.get_by_role("link", name="Import").click()
+    page.get_by_label("File").set_input_files(str(path))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.locator(".guesses")).to_contain_text("Columns are separated by semicolons")
+    expect(page.locator(".guesses")).to_contain_text("'PM' read as the Product Manager")
+    expect(page.locator("[data-count=activities-created]")).to_contain_text("2 activities created")
+    expect(page.locator(".findings-preview")).to_contain_text("Findings the result would have")
+    # The user says PM is a role of its own, and sees the preview again.
+    page.get_by_label("PM").select_option("custom")
+    page.get_by_role("button", name="Update the preview").click()
+    expect(page.locator(".header-mapping")).to_contain_text("PM")
+    page.locator("button.confirm-import").click()
+
+    expect(page.locator("#flash, .messages").first).to_contain_text("Imported wiki-export.csv")
+    expect(page.locator("#matrix")).to_contain_text("Experiment backlog")
+    team = Team.objects.get(slug="growth")
+    assert list(team.activities.values_list("name", flat=True)) == [
+        "Experiment backlog",
+        "Growth review",
+    ]
+    assert team.team_roles.filter(role__name="PM", role__acts_as="").exists()
+
+
+def test_an_exported_xlsx_imports_back_through_the_preview(page, owner, tmp_path):
+    sign_in(page)
+    page.goto("/o/acme-product/t/checkout/")
+    page.locator("details.export-menu summary").click()
+    with page.expect_download() as download_info:
+        page.locator('a[data-format="xlsx"]').click()
+    path = tmp_path / "checkout.xlsx"
+    download_info.value.save_as(path)
+
+    page.goto("/o/acme-product/t/growth/import/")
+    preview_and_confirm(page, path)
+
+    expect(page.locator("#matrix")).to_contain_text("Product vision")
+    checkout = Team.objects.get(slug="checkout").to_matrix()
+    growth = Team.objects.get(slug="growth").to_matrix()
+    assert [a.name for a in growth.activities] == [a.name for a in checkout.activities]
+    assert [r.name for r in growth.roles] == [r.name for r in checkout.roles]

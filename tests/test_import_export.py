@@ -1,0 +1,433 @@
+"""Exports from the matrix page and the command, imports through the preview and the
+command: round trips in every importable format, and what an import refuses."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from raci import imports, matrix_io
+from raci.models import Activity, Assignment, ImportUpload, Person, RoleHolder, Team
+from raci.views.exports import TEAM_FORMATS, chart_for, team_export_content
+from raci.vocabulary import CanonicalRole
+from tests.builders import make_activity, make_person, make_team
+
+PM, PO, SM, DEV = (
+    CanonicalRole.PRODUCT_MANAGER,
+    CanonicalRole.PRODUCT_OWNER,
+    CanonicalRole.SCRUM_MASTER,
+    CanonicalRole.DEVELOPERS,
+)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def team(organization):
+    team = make_team(organization, "Checkout", stage="startup")
+    analyst = organization.roles.create(name="Business Analyst", acts_as=PO.value)
+    team.team_roles.create(role=analyst, position=9)
+    make_activity(
+        team,
+        "Product vision",
+        category="strategy",
+        catalogue_key="product-vision",
+        letters={PM: "AR", PO: "C", DEV: "I", analyst: "C"},
+    )
+    make_activity(
+        team,
+        "Backlog ordering",
+        category="backlog",
+        catalogue_key="backlog-ordering",
+        letters={PO: "AR", PM: "C", SM: "I", analyst: "R"},
+    )
+    make_activity(
+        team,
+        "Build the increment",
+        category="delivery",
+        catalogue_key="build-increment",
+        letters={DEV: "AR", PO: "C", SM: "C"},
+    )
+    make_activity(team, "Customer newsletter", letters={PM: "A", analyst: "R"})
+    make_person(organization, "Maya", email="maya@example.com", team=team, roles=[PM])
+    make_person(organization, "Tom", team=team, roles=[PO, analyst])
+    make_person(organization, "Ali", team=team, roles=[DEV, SM])
+    return team
+
+
+def shape(team: Team, *, people=False):
+    """What a round trip must keep: activities in order with categories and catalogue
+    keys, role columns with the role they are checked as, letters; people and context
+    when the format carries them."""
+    matrix = Team.objects.get(pk=team.pk).to_matrix()
+    result = {
+        "roles": [(role.name, role.kind) for role in matrix.roles],
+        "activities": [
+            (
+                a.name,
+                a.category,
+                a.catalogue_key,
+                [matrix.letters(a.key, role.key) for role in matrix.roles],
+            )
+            for a in matrix.activities
+        ],
+    }
+    if people:
+        names = {role.key: role.name for role in matrix.roles}
+        result["people"] = sorted(
+            (p.name, p.email, sorted(names[key] for key in p.role_keys)) for p in matrix.people
+        )
+        result["context"] = matrix.context
+    return result
+
+
+def import_new(organization, content, filename, name="Copy") -> Team:
+    data = content.encode() if isinstance(content, str) else content
+    reading = matrix_io.read_matrix_file(data, filename)
+    plan = imports.import_plan(
+        organization=organization,
+        team=None,
+        matrix=reading.matrix,
+        team_name=name,
+        keys_in_file=reading.keys_in_file,
+    )
+    return imports.import_apply(plan=plan, organization=organization)
+
+
+IMPORTABLE = {
+    "csv": "m.csv",
+    "excel.csv": "m.csv",
+    "long.csv": "m.csv",
+    "xlsx": "m.xlsx",
+    "md": "m.md",
+    "html": "m.html",
+    "json": "m.json",
+}
+
+
+@pytest.mark.parametrize("file_format", list(IMPORTABLE))
+def test_export_import_export_gives_the_same_matrix(team, organization, file_format):
+    content = team_export_content(chart_for(team.snapshot()), file_format)
+
+    copy = import_new(organization, content, IMPORTABLE[file_format])
+
+    if file_format == "long.csv":
+        # One line per letter carries no column order: the same roles and letters.
+        assert by_name(copy) == by_name(team)
+        return
+    assert shape(copy, people=file_format == "json") == shape(team, people=file_format == "json")
+    again = team_export_content(chart_for(copy.snapshot()), file_format)
+    if file_format != "xlsx":  # The workbook carries its export time.
+        assert again.replace("Copy", "Checkout") == content
+
+
+def by_name(team):
+    matrix = Team.objects.get(pk=team.pk).to_matrix()
+    return {
+        (a.name, a.category, role.name, role.kind): matrix.letters(a.key, role.key)
+        for a in matrix.activities
+        for role in matrix.roles
+    }
+
+
+def test_json_round_trip_keeps_people_holders_and_context(team, organization):
+    copy = import_new(organization, matrix_io.write_json(team.to_matrix()), "t.json")
+    assert (copy.uses_scrum, copy.stage) == (team.uses_scrum, "startup")
+    assert Person.objects.filter(organization=organization).count() == 3  # reused, not copied
+    assert (
+        RoleHolder.objects.filter(team=copy).count() == RoleHolder.objects.filter(team=team).count()
+    )
+
+
+def test_import_over_a_team_lists_and_applies_creations_changes_and_removals(team, organization):
+    data = (
+        "Activity,Category,Product Owner,Developers,Legal\n"
+        "Backlog ordering,backlog,AR,C,\n"
+        "Build the increment,delivery,C,AR,I\n"
+        "Privacy review,,I,C,AR\n"
+    )
+    plan = imports.import_plan(
+        organization=organization, team=team, matrix=matrix_io.read_matrix(data, "m.csv")
+    )
+    assert plan.activities_created == ["Privacy review"]
+    assert sorted(plan.activities_removed) == ["Customer newsletter", "Product vision"]
+    assert plan.columns_added == ["Legal"] and plan.roles_created == ["Legal"]
+    assert sorted(plan.columns_removed) == ["Business Analyst", "Product Manager", "Scrum Master"]
+    assert "no-responsible" not in {finding.rule for finding in plan.findings}
+
+    imports.import_apply(plan=plan, organization=organization)
+
+    assert list(team.activities.values_list("name", flat=True)) == [
+        "Backlog ordering",
+        "Build the increment",
+        "Privacy review",
+    ]
+    assert [c.role.name for c in team.team_roles.select_related("role")] == [
+        "Product Owner",
+        "Developers",
+        "Legal",
+    ]
+    # A CSV names nobody: who holds the kept roles stays as it was.
+    assert set(RoleHolder.objects.filter(team=team).values_list("person__name", flat=True)) == {
+        "Tom",
+        "Ali",
+    }
+
+
+def test_a_team_changed_since_the_preview_is_not_imported(team, organization):
+    plan = imports.import_plan(
+        organization=organization,
+        team=team,
+        matrix=matrix_io.read_matrix("Task,PO\nX,AR\n", "m.csv"),
+    )
+    Assignment.objects.filter(activity__team=team).update(letters="C")  # a colleague edits
+    with pytest.raises(imports.ChangedMeanwhile):
+        imports.import_apply(plan=plan, organization=organization)
+    assert team.activities.count() == 4
+
+
+def test_a_failure_half_way_writes_nothing(team, organization, monkeypatch):
+    plan = imports.import_plan(
+        organization=organization,
+        team=team,
+        matrix=matrix_io.read_matrix("Task,PO,QA\nX,AR,C\n", "m.csv"),
+    )
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "_write_activities", explode)
+    with pytest.raises(RuntimeError):
+        imports.import_apply(plan=plan, organization=organization)
+    assert shape(team)["roles"][-1][0] == "Business Analyst"
+    assert not organization.roles.filter(name="QA").exists()
+
+
+# --- The browser flow ----------------------------------------------------------------------
+
+
+def url(name, team, *args):
+    return reverse(f"raci:{name}", args=[team.organization.slug, team.slug, *args])
+
+
+def upload(client, team, name, content):
+    file = io.BytesIO(content.encode() if isinstance(content, str) else content)
+    file.name = name
+    return client.post(url("team_import", team), {"file": file})
+
+
+def test_upload_preview_and_confirm(editor_client, team):
+    response = upload(
+        editor_client,
+        team,
+        "wiki.md",
+        "| Task | PdM | PM | Dev |\n|---|---|---|---|\n| Vision | A | C | R |\n",
+    )
+    assert response.status_code == 302
+    stored = ImportUpload.objects.get()
+    preview = editor_client.get(response["Location"])
+    page = preview.content.decode()
+    assert "4</strong> activities removed" not in page and "Customer newsletter" in page
+    assert "&#x27;PM&#x27; read as the Project Manager" in page
+    assert Team.objects.get(pk=team.pk).activities.count() == 4  # nothing written yet
+
+    form = preview.context["form"]
+    data = {
+        name: field.initial if field.initial is not None else form.initial.get(name, "")
+        for name, field in form.fields.items()
+    }
+    data.update(form.initial)
+    data["sections"] = "on"
+    data["action"] = "confirm"
+    done = editor_client.post(response["Location"], data)
+
+    assert done.status_code == 302 and done["Location"] == url("matrix", team)
+    assert list(team.activities.values_list("name", flat=True)) == ["Vision"]
+    assert team.team_roles.filter(role__name="PM", role__acts_as="").exists()
+    assert not ImportUpload.objects.filter(pk=stored.pk).exists()
+
+
+def test_the_preview_applies_the_users_choices(editor_client, team):
+    response = upload(editor_client, team, "m.csv", "Task,PM,Dev\nVision,A,R\n")
+    preview = editor_client.get(response["Location"])
+    data = dict(preview.context["form"].initial)
+    role_field = next(name for name, m in preview.context["form"].role_fields if m.header == "PM")
+    data.update({role_field: "custom", "action": "preview", "sections": "on"})
+    again = editor_client.post(response["Location"], data)
+    assert [r.kind for r in again.context["plan"].matrix.roles] == [None, DEV]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("chart.pdf", b"%PDF-1.4 x", "This is a PDF document"),
+        ("empty.csv", b"", "The submitted file is empty"),
+        ("m.csv", b"Task,PO\nVision,X\n", "unknown letter"),
+    ],
+)
+def test_an_unreadable_upload_says_why_and_changes_nothing(
+    editor_client, team, name, content, message
+):
+    response = upload(editor_client, team, name, content)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not ImportUpload.objects.exists() and team.activities.count() == 4
+
+
+def test_a_huge_upload_is_refused_unread(editor_client, team):
+    huge = b"Task,PO\n" + b"x,A\n" * (matrix_io.MAX_BYTES // 4 + 100_000)
+    response = upload(editor_client, team, "huge.csv", huge)
+    assert response.status_code == 413 and "larger than 5 MB" in response.content.decode()
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_just_too_big_upload_is_stopped_by_the_upload_handler(editor_client, team):
+    # Small enough to pass the announced-length check, too big for the file limit.
+    content = b"Task,PO\n" + b"x" * (matrix_io.MAX_BYTES + 10)
+    response = upload(editor_client, team, "big.csv", content)
+    assert response.status_code == 413 and not ImportUpload.objects.exists()
+
+
+def test_viewers_cannot_import_and_outsiders_see_nothing(viewer_client, team, client, outsider):
+    assert viewer_client.get(url("team_import", team)).status_code == 403
+    client.force_login(outsider)
+    assert client.get(url("team_import", team)).status_code == 404
+
+
+def test_an_upload_belongs_to_its_user(editor_client, owner, team, client):
+    response = upload(editor_client, team, "m.csv", "Task,PO\nVision,AR\n")
+    client.force_login(owner)
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_import_into_a_new_team(editor_client, organization):
+    response = editor_client.post(
+        reverse("raci:import_new_team", args=[organization.slug]),
+        {
+            "file": _named(b"Task,PO,Dev\nVision,A,R\n", "m.csv"),
+            "name": "Payments",
+            "stage": "startup",
+        },
+    )
+    preview = editor_client.get(response["Location"])
+    data = dict(preview.context["form"].initial, action="confirm", sections="on")
+    done = editor_client.post(response["Location"], data)
+    new = Team.objects.get(name="Payments")
+    assert done["Location"] == reverse("raci:matrix", args=[organization.slug, new.slug])
+    assert (new.uses_scrum, new.stage) == (False, "startup")
+
+
+def _named(content, name):
+    file = io.BytesIO(content)
+    file.name = name
+    return file
+
+
+# --- Downloads from the matrix page --------------------------------------------------------
+
+
+@pytest.mark.parametrize("file_format", list(TEAM_FORMATS))
+def test_every_format_downloads_from_the_matrix_page(viewer_client, team, file_format):
+    page = viewer_client.get(url("matrix", team)).content.decode()
+    assert f'href="{url("export", team, file_format)}"' in page
+    response = viewer_client.get(url("export", team, file_format))
+    assert response.status_code == 200
+    assert response["Content-Type"] == TEAM_FORMATS[file_format][1]
+    assert response["Content-Disposition"].startswith('attachment; filename="checkout-raci')
+
+
+def test_the_print_view_and_the_organization_exports(viewer_client, team, organization):
+    assert "Build the increment" in viewer_client.get(url("print", team)).content.decode()
+    for file_format in ("xlsx", "json"):
+        response = viewer_client.get(
+            reverse("raci:organization_export", args=[organization.slug, file_format])
+        )
+        assert response.status_code == 200
+
+
+def test_outsiders_download_nothing(outsider_client, team, organization):
+    assert outsider_client.get(url("export", team, "xlsx")).status_code == 404
+    assert (
+        outsider_client.get(
+            reverse("raci:organization_export", args=[organization.slug, "json"])
+        ).status_code
+        == 404
+    )
+
+
+# --- The command ---------------------------------------------------------------------------
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("raci", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "file_format", ["csv", "excel-csv", "long-csv", "xlsx", "pdf", "svg", "md", "html", "json"]
+)
+def test_raci_export_writes_every_format(team, tmp_path, file_format):
+    target = tmp_path / f"out.{file_format}"
+    code, _, err = run(
+        "export", "acme-product/checkout", "--format", file_format, "-o", str(target)
+    )
+    assert (code, err) == (0, "") and target.stat().st_size > 100
+
+
+def test_raci_import_dry_run_changes_nothing_and_exits_like_lint(team, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("Task,PO,Dev\nVision,,R\n")
+    code, out, _ = run("import", str(path), "acme-product/checkout", "--dry-run")
+    assert code == 1 and "Dry run: nothing was written." in out
+    assert "Activities: 1 created" in out and "[no-accountable]" in out
+    assert team.activities.count() == 4
+
+
+def test_raci_import_creates_a_team_and_refuses_unknown_ones(organization, tmp_path):
+    path = tmp_path / "m.md"
+    path.write_text("| Task | PO | Dev |\n|---|---|---|\n| Vision | A | R |\n")
+    assert run("import", str(path), "acme-product/new-team")[0] == 2
+    code, out, _ = run("import", str(path), "acme-product/new-team", "--create")
+    assert code == 0 and "Imported into acme-product/new-team" in out
+
+
+def test_an_organization_backup_imports_back(team, organization, tmp_path):
+    path = tmp_path / "backup.json"
+    code, _, _ = run("export", "acme-product", "--format", "json", "-o", str(path))
+    before = shape(team, people=True)
+    Activity.objects.filter(team=team).delete()
+    code, _out, err = run("import", str(path), "acme-product")
+    assert code in (0, 1), err
+    assert shape(Team.objects.get(pk=team.pk), people=True) == before
+
+
+def test_raci_lint_reads_every_real_file_as_is():
+    real = sorted((ROOT / "tests" / "samples" / "real").glob("*.*"))
+    for path in real:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "raci", "lint", str(path), "--format", "json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode in (0, 1), (path.name, result.stderr)
+        assert json.loads(result.stdout)["summary"]
+
+
+def test_the_organization_page_links_its_exports_and_the_import(editor_client, team, organization):
+    page = editor_client.get(reverse("raci:organization", args=[organization.slug])).content
+    for name, args in [
+        ("organization_export", [organization.slug, "xlsx"]),
+        ("organization_export", [organization.slug, "json"]),
+        ("import_new_team", [organization.slug]),
+    ]:
+        assert f'href="{reverse(f"raci:{name}", args=args)}"'.encode() in page
