@@ -107,12 +107,24 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept open for DATABASE_CONN_MAX_AGE seconds (a minute by
+# default in production; the development server opens a thread per request, so
+# there they would only pile up). A kept connection is checked before each
+# request reuses it, so that a database restart costs no request an error.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0"),
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0" if DEBUG else "60"),
+        conn_health_checks=True,
+        disable_server_side_cursors=envbool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "0"),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database host fails requests within seconds instead of
+    # holding every worker until the operating system gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", "5")
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
