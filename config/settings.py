@@ -121,6 +121,19 @@ DATABASES = {
         disable_server_side_cursors=envbool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "0"),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several requests at once (the threaded development server, several
+    # workers): a write transaction takes the lock when it begins and others
+    # wait up to 20 s for it, instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
+    # The test database is a file too, so that tests can race real threads on it.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(BASE_DIR / "test-db.sqlite3")
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database host fails requests within seconds instead of
     # holding every worker until the operating system gives up.
