@@ -206,8 +206,11 @@ def activity_move(request, org_slug, team_slug, activity_id):
     if activity is None:
         return _gone(request, team, membership)
     form = ActivityMoveForm(request.POST)
-    if form.is_valid():
-        activity.move(up=form.cleaned_data["direction"] == "up")
+    if form.is_valid() and not activity.move(up=form.cleaned_data["direction"] == "up"):
+        # A colleague deleted it between the lookup above and the move.
+        if not request.htmx:
+            raise Http404("Not in this matrix")
+        return _gone(request, team, membership)
     return _edited(request, team, membership, f"row-{activity.pk}")
 
 

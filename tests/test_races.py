@@ -1,0 +1,63 @@
+"""Ordinary concurrent use: the same form sent several times at once, edits
+racing deletions, owners changing each other. Real threads against the test
+database (PostgreSQL in CI's second run): no 500, the app's own words, and a
+database that stays consistent."""
+
+from collections import Counter
+from functools import partial
+
+import pytest
+from django.urls import reverse
+
+from raci.models import Activity
+from tests.builders import make_activity, make_team
+from tests.races import at_once, browser_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TOGETHER = 8  # requests sent at the same moment
+ROUNDS = 5
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def statuses(responses):
+    return Counter(response.status_code for response in responses)
+
+
+def test_moves_racing_the_deletion_of_their_activity(organization, editor):
+    team = make_team(organization, "Checkout")
+    base = [organization.slug, team.slug]
+    for round_ in range(ROUNDS * 2):
+        make_activity(team, f"Anchor {round_}")
+        moving = make_activity(team, f"Moving {round_}")
+        move = reverse("raci:activity_move", args=[*base, moving.pk])
+        delete = reverse("raci:activity_delete", args=[*base, moving.pk])
+        clients = [browser_for(editor) for _ in range(TOGETHER)]
+
+        *moves, deletion = at_once(
+            *[
+                partial(client.post, move, {"direction": direction}, **HTMX)
+                for client, direction in zip(clients[:-1], ["up", "down"] * TOGETHER, strict=False)
+            ],
+            partial(clients[-1].post, delete, **HTMX),
+        )
+
+        assert deletion.status_code == 200
+        assert statuses(moves) == {200: len(moves)}, [m.text[:300] for m in moves]
+        for response in moves:
+            # The editor as it is now, with a word of explanation if the
+            # activity was already gone when the move came.
+            assert 'id="workspace"' in response.text
+        assert not Activity.objects.filter(pk=moving.pk).exists()
+    assert team.activities.count() == ROUNDS * 2
+
+
+def test_moving_an_activity_deleted_since_it_was_loaded_moves_nothing(organization):
+    """The window the race above hits, opened on purpose."""
+    team = make_team(organization, "Checkout")
+    first = make_activity(team, "First")
+    loaded = make_activity(team, "Second")
+    Activity.objects.filter(pk=loaded.pk).delete()
+
+    assert loaded.move(up=True) is False
+    assert list(team.activities.values_list("name", "position")) == [("First", first.position)]
