@@ -8,7 +8,7 @@ half-way leaves nothing behind.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
@@ -27,10 +27,16 @@ from raci.models import (
 from raci.vocabulary import CanonicalRole, letters_to_text
 
 SLUG_MAX_LENGTH = 60
+# Each attempt at a slug lets at least one of the requests racing for it through.
+SLUG_ATTEMPTS = 20
 
 
 class LastOwnerError(Exception):
     """Raised instead of leaving an organization without an owner."""
+
+
+class NameTakenError(Exception):
+    """Raised when a name that must be unique was taken, by a request at the same moment."""
 
 
 def unique_slug(name: str, taken, *, fallback: str) -> str:
@@ -44,18 +50,44 @@ def unique_slug(name: str, taken, *, fallback: str) -> str:
     return slug
 
 
+def create_with_free_slug(create, name: str, taken, *, fallback: str):
+    """`create(slug)` with the first free slug for `name`.
+
+    Two requests can find the same slug free at the same moment; the unique
+    constraint lets one through and the other moves on to the next free slug.
+    Any other constraint's refusal is raised as it is.
+    """
+    for _attempt in range(SLUG_ATTEMPTS):
+        slug = unique_slug(name, taken, fallback=fallback)
+        try:
+            with transaction.atomic():
+                return create(slug)
+        except IntegrityError:
+            if not taken(slug):
+                raise
+    raise IntegrityError(f"No free slug for {name!r} after {SLUG_ATTEMPTS} attempts")
+
+
 # Organizations and members
 
 
 def organization_create(*, name: str, owner) -> Organization:
-    """A new organization, its canonical roles, and `owner` as its owner."""
+    """A new organization, its canonical roles, and `owner` as its owner.
+
+    Raises NameTakenError when `owner` already belongs to an organization of
+    that name: a form sent twice (a double click) makes one organization.
+    """
     with transaction.atomic():
-        slug = unique_slug(
+        # One user's creations wait for each other, so the second sees the first.
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        if Organization.objects.for_user(owner).filter(name__iexact=name).exists():
+            raise NameTakenError(f"You already belong to an organization named “{name}”.")
+        organization = create_with_free_slug(
+            lambda slug: Organization.objects.create(name=name, slug=slug),
             name,
             lambda slug: Organization.objects.filter(slug=slug).exists(),
             fallback="organization",
         )
-        organization = Organization.objects.create(name=name, slug=slug)
         Membership.objects.create(
             organization=organization, user=owner, level=Membership.Level.OWNER
         )
@@ -188,9 +220,13 @@ class StartFrom:
     ]
 
 
-def _team_slug(organization: Organization, name: str) -> str:
-    return unique_slug(
-        name, lambda slug: organization.teams.filter(slug=slug).exists(), fallback="team"
+def _team_create(organization: Organization, name: str, **fields) -> Team:
+    """A team with a free slug; IntegrityError when its name is taken (any case)."""
+    return create_with_free_slug(
+        lambda slug: Team.objects.create(organization=organization, name=name, slug=slug, **fields),
+        name,
+        lambda slug: organization.teams.filter(slug=slug).exists(),
+        fallback="team",
     )
 
 
@@ -219,13 +255,7 @@ def team_create(
             raise ValueError("A copy needs a source team of the same organization.")
         return team_copy(source=source_team, name=name, uses_scrum=uses_scrum, stage=stage)
     with transaction.atomic():
-        team = Team.objects.create(
-            organization=organization,
-            name=name,
-            slug=_team_slug(organization, name),
-            uses_scrum=uses_scrum,
-            stage=stage,
-        )
+        team = _team_create(organization, name, uses_scrum=uses_scrum, stage=stage)
         organization.ensure_canonical_roles()
         columns = _canonical_columns(organization, uses_scrum=uses_scrum)
         TeamRole.objects.bulk_create(
@@ -267,10 +297,9 @@ def team_copy(*, source: Team, name: str, uses_scrum: bool, stage: str) -> Team:
     """
     organization = source.organization
     with transaction.atomic():
-        team = Team.objects.create(
-            organization=organization,
-            name=name,
-            slug=_team_slug(organization, name),
+        team = _team_create(
+            organization,
+            name,
             uses_scrum=uses_scrum,
             stage=stage,
             max_responsible=source.max_responsible,

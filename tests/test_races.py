@@ -9,8 +9,8 @@ from functools import partial
 import pytest
 from django.urls import reverse
 
-from raci.models import Activity
-from tests.builders import make_activity, make_team
+from raci.models import Activity, Membership, Organization
+from tests.builders import make_activity, make_team, make_user
 from tests.races import at_once, browser_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,6 +50,37 @@ def test_moves_racing_the_deletion_of_their_activity(organization, editor):
             assert 'id="workspace"' in response.text
         assert not Activity.objects.filter(pk=moving.pk).exists()
     assert team.activities.count() == ROUNDS * 2
+
+
+def test_one_user_creating_an_organization_several_times_at_once_gets_one(db):
+    user = make_user("double-clicker")
+    clients = [browser_for(user) for _ in range(TOGETHER)]
+    for round_ in range(ROUNDS):
+        name = f"Clicked Twice {round_}"
+
+        responses = at_once(
+            *[partial(client.post, reverse("raci:home"), {"name": name}) for client in clients]
+        )
+
+        assert statuses(responses) == {302: 1, 200: TOGETHER - 1}
+        for response in responses:
+            if response.status_code == 200:
+                assert f"You already belong to an organization named “{name}”" in response.text
+        assert Organization.objects.filter(name=name).count() == 1
+
+
+def test_users_creating_organizations_of_one_name_at_once_each_get_theirs(db):
+    users = [make_user() for _ in range(TOGETHER)]
+    clients = [browser_for(user) for user in users]
+
+    responses = at_once(
+        *[partial(client.post, reverse("raci:home"), {"name": "Acme"}) for client in clients]
+    )
+
+    assert statuses(responses) == {302: TOGETHER}
+    slugs = set(Organization.objects.filter(name="Acme").values_list("slug", flat=True))
+    assert len(slugs) == TOGETHER
+    assert Membership.objects.filter(organization__name="Acme", level="owner").count() == TOGETHER
 
 
 def test_moving_an_activity_deleted_since_it_was_loaded_moves_nothing(organization):

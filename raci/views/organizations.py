@@ -16,11 +16,15 @@ def home(request):
     """Straight to the user's only organization; a list if several; a form if none."""
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organization = services.organization_create(
-            name=form.cleaned_data["name"], owner=request.user
-        )
-        messages.success(request, f"Created {organization.name}.")
-        return redirect("raci:organization", org_slug=organization.slug)
+        try:
+            organization = services.organization_create(
+                name=form.cleaned_data["name"], owner=request.user
+            )
+        except services.NameTakenError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"Created {organization.name}.")
+            return redirect("raci:organization", org_slug=organization.slug)
     organizations = list(Organization.objects.for_user(request.user))
     if len(organizations) == 1 and request.method == "GET":
         return redirect("raci:organization", org_slug=organizations[0].slug)
