@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from raci.forms import SignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Django's sign-in view, with a form that also takes an email address.
+    path("accounts/login/", auth_views.LoginView.as_view(form_class=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("raci.urls")),
 ]

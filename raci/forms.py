@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -156,6 +156,24 @@ def _clean_unique_name(form, queryset, message):
     if clash.exists():
         raise forms.ValidationError(message)
     return name
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, taking an email address as well as a username."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username or email and password do not match an account. "
+        "The password is case-sensitive.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.label = "Username or email"
+        field.max_length = get_user_model()._meta.get_field("email").max_length
+        field.widget.attrs["maxlength"] = field.max_length
+        field.widget.attrs["autocomplete"] = "username"
 
 
 class SignupForm(UserCreationForm):

@@ -91,7 +91,19 @@ def test_sign_in_page_and_sign_in(client, owner):
 def test_wrong_password_is_refused_with_a_message(client, owner):
     response = client.post(reverse("login"), {"username": "olivia", "password": "nope"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.text
+    assert "That username or email and password do not match an account" in response.text
+
+
+def test_sign_in_with_the_email_in_any_case(client, owner):
+    page = client.get(reverse("login"))
+    assert "Username or email" in page.text
+
+    response = client.post(
+        reverse("login"), {"username": "OLIVIA@example.com", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.get(reverse("raci:home")).wsgi_request.user == owner
 
 
 def test_sign_out_goes_back_to_sign_in(owner_client):
