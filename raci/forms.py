@@ -147,6 +147,14 @@ def save_unless_taken(form, message):
         return None
 
 
+def conflict_shown(form) -> bool:
+    """After the database refused a save that the form had checked (someone took
+    the username, email or name at the same moment), check the form again so
+    that it says which. False when it still finds nothing wrong."""
+    form.full_clean()
+    return not form.is_valid()
+
+
 def _clean_unique_name(form, queryset, message):
     """The stripped name, or an error when another row of `queryset` has it (any case)."""
     name = form.cleaned_data["name"].strip()

@@ -7,6 +7,7 @@ from collections import Counter
 from functools import partial
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from raci.models import Activity, Membership, Organization
@@ -92,3 +93,59 @@ def test_moving_an_activity_deleted_since_it_was_loaded_moves_nothing(organizati
 
     assert loaded.move(up=True) is False
     assert list(team.activities.values_list("name", "position")) == [("First", first.position)]
+
+
+def _signup(username, email):
+    return {
+        "username": username,
+        "email": email,
+        "password1": "a-long-Passphrase-42",
+        "password2": "a-long-Passphrase-42",
+        "organization_name": f"Org of {username}",
+    }
+
+
+def test_sign_ups_with_one_username_at_once_make_one_account(db):
+    User = get_user_model()
+    for round_ in range(ROUNDS):
+        username = f"racer{round_}"
+        clients = [browser_for() for _ in range(TOGETHER)]
+
+        responses = at_once(
+            *[
+                partial(
+                    client.post, reverse("raci:signup"), _signup(username, f"r{round_}.{i}@x.io")
+                )
+                for i, client in enumerate(clients)
+            ]
+        )
+
+        assert statuses(responses) == {302: 1, 200: TOGETHER - 1}
+        for response in responses:
+            if response.status_code == 200:
+                assert "A user with that username already exists." in response.text
+        assert User.objects.filter(username=username).count() == 1
+        assert Organization.objects.filter(name=f"Org of {username}").count() == 1
+
+
+def test_sign_ups_with_one_email_at_once_make_one_account(db):
+    User = get_user_model()
+    for round_ in range(ROUNDS):
+        email = f"same{round_}@example.com"
+        spellings = [email, email.upper(), email.capitalize()]
+        clients = [browser_for() for _ in range(TOGETHER)]
+
+        responses = at_once(
+            *[
+                partial(
+                    client.post, reverse("raci:signup"), _signup(f"s{round_}x{i}", spellings[i % 3])
+                )
+                for i, client in enumerate(clients)
+            ]
+        )
+
+        assert statuses(responses) == {302: 1, 200: TOGETHER - 1}
+        for response in responses:
+            if response.status_code == 200:
+                assert "An account with this email already exists" in response.text
+        assert User.objects.filter(email__iexact=email).count() == 1
