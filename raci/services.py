@@ -353,6 +353,8 @@ def team_person_save(*, team: Team, person, roles) -> None:
         held = set(
             RoleHolder.objects.filter(team=team, person=person).values_list("role_id", flat=True)
         )
+        # A colleague adding the same person at the same moment gives the same result.
         RoleHolder.objects.bulk_create(
-            RoleHolder(team=team, person=person, role_id=role_id) for role_id in wanted - held
+            (RoleHolder(team=team, person=person, role_id=role_id) for role_id in wanted - held),
+            ignore_conflicts=True,
         )

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from raci.models import Activity, Membership, Organization
+from raci.models import Activity, Membership, Organization, Person, RoleHolder
 from tests.builders import make_activity, make_team, make_user
 from tests.races import at_once, browser_for
 
@@ -149,3 +149,41 @@ def test_sign_ups_with_one_email_at_once_make_one_account(db):
             if response.status_code == 200:
                 assert "An account with this email already exists" in response.text
         assert User.objects.filter(email__iexact=email).count() == 1
+
+
+def test_people_added_with_one_email_at_once_make_one_person(organization, editor):
+    team = make_team(organization, "Checkout")
+    role = team.roles.first()
+    url = reverse("raci:team_people", args=[organization.slug, team.slug])
+    for round_ in range(ROUNDS):
+        email = f"pat{round_}@example.com"
+        data = {
+            "add": "new",
+            "new-name": f"Pat {round_}",
+            "new-email": email,
+            "new-roles": [role.pk],
+        }
+        clients = [browser_for(editor) for _ in range(TOGETHER)]
+
+        responses = at_once(*[partial(client.post, url, data) for client in clients])
+
+        assert statuses(responses) == {302: 1, 200: TOGETHER - 1}
+        for response in responses:
+            if response.status_code == 200:
+                assert "Someone in this organization already has this email" in response.text
+        assert Person.objects.filter(email=email).count() == 1
+        assert RoleHolder.objects.filter(person__email=email, team=team).count() == 1
+
+
+def test_one_person_added_to_a_team_twice_at_once_holds_the_role_once(organization, editor):
+    team = make_team(organization, "Checkout")
+    role = team.roles.first()
+    person = Person.objects.create(organization=organization, name="Pat")
+    url = reverse("raci:team_people", args=[organization.slug, team.slug])
+    data = {"add": "existing", "existing-person": person.pk, "existing-roles": [role.pk]}
+    clients = [browser_for(editor) for _ in range(TOGETHER)]
+
+    responses = at_once(*[partial(client.post, url, data) for client in clients])
+
+    assert 500 not in statuses(responses)
+    assert RoleHolder.objects.filter(person=person, team=team, role=role).count() == 1
