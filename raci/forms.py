@@ -224,7 +224,10 @@ class OrganizationForm(forms.Form):
 
 
 class MemberInviteForm(forms.Form):
-    email = forms.EmailField(help_text="Someone without an account gets an email to set one up.")
+    email = forms.EmailField(
+        max_length=get_user_model()._meta.get_field("email").max_length,
+        help_text="Someone without an account gets an email to set one up.",
+    )
     level = forms.ChoiceField(choices=Membership.Level.choices, initial=Membership.Level.VIEWER)
 
     def __init__(self, *args, organization, **kwargs):

@@ -5,10 +5,13 @@ Each write takes keyword arguments and runs in one transaction, so a failure
 half-way leaves nothing behind.
 """
 
+import logging
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
@@ -26,9 +29,11 @@ from raci.models import (
 )
 from raci.vocabulary import CanonicalRole, letters_to_text
 
+logger = logging.getLogger(__name__)
+
 SLUG_MAX_LENGTH = 60
-# Each attempt at a slug lets at least one of the requests racing for it through.
-SLUG_ATTEMPTS = 20
+# Each attempt lets at least one of the requests racing for one unique value through.
+CREATE_ATTEMPTS = 20
 
 
 class LastOwnerError(Exception):
@@ -57,7 +62,7 @@ def create_with_free_slug(create, name: str, taken, *, fallback: str):
     constraint lets one through and the other moves on to the next free slug.
     Any other constraint's refusal is raised as it is.
     """
-    for _attempt in range(SLUG_ATTEMPTS):
+    for _attempt in range(CREATE_ATTEMPTS):
         slug = unique_slug(name, taken, fallback=fallback)
         try:
             with transaction.atomic():
@@ -65,7 +70,7 @@ def create_with_free_slug(create, name: str, taken, *, fallback: str):
         except IntegrityError:
             if not taken(slug):
                 raise
-    raise IntegrityError(f"No free slug for {name!r} after {SLUG_ATTEMPTS} attempts")
+    raise IntegrityError(f"No free slug for {name!r} after {CREATE_ATTEMPTS} attempts")
 
 
 # Organizations and members
@@ -105,54 +110,78 @@ def account_signup(*, username: str, email: str, password: str, organization_nam
 
 
 def _username_for_email(email: str) -> str:
-    # Invited people sign in with their email address, so it is their username
-    # unless someone already took it.
+    """An invited person's username: their email, cut to fit the column, with a
+    number when taken. They sign in with their email, whatever this is."""
     User = get_user_model()
-    username, number = email.lower(), 1
+    limit = User._meta.get_field(User.USERNAME_FIELD).max_length
+    base = email.lower()
+    username, number = base[:limit], 1
     while User.objects.filter(username__iexact=username).exists():
         number += 1
-        username = f"{email.lower()}-{number}"
+        suffix = f"-{number}"
+        username = base[: limit - len(suffix)] + suffix
     return username
+
+
+def account_for_email(email: str):
+    """The account with `email` (in any case), or a new one without a usable password.
+
+    Two invitations of one new email at the same moment both find no account;
+    the database's unique email lets one create it and the other then finds it.
+    """
+    User = get_user_model()
+    for _attempt in range(CREATE_ATTEMPTS):
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None:
+            return user
+        try:
+            with transaction.atomic():
+                user = User(username=_username_for_email(email), email=email)
+                user.set_unusable_password()
+                user.save()
+            return user
+        except IntegrityError:
+            continue
+    raise IntegrityError(f"No account could be made for {email!r}")
 
 
 def member_invite(
     *, organization: Organization, email: str, level: str, invited_by, domain: str, use_https: bool
-) -> Membership:
+) -> tuple[Membership, bool | None]:
     """Add the user with `email` to the organization at `level`.
 
     An unknown email gets a new account without a usable password, and an
     email with a link to set one (Django's password-reset token and view).
     Someone invited before who never set a password gets a fresh link.
+    Returns the membership and whether the link was emailed: True, False if
+    sending failed (the membership stays), None if no link was due.
     """
-    User = get_user_model()
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).order_by("pk").first()
-        if user is None:
-            user = User(username=_username_for_email(email), email=email)
-            user.set_unusable_password()
-            user.save()
+        user = account_for_email(email)
         # Re-adding a pending member only resends the link: their level is
         # changed on the members page, where the last-owner rule is checked.
         membership, _created = Membership.objects.get_or_create(
             organization=organization, user=user, defaults={"level": level}
         )
-    if not user.has_usable_password():
-        invitation_send(
-            user=user,
-            organization=organization,
-            invited_by=invited_by,
-            domain=domain,
-            use_https=use_https,
-        )
-    return membership
+    if user.has_usable_password():
+        return membership, None
+    emailed = invitation_send(
+        user=user,
+        organization=organization,
+        invited_by=invited_by,
+        domain=domain,
+        use_https=use_https,
+    )
+    return membership, emailed
 
 
-def invitation_send(*, user, organization, invited_by, domain: str, use_https: bool) -> None:
-    """Email `user` a one-time link to set their password.
+def invitation_send(*, user, organization, invited_by, domain: str, use_https: bool) -> bool:
+    """Email `user` a one-time link to set their password; False if it could not be sent.
 
-    PasswordResetForm.save() skips users without a usable password, which is
-    exactly who we invite, so its context is built here and only its mailer
-    is reused.
+    The link is Django's password-reset token and view. PasswordResetForm
+    skips users without a usable password, which is exactly who we invite,
+    and swallows sending errors, which the inviter must hear about: the
+    message is built and sent here.
     """
     context = {
         "email": user.email,
@@ -160,18 +189,20 @@ def invitation_send(*, user, organization, invited_by, domain: str, use_https: b
         "organization": organization,
         "invited_by": invited_by,
         "domain": domain,
-        "site_name": domain,
         "protocol": "https" if use_https else "http",
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    PasswordResetForm().send_mail(
-        "registration/invitation_subject.txt",
-        "registration/invitation_email.txt",
-        context,
-        None,
-        user.email,
-    )
+    subject = "".join(render_to_string("registration/invitation_subject.txt", context).splitlines())
+    body = render_to_string("registration/invitation_email.txt", context)
+    try:
+        EmailMessage(subject, body, to=[user.email]).send()
+    except Exception:
+        # Whatever the mail server or its connection raised: logged for the
+        # operator, told to the inviter, who can resend.
+        logger.exception("Could not send the invitation email to user %s", user.pk)
+        return False
+    return True
 
 
 def _other_owners(membership: Membership):

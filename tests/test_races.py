@@ -187,3 +187,20 @@ def test_one_person_added_to_a_team_twice_at_once_holds_the_role_once(organizati
 
     assert 500 not in statuses(responses)
     assert RoleHolder.objects.filter(person=person, team=team, role=role).count() == 1
+
+
+def test_invitations_of_one_new_email_at_once_make_one_account(organization, owner):
+    User = get_user_model()
+    url = reverse("raci:members", args=[organization.slug])
+    for round_ in range(ROUNDS):
+        email = f"invitee{round_}@example.com"
+        clients = [browser_for(owner) for _ in range(TOGETHER)]
+
+        responses = at_once(
+            *[partial(client.post, url, {"email": email, "level": "viewer"}) for client in clients]
+        )
+
+        # Adding someone who has not set a password yet only resends their link.
+        assert statuses(responses) == {302: TOGETHER}
+        (invited,) = User.objects.filter(email__iexact=email)
+        assert Membership.objects.filter(organization=organization, user=invited).count() == 1

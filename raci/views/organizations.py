@@ -61,7 +61,7 @@ def members(request, org_slug):
     organization = membership.organization
     form = MemberInviteForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        added = services.member_invite(
+        added, emailed = services.member_invite(
             organization=organization,
             email=form.cleaned_data["email"],
             level=form.cleaned_data["level"],
@@ -69,13 +69,20 @@ def members(request, org_slug):
             domain=request.get_host(),
             use_https=request.is_secure(),
         )
-        if added.user.has_usable_password():
-            messages.success(request, f"Added {added.user.email} as {added.get_level_display()}.")
+        who = f"{form.cleaned_data['email']} as {added.get_level_display()}"
+        if emailed is False:
+            messages.error(
+                request,
+                f"Added {who}, but the email with their link to set a password could not "
+                "be sent. Use “Resend invitation” beside them to try again.",
+            )
         else:
+            # The same words whether or not the email already had an account,
+            # so that adding someone does not tell who is registered here.
             messages.success(
                 request,
-                f"Added {added.user.email} as {added.get_level_display()} "
-                "and emailed them a link to set their password.",
+                f"Added {who}. If they are new here, they have been emailed a link "
+                "to set their password.",
             )
         return redirect("raci:members", org_slug=organization.slug)
     return render(
@@ -133,4 +140,26 @@ def member_remove(request, org_slug, membership_id):
     if leaving:
         # They removed themselves and can no longer see this organization.
         return redirect("raci:home")
+    return redirect("raci:members", org_slug=org_slug)
+
+
+@login_required
+@require_POST
+def member_resend(request, org_slug, membership_id):
+    """Email a member who has not set a password yet a fresh invitation link."""
+    _own, member = _member_for_owner(request, org_slug, membership_id)
+    if member.user.has_usable_password():
+        messages.info(request, f"{member.user.email} has set a password already: they can sign in.")
+    elif services.invitation_send(
+        user=member.user,
+        organization=member.organization,
+        invited_by=request.user,
+        domain=request.get_host(),
+        use_https=request.is_secure(),
+    ):
+        messages.success(request, f"Sent {member.user.email} a fresh link to set their password.")
+    else:
+        messages.error(
+            request, f"The email to {member.user.email} could not be sent. Try again later."
+        )
     return redirect("raci:members", org_slug=org_slug)
