@@ -9,8 +9,10 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -205,35 +207,52 @@ def invitation_send(*, user, organization, invited_by, domain: str, use_https: b
     return True
 
 
-def _other_owners(membership: Membership):
-    # Lock the owners' rows so that two owners demoting each other at the same
-    # moment cannot both succeed.
-    return (
-        Membership.objects.select_for_update()
-        .filter(organization_id=membership.organization_id, level=Membership.Level.OWNER)
-        .exclude(pk=membership.pk)
-    )
+def _lock_for_level_change(*, membership: Membership, by: Membership) -> tuple[Membership, bool]:
+    """Lock the organization's owners, the member changed and the owner changing
+    them, always in primary-key order, so that two owners changing each other at
+    the same moment wait for each other instead of deadlocking.
+
+    Returns the member as now stored and whether it is the last owner. Raises
+    PermissionDenied when `by` is no longer an owner (demoted a moment ago) and
+    Membership.DoesNotExist when the member was removed meanwhile.
+    """
+    locked = {
+        row.pk: row
+        for row in Membership.objects.select_for_update()
+        .filter(
+            Q(organization_id=membership.organization_id, level=Membership.Level.OWNER)
+            | Q(pk__in=[membership.pk, by.pk])
+        )
+        .order_by("pk")
+    }
+    acting = locked.get(by.pk)
+    if acting is None or acting.level != Membership.Level.OWNER:
+        raise PermissionDenied("No longer an owner of this organization.")
+    current = locked.get(membership.pk)
+    if current is None:
+        raise Membership.DoesNotExist
+    owners = [row for row in locked.values() if row.level == Membership.Level.OWNER]
+    return current, owners == [current]
 
 
-def member_set_level(*, membership: Membership, level: str) -> None:
-    """Change a member's level; the last owner cannot be demoted."""
+def member_set_level(*, membership: Membership, level: str, by: Membership) -> Membership:
+    """Change a member's level, as the owner `by`; the last owner cannot be demoted."""
     with transaction.atomic():
-        if (
-            membership.level == Membership.Level.OWNER
-            and level != Membership.Level.OWNER
-            and not _other_owners(membership).exists()
-        ):
+        current, last_owner = _lock_for_level_change(membership=membership, by=by)
+        if last_owner and level != Membership.Level.OWNER:
             raise LastOwnerError(f"{membership.user} is the last owner and must stay one.")
-        membership.level = level
-        membership.save(update_fields=["level"])
+        current.level = level
+        current.save(update_fields=["level"])
+    return current
 
 
-def member_remove(*, membership: Membership) -> None:
-    """Remove a member; the last owner cannot be removed."""
+def member_remove(*, membership: Membership, by: Membership) -> None:
+    """Remove a member, as the owner `by`; the last owner cannot be removed."""
     with transaction.atomic():
-        if membership.level == Membership.Level.OWNER and not _other_owners(membership).exists():
+        current, last_owner = _lock_for_level_change(membership=membership, by=by)
+        if last_owner:
             raise LastOwnerError(f"{membership.user} is the last owner and cannot be removed.")
-        membership.delete()
+        current.delete()
 
 
 # Teams

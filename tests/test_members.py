@@ -4,10 +4,13 @@ organization always keeps an owner."""
 import re
 import socket
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from raci import services
 from raci.models import Membership
 from tests.builders import make_user
 
@@ -284,3 +287,16 @@ def test_member_changes_only_accept_post(owner_client, organization, viewer):
     membership = membership_of(viewer, organization)
     assert owner_client.get(update_url(membership)).status_code == 405
     assert owner_client.get(remove_url(membership)).status_code == 405
+
+
+def test_an_owner_demoted_since_loading_the_page_changes_nothing(organization, owner, viewer):
+    """The level is checked again under lock, not only when the request came in."""
+    make_user("otto", organization=organization, level=Membership.Level.OWNER)
+    acting = membership_of(owner, organization)
+    Membership.objects.filter(pk=acting.pk).update(level=Membership.Level.EDITOR)
+
+    with pytest.raises(PermissionDenied):
+        services.member_set_level(
+            membership=membership_of(viewer, organization), level="owner", by=acting
+        )
+    assert membership_of(viewer, organization).level == Membership.Level.VIEWER

@@ -204,3 +204,51 @@ def test_invitations_of_one_new_email_at_once_make_one_account(organization, own
         assert statuses(responses) == {302: TOGETHER}
         (invited,) = User.objects.filter(email__iexact=email)
         assert Membership.objects.filter(organization=organization, user=invited).count() == 1
+
+
+def test_two_owners_demoting_each_other_at_once_leave_one_owner(organization, owner):
+    other = make_user("otto", organization=organization, level=Membership.Level.OWNER)
+    mine, theirs = (Membership.objects.get(user=user) for user in (owner, other))
+    clients = browser_for(owner), browser_for(other)
+    for _round in range(ROUNDS * 2):
+        Membership.objects.filter(pk__in=[mine.pk, theirs.pk]).update(level="owner")
+
+        responses = at_once(
+            partial(clients[0].post, update_url(theirs), {"level": "editor"}, follow=True),
+            partial(clients[1].post, update_url(mine), {"level": "editor"}, follow=True),
+        )
+
+        # One demotes the other; the other is refused, in words, whichever way
+        # the race went: as no longer an owner, or as the last owner.
+        assert sorted(statuses(responses).elements()) in ([200, 200], [200, 403])
+        refused = [
+            response
+            for response in responses
+            if response.status_code == 403 or "is the last owner and must stay one" in response.text
+        ]
+        assert len(refused) == 1
+        assert Membership.objects.filter(organization=organization, level="owner").count() == 1
+
+
+def test_an_owner_demoted_a_moment_ago_changes_nobody(organization, owner):
+    """Three owners: A demotes B while B demotes A. Only one of them may win."""
+    second = make_user("otto", organization=organization, level=Membership.Level.OWNER)
+    make_user("third", organization=organization, level=Membership.Level.OWNER)
+    a, b = (Membership.objects.get(user=user) for user in (owner, second))
+    clients = browser_for(owner), browser_for(second)
+    for _round in range(ROUNDS * 2):
+        Membership.objects.filter(pk__in=[a.pk, b.pk]).update(level="owner")
+
+        at_once(
+            partial(clients[0].post, update_url(b), {"level": "viewer"}),
+            partial(clients[1].post, update_url(a), {"level": "viewer"}),
+        )
+
+        levels = sorted(
+            Membership.objects.filter(pk__in=[a.pk, b.pk]).values_list("level", flat=True)
+        )
+        assert levels == ["owner", "viewer"]
+
+
+def update_url(membership):
+    return reverse("raci:member_update", args=[membership.organization.slug, membership.pk])

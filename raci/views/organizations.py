@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from raci import services
 from raci.forms import MemberInviteForm, MemberLevelForm, OrganizationForm
-from raci.models import Organization, finding_totals
+from raci.models import Membership, Organization, finding_totals
 from raci.views.access import membership_for_user
 
 
@@ -112,17 +113,21 @@ def _member_for_owner(request, org_slug, membership_id):
 @login_required
 @require_POST
 def member_update(request, org_slug, membership_id):
-    _own, member = _member_for_owner(request, org_slug, membership_id)
+    own, member = _member_for_owner(request, org_slug, membership_id)
     form = MemberLevelForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose owner, editor or viewer.")
     else:
         try:
-            services.member_set_level(membership=member, level=form.cleaned_data["level"])
+            changed = services.member_set_level(
+                membership=member, level=form.cleaned_data["level"], by=own
+            )
         except services.LastOwnerError as error:
             messages.error(request, str(error))
+        except Membership.DoesNotExist:
+            raise Http404("Removed meanwhile") from None
         else:
-            messages.success(request, f"{member.user} is now {member.get_level_display()}.")
+            messages.success(request, f"{member.user} is now {changed.get_level_display()}.")
     return redirect("raci:members", org_slug=org_slug)
 
 
@@ -132,10 +137,12 @@ def member_remove(request, org_slug, membership_id):
     own, member = _member_for_owner(request, org_slug, membership_id)
     leaving = member.pk == own.pk
     try:
-        services.member_remove(membership=member)
+        services.member_remove(membership=member, by=own)
     except services.LastOwnerError as error:
         messages.error(request, str(error))
         return redirect("raci:members", org_slug=org_slug)
+    except Membership.DoesNotExist:
+        raise Http404("Removed meanwhile") from None
     messages.success(request, f"Removed {member.user} from {own.organization}.")
     if leaving:
         # They removed themselves and can no longer see this organization.
