@@ -6,6 +6,7 @@ A value we do not understand stops start-up instead of being guessed at.
 
 import os
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap's CSS and JS as static files (django-bootstrap-static)
+    "axes",  # sign-in throttling
     "raci",
 ]
 
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "raci.middleware.HtmxLoginRedirectMiddleware",
+    # Last, as django-axes asks: it turns a paused sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -143,7 +147,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = ["raci.authentication.UsernameOrEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a paused sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "raci.authentication.UsernameOrEmailBackend",
+]
+
+# Sign-in throttling (django-axes), on our sign-in page and the admin's, kept
+# in the database so that every app server sees the same counts. After
+# SIGNIN_FAILURE_LIMIT wrong passwords for one account (from anywhere), or from
+# one address (for any accounts), sign-in pauses for SIGNIN_PAUSE_MINUTES
+# after the last of them. Attempts during a pause do not extend it, and
+# choosing a new password from an emailed link lifts it for the account.
+AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_PAUSE_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "raci.authentication.throttle_key"
+AXES_LOCKOUT_CALLABLE = "raci.views.accounts.signin_paused"
+AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# No banner on every start (the lint command's output included); lockouts are still logged.
+AXES_VERBOSE = False
+# Behind reverse proxies that append the client's address to X-Forwarded-For
+# (nginx's $proxy_add_x_forwarded_for, HAProxy's forwardfor, cloud load
+# balancers), TRUSTED_PROXIES says how many there are, and the address the
+# outermost one saw is the client's. With 0 the header is ignored: a client
+# could write anything in it.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", "0")
+if TRUSTED_PROXIES:
+    # python-ipware counts the proxies listed in the header, which does not
+    # hold the last one's own address (that is the connection's).
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES - 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # Addresses a client put in front of the chain do not make it invalid.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,11 +1,19 @@
-"""Signing in with a username or an email address.
+"""Signing in with a username or an email address, and its throttling.
 
 Invited people get a username made from their email, cut to fit the column,
 so their email is what they know; any account may sign in with either.
+Throttling is django-axes' (configured in settings); here is only what it
+counts failures against and until when it pauses sign-in.
 """
 
+from datetime import datetime
+
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Max, Q
+from django.utils import timezone
 
 
 def account_for(identifier: str | None):
@@ -33,3 +41,23 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def throttle_key(request, credentials) -> str:
+    """What failed sign-ins count against: the account, however the form named
+    it (username or email in any case), or the name as typed for no account."""
+    identifier = (credentials or {}).get("username")
+    if identifier is None and request is not None:
+        identifier = request.POST.get("username")
+    account = account_for(identifier)
+    return account.get_username() if account else (identifier or "").strip().lower()
+
+
+def paused_until(request, credentials) -> datetime:
+    """When a paused sign-in may be tried again: a pause ends a cool-off after
+    the last failure counted for the account or the address (at the latest)."""
+    last = AccessAttempt.objects.filter(
+        Q(username=get_client_username(request, credentials))
+        | Q(ip_address=request.axes_ip_address)
+    ).aggregate(last=Max("attempt_time"))["last"]
+    return (last or timezone.now()) + get_cool_off(request)

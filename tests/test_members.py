@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from raci import services
 from raci.models import Membership
-from tests.builders import make_user
+from tests.builders import make_user, sign_in
 
 
 def members_url(organization):
@@ -81,7 +81,7 @@ def test_unknown_email_gets_an_account_and_a_set_password_link(client, owner, or
     set_url = page.redirect_chain[-1][0]
     password = "a-fresh-long-password"
     client.post(set_url, {"new_password1": password, "new_password2": password})
-    assert client.login(username=invited.username, password=password)
+    assert sign_in(client, invited.username, password).status_code == 302
     assert client.get(reverse("raci:organization", args=[organization.slug])).status_code == 200
 
 

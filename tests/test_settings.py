@@ -14,7 +14,9 @@ db = settings.DATABASES["default"]
 print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST", ""),
                   "debug": settings.DEBUG, "conn_max_age": db["CONN_MAX_AGE"],
                   "conn_health_checks": db["CONN_HEALTH_CHECKS"],
-                  "options": db.get("OPTIONS", {})}))
+                  "options": db.get("OPTIONS", {}),
+                  "proxy_count": getattr(settings, "AXES_IPWARE_PROXY_COUNT", None),
+                  "ip_headers": list(settings.AXES_IPWARE_META_PRECEDENCE_ORDER)}))
 """
 
 
@@ -65,6 +67,17 @@ def test_postgresql_connections_time_out_instead_of_hanging():
         ).stdout
     )
     assert values["options"]["connect_timeout"] == 2
+
+
+def test_client_addresses_come_from_x_forwarded_for_only_behind_trusted_proxies():
+    values = json.loads(_settings().stdout)
+    assert values["ip_headers"] == ["REMOTE_ADDR"]
+
+    values = json.loads(_settings(TRUSTED_PROXIES="1").stdout)
+    assert values["ip_headers"] == ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    assert values["proxy_count"] == 0
+    # A CDN in front of the load balancer: the address the CDN saw.
+    assert json.loads(_settings(TRUSTED_PROXIES="2").stdout)["proxy_count"] == 1
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from raci.models import Membership, Organization
-from tests.builders import PASSWORD, make_user
+from tests.builders import PASSWORD, make_user, sign_in
 
 SIGNUP = reverse("raci:signup")
 
@@ -126,7 +126,7 @@ def test_password_reset_sends_a_working_link(client, owner):
     done = client.post(set_url, {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
     assert client.get(done.url).status_code == 200
-    assert client.login(username="olivia", password=new_password)
+    assert sign_in(client, "olivia", new_password).status_code == 302
 
 
 def test_signup_with_an_invited_email_points_to_the_invitation(client, db):
