@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "raci.middleware.SessionIdleTimeoutMiddleware",
+    "raci.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -193,6 +195,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 CSRF_FAILURE_VIEW = "raci.views.errors.csrf_failure"
+
+# Sessions live in the database, shared by every app server. One unused for
+# SESSION_IDLE_TIMEOUT seconds (a working day) is signed out; any ends
+# SESSION_MAX_AGE seconds (two weeks) after sign-in.
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", str(8 * 3600))
+SESSION_COOKIE_AGE = envint("SESSION_MAX_AGE", str(14 * 24 * 3600))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "raci:home"
