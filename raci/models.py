@@ -46,6 +46,21 @@ def parse_cell_text(text: str) -> frozenset[Letter]:
     return frozenset(Letter(char) for char in text)
 
 
+def delete_locked(instance, *also) -> None:
+    """Delete `instance` and what cascades from it, its row (and `also`'s) locked first.
+
+    Unlocked, a row referring to it that is written at the same moment (a cell
+    saved while its activity is deleted) can land between the cascade and the
+    delete, which the foreign key then refuses with an error. Locked, that
+    write either lands first and goes with it, or waits and is refused by its
+    own foreign key once the row is gone. Rows are locked in primary-key order.
+    """
+    with transaction.atomic():
+        for queryset in (type(instance).objects.filter(pk=instance.pk), *also):
+            list(queryset.select_for_update().order_by("pk").values_list("pk", flat=True))
+        instance.delete()
+
+
 class OrganizationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(memberships__user=user)
@@ -449,8 +464,9 @@ class Activity(models.Model):
         since it was loaded.
         """
         with transaction.atomic():
+            # Locked in primary-key order, as deletions lock them.
             shown = sorted(
-                Activity.objects.select_for_update().filter(team_id=self.team_id),
+                Activity.objects.select_for_update().filter(team_id=self.team_id).order_by("pk"),
                 key=Activity.display_order,
             )
             current = next((activity for activity in shown if activity.pk == self.pk), None)

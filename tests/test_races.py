@@ -10,7 +10,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from raci.models import Activity, Membership, Organization, Person, RoleHolder
+from raci.models import (
+    Activity,
+    Assignment,
+    Membership,
+    Organization,
+    Person,
+    Role,
+    RoleHolder,
+    TeamRole,
+)
+from raci.vocabulary import Letter
 from tests.builders import make_activity, make_team, make_user
 from tests.races import at_once, browser_for
 
@@ -252,3 +262,57 @@ def test_an_owner_demoted_a_moment_ago_changes_nobody(organization, owner):
 
 def update_url(membership):
     return reverse("raci:member_update", args=[membership.organization.slug, membership.pk])
+
+
+def _cell_writes(activity, roles):
+    """Cells of `activity` saved as the cell editor saves them, one per call."""
+
+    def write(role):
+        return Assignment.objects.compare_and_set(
+            activity_id=activity.pk, role_id=role.pk, letters={Letter.RESPONSIBLE}, version=0
+        )
+
+    return [partial(write, role) for role in roles]
+
+
+def test_cells_saved_while_their_activity_is_deleted(organization, editor):
+    """The deletion never fails on a cell landing in the middle of it; the
+    activity goes with all its cells. (The cell editor's own answer to such a
+    race is tested with the editor.)"""
+    team = make_team(organization, "Checkout")
+    roles = list(team.roles.all()) * 2
+    client = browser_for(editor)
+    for round_ in range(ROUNDS * 2):
+        activity = make_activity(team, f"Doomed {round_}")
+        url = reverse("raci:activity_delete", args=[organization.slug, team.slug, activity.pk])
+
+        *_writes, deletion = at_once(
+            *_cell_writes(activity, roles), partial(client.post, url, **HTMX)
+        )
+
+        assert deletion.status_code == 200, deletion.text[:300]
+        assert not Activity.objects.filter(pk=activity.pk).exists()
+        assert not Assignment.objects.filter(activity_id=activity.pk).exists()
+
+
+def test_cells_saved_while_their_role_or_team_is_deleted(organization, editor):
+    client = browser_for(editor)
+    for round_ in range(ROUNDS):
+        team = make_team(organization, f"Doomed {round_}")
+        role = Role.objects.create(organization=organization, name=f"Temporary {round_}")
+        TeamRole.objects.create(team=team, role=role, position=9)
+        activities = [make_activity(team, f"Work {number}") for number in range(3)]
+        writes = [write for a in activities for write in _cell_writes(a, [role, *team.roles.all()])]
+        base = [organization.slug]
+
+        *_writes, role_deleted = at_once(
+            *writes, partial(client.post, reverse("raci:role_delete", args=[*base, role.pk]))
+        )
+        *_writes, team_deleted = at_once(
+            *writes, partial(client.post, reverse("raci:team_delete", args=[*base, team.slug]))
+        )
+
+        assert (role_deleted.status_code, team_deleted.status_code) == (302, 302)
+        assert not Role.objects.filter(pk=role.pk).exists()
+        assert not Activity.objects.filter(team_id=team.pk).exists()
+        assert not Assignment.objects.filter(activity__in=activities).exists()

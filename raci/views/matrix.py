@@ -23,7 +23,7 @@ from raci.forms import (
     save_unless_taken,
 )
 from raci.grid import build_grid
-from raci.models import Assignment, TeamRole
+from raci.models import Assignment, TeamRole, delete_locked
 from raci.views.access import team_for_user
 from raci.vocabulary import LETTER_ORDER
 
@@ -228,7 +228,7 @@ def activity_delete(request, org_slug, team_slug, activity_id):
             question=f"Delete “{activity.name}” and its cells?",
             button="Delete the activity",
         )
-    activity.delete()
+    delete_locked(activity)
     messages.success(request, f"Deleted “{activity.name}” and its cells.")
     return _edited(request, team, membership)
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from raci import services
 from raci.forms import PersonForm, PersonPickForm, RoleForm, conflict_shown, save_unless_taken
-from raci.models import Assignment, Person, RoleHolder
+from raci.models import Assignment, Person, RoleHolder, delete_locked
 from raci.views.access import membership_for_user, team_for_user
 
 
@@ -140,7 +140,7 @@ def role_delete(request, org_slug, role_id):
     cells = Assignment.objects.filter(role=role).exclude(letters="")
     if request.method == "POST":
         cell_count = cells.count()
-        role.delete()
+        delete_locked(role)
         messages.success(
             request,
             f"Deleted the role {role.name}, its columns and the {cell_count} "
