@@ -154,14 +154,13 @@ class AppServer:
         )
         os.close(handle)
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"make serve stopped:\n{self.output()}")
+        while self.process.poll() is None and time.monotonic() < deadline:
             if Client(self.port).get("/healthz").status == 200:
                 return
             time.sleep(0.2)
+        output = self.output()
         self.stop()
-        raise RuntimeError(f"make serve did not answer within 120 s:\n{self.output()}")
+        raise RuntimeError(f"make serve did not answer on /healthz:\n{output}")
 
     def output(self) -> str:
         return Path(self.log).read_text(errors="replace")
