@@ -125,9 +125,16 @@ URLS = named_urls()
 
 
 def access_of(name):
+    """(who may GET, who may POST) `name`, or None while it is not classified."""
     if name in ACCESS:
         return ACCESS[name]
     return NAMESPACES.get(name.partition(":")[0] if ":" in name else None)
+
+
+def urls_where(method, levels):
+    """The classified URLs whose `method` ("get" or "post") is open to one of `levels`."""
+    index = ("get", "post").index(method)
+    return sorted(name for name in URLS if (access_of(name) or (None, None))[index] in levels)
 
 
 def test_every_url_says_who_may_use_it():
@@ -240,15 +247,13 @@ def test_who_may_use_each_url(name, persona, world, request):
             assert fingerprint() == before, f"{method.upper()} {url} as {persona} changed data"
 
 
-@pytest.mark.parametrize("name", sorted(n for n in URLS if access_of(n)[0] in (VIEWER, EDITOR)))
+@pytest.mark.parametrize("name", urls_where("get", (VIEWER, EDITOR)))
 def test_another_organizations_urls_are_404_to_htmx_too(name, world, outsider_client):
     response = outsider_client.get(url_for(name, world), HTTP_HX_REQUEST="true")
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n in URLS if access_of(n)[1] in (SIGNED_IN, VIEWER, EDITOR, OWNER))
-)
+@pytest.mark.parametrize("name", urls_where("post", (SIGNED_IN, VIEWER, EDITOR, OWNER)))
 def test_writes_without_a_csrf_token_are_refused(name, world, owner):
     client = Client(enforce_csrf_checks=True)
     client.force_login(owner)
