@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from raci.models import Assignment, Membership, Role, RoleHolder, TeamRole
+from raci.models import AcceptedFinding, Assignment, Membership, Role, RoleHolder, TeamRole
 from raci.vocabulary import CanonicalRole
 from tests.builders import canonical_role, make_activity, make_person, make_team
 
@@ -69,6 +69,11 @@ ACCESS = {
     "raci:column_add": (None, EDITOR),
     "raci:column_remove": (EDITOR, EDITOR),
     "raci:export": (VIEWER, None),
+    # Findings a team accepts
+    "raci:finding_accept": (EDITOR, EDITOR),
+    "raci:finding_reopen": (None, EDITOR),
+    "raci:accepted_findings": (VIEWER, None),
+    "raci:activity_link": (None, EDITOR),
     # Django's admin: staff only, whatever the page, but its sign-in.
     "admin:login": (PUBLIC, PUBLIC),
     # Sends anyone who is not staff to the admin's front page, which asks them to sign in.
@@ -85,6 +90,7 @@ ARGUMENTS = {
     "role_id": "role",
     "person_id": "person",
     "membership_id": "membership",
+    "acceptance_id": "acceptance",
     "file_format": "csv",
     "uidb64": "MQ",
     "token": "expired-token",
@@ -162,6 +168,9 @@ def world(organization, owner, editor, viewer):
     TeamRole.objects.create(team=team, role=role, position=9)
     activity = make_activity(team, "Order the backlog", letters={role: "AR"})
     person = make_person(organization, "Pat", team=team, roles=[CanonicalRole.PRODUCT_MANAGER])
+    acceptance = AcceptedFinding.objects.create(
+        team=team, rule="idle-role", role=role, reason="Designers only advise here."
+    )
     return {
         "org": organization.slug,
         "team": team.slug,
@@ -169,6 +178,7 @@ def world(organization, owner, editor, viewer):
         "role": role.pk,
         "person": person.pk,
         "membership": Membership.objects.get(user=viewer).pk,
+        "acceptance": acceptance.pk,
     }
 
 
