@@ -10,13 +10,24 @@ told), 403 (level too low) or 405; and that a refused request, and any GET,
 changes nothing in the database.
 """
 
+import hashlib
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from raci.models import AcceptedFinding, Assignment, Membership, Role, RoleHolder, TeamRole
+from raci.models import (
+    AcceptedFinding,
+    Assignment,
+    ImportUpload,
+    Membership,
+    Role,
+    RoleHolder,
+    TeamRole,
+)
 from raci.vocabulary import CanonicalRole
 from tests.builders import canonical_role, make_activity, make_person, make_team
 
@@ -27,7 +38,7 @@ VIEWER = "a viewer of the organization, or more"
 EDITOR = "an editor of the organization, or an owner"
 OWNER = "an owner of the organization"
 STAFF = "staff (Django's admin)"
-LEVELS = [PUBLIC, SIGNED_IN, VIEWER, EDITOR, OWNER]
+SAMPLES = Path(__file__).parent / "samples"
 
 # URL name: (who may GET it, who may POST it). None: the method is refused (405).
 ACCESS = {
@@ -74,6 +85,13 @@ ACCESS = {
     "raci:finding_reopen": (None, EDITOR),
     "raci:accepted_findings": (VIEWER, None),
     "raci:activity_link": (None, EDITOR),
+    # Exports, printing and imports (an import's preview is its uploader's alone)
+    "raci:print": (VIEWER, None),
+    "raci:organization_export": (VIEWER, None),
+    "raci:team_import": (EDITOR, EDITOR),
+    "raci:import_new_team": (EDITOR, EDITOR),
+    "raci:import_preview": (EDITOR, EDITOR),
+    "raci:import_new_team_preview": (EDITOR, EDITOR),
     # Django's admin: staff only, whatever the page, but its sign-in.
     "admin:login": (PUBLIC, PUBLIC),
     # Sends anyone who is not staff to the admin's front page, which asks them to sign in.
@@ -91,7 +109,8 @@ ARGUMENTS = {
     "person_id": "person",
     "membership_id": "membership",
     "acceptance_id": "acceptance",
-    "file_format": "csv",
+    "upload_id": "team_upload",
+    "file_format": "json",
     "uidb64": "MQ",
     "token": "expired-token",
     "app_label": "raci",
@@ -100,6 +119,9 @@ ARGUMENTS = {
     "id": "1",
     "url": "nothing-here/",
 }
+
+# Where one URL's argument names another object than ARGUMENTS says.
+URL_ARGUMENTS = {"raci:import_new_team_preview": {"upload_id": "new_team_upload"}}
 
 PERSONAS = ["anonymous", "outsider", "viewer", "editor", "owner"]
 MEMBERS = ["viewer", "editor", "owner"]
@@ -171,6 +193,12 @@ def world(organization, owner, editor, viewer):
     acceptance = AcceptedFinding.objects.create(
         team=team, rule="idle-role", role=role, reason="Designers only advise here."
     )
+    # An upload waiting for its preview is seen by its uploader only: one each.
+    uploads = {
+        name: {user: _upload(organization, user, team=team if name == "team_upload" else None)
+               for user in (owner, editor, viewer)}
+        for name in ("team_upload", "new_team_upload")
+    }  # fmt: skip
     return {
         "org": organization.slug,
         "team": team.slug,
@@ -179,14 +207,34 @@ def world(organization, owner, editor, viewer):
         "person": person.pk,
         "membership": Membership.objects.get(user=viewer).pk,
         "acceptance": acceptance.pk,
+        **uploads,
     }
 
 
-def url_for(name, world):
+def _upload(organization, user, *, team):
+    content = (SAMPLES / "good.csv").read_bytes()
+    upload = ImportUpload.objects.create(
+        organization=organization,
+        team=team,
+        user=user,
+        filename="good.csv",
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        team_name="" if team else "Imported",
+    )
+    return upload.pk
+
+
+def url_for(name, world, user=None):
+    """The URL `name` with the world's objects as arguments; those that belong
+    to a user (uploads) are `user`'s, or the first member's."""
     kwargs = {}
     for argument in URLS[name]:
-        value = ARGUMENTS[argument]
-        kwargs[argument] = world.get(value, value)
+        value = URL_ARGUMENTS.get(name, {}).get(argument) or ARGUMENTS[argument]
+        value = world.get(value, value)
+        if isinstance(value, dict):
+            value = value.get(user, next(iter(value.values())))
+        kwargs[argument] = value
     return reverse(name, kwargs=kwargs)
 
 
@@ -244,7 +292,7 @@ CASES = [
 @pytest.mark.parametrize(("name", "persona"), CASES)
 def test_who_may_use_each_url(name, persona, world, request):
     client = request.getfixturevalue("client" if persona == "anonymous" else f"{persona}_client")
-    url = url_for(name, world)
+    url = url_for(name, world, None if persona == "anonymous" else request.getfixturevalue(persona))
     for method, level in zip(("get", "post"), access_of(name), strict=True):
         before = fingerprint()
 
