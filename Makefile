@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format demo benchmark clean
+.PHONY: run test lint format demo benchmark serve clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is needed (found " + sys.version.split()[0] + ")")'
@@ -18,6 +18,15 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production serving: gunicorn (config/gunicorn.py) with production settings
+# and WhiteNoise for static files. Set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL
+# and the rest first (README, Deployment); migrations are run once per release,
+# from one server, with `manage.py migrate`.
+serve: $(STAMP)
+	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 $(BIN)/python manage.py check --deploy
+	DEBUG=0 exec $(BIN)/gunicorn --config config/gunicorn.py config.wsgi
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ A value we do not understand stops start-up instead of being guessed at.
 
 import os
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,25 +70,32 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap's CSS and JS as static files (django-bootstrap-static)
+    "axes",  # sign-in throttling
     "raci",
 ]
 
 MIDDLEWARE = [
+    "raci.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "raci.middleware.SessionIdleTimeoutMiddleware",
+    "raci.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "raci.middleware.HtmxLoginRedirectMiddleware",
+    # Last, as django-axes asks: it turns a paused sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
     # In production static files are collected and served by WhiteNoise.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+    MIDDLEWARE.insert(security + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -107,14 +115,77 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept open for DATABASE_CONN_MAX_AGE seconds (a minute by
+# default in production; the development server opens a thread per request, so
+# there they would only pile up). A kept connection is checked before each
+# request reuses it, so that a database restart costs no request an error.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0"),
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0" if DEBUG else "60"),
+        conn_health_checks=True,
+        disable_server_side_cursors=envbool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "0"),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several requests at once (the threaded development server, several
+    # workers): a write transaction takes the lock when it begins and others
+    # wait up to 20 s for it, instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
+    # The test database is a file too, so that tests can race real threads on it.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(BASE_DIR / "test-db.sqlite3")
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database host fails requests within seconds instead of
+    # holding every worker until the operating system gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", "5")
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a paused sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "raci.authentication.UsernameOrEmailBackend",
+]
+
+# Sign-in throttling (django-axes), on our sign-in page and the admin's, kept
+# in the database so that every app server sees the same counts. After
+# SIGNIN_FAILURE_LIMIT wrong passwords for one account (from anywhere), or from
+# one address (for any accounts), sign-in pauses for SIGNIN_PAUSE_MINUTES
+# after the last of them. Attempts during a pause do not extend it, and
+# choosing a new password from an emailed link lifts it for the account.
+AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_PAUSE_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "raci.authentication.throttle_key"
+AXES_LOCKOUT_CALLABLE = "raci.views.accounts.signin_paused"
+AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# No banner on every start (the lint command's output included); lockouts are still logged.
+AXES_VERBOSE = False
+# Behind reverse proxies that append the client's address to X-Forwarded-For
+# (nginx's $proxy_add_x_forwarded_for, HAProxy's forwardfor, cloud load
+# balancers), TRUSTED_PROXIES says how many there are, and the address the
+# outermost one saw is the client's. With 0 the header is ignored: a client
+# could write anything in it.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", "0")
+if TRUSTED_PROXIES:
+    # python-ipware counts the proxies listed in the header, which does not
+    # hold the last one's own address (that is the connection's).
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES - 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # Addresses a client put in front of the chain do not make it invalid.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -124,6 +195,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 CSRF_FAILURE_VIEW = "raci.views.errors.csrf_failure"
+
+# Sessions live in the database, shared by every app server. One unused for
+# SESSION_IDLE_TIMEOUT seconds (a working day) is signed out; any ends
+# SESSION_MAX_AGE seconds (two weeks) after sign-in.
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", str(8 * 3600))
+SESSION_COOKIE_AGE = envint("SESSION_MAX_AGE", str(14 * 24 * 3600))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "raci:home"

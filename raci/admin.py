@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 
 from raci.models import (
     AcceptedFinding,
@@ -119,3 +123,22 @@ class AcceptedFindingAdmin(admin.ModelAdmin):
     list_select_related = ["team", "activity", "role", "accepted_by"]
     autocomplete_fields = ["accepted_by"]
     raw_id_fields = ["activity", "role", "person"]
+
+
+class AccountChangeForm(UserChangeForm):
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        others = get_user_model().objects.exclude(pk=self.instance.pk)
+        if email and others.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Another account has this email: one email, one account.")
+        return email
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    """Django's user admin, saying so when an email is taken (the database refuses it)."""
+
+    form = AccountChangeForm

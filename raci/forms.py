@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -147,6 +147,14 @@ def save_unless_taken(form, message):
         return None
 
 
+def conflict_shown(form) -> bool:
+    """After the database refused a save that the form had checked (someone took
+    the username, email or name at the same moment), check the form again so
+    that it says which. False when it still finds nothing wrong."""
+    form.full_clean()
+    return not form.is_valid()
+
+
 def _clean_unique_name(form, queryset, message):
     """The stripped name, or an error when another row of `queryset` has it (any case)."""
     name = form.cleaned_data["name"].strip()
@@ -156,6 +164,24 @@ def _clean_unique_name(form, queryset, message):
     if clash.exists():
         raise forms.ValidationError(message)
     return name
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, taking an email address as well as a username."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username or email and password do not match an account. "
+        "The password is case-sensitive.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.label = "Username or email"
+        field.max_length = get_user_model()._meta.get_field("email").max_length
+        field.widget.attrs["maxlength"] = field.max_length
+        field.widget.attrs["autocomplete"] = "username"
 
 
 class SignupForm(UserCreationForm):
@@ -198,7 +224,10 @@ class OrganizationForm(forms.Form):
 
 
 class MemberInviteForm(forms.Form):
-    email = forms.EmailField(help_text="Someone without an account gets an email to set one up.")
+    email = forms.EmailField(
+        max_length=get_user_model()._meta.get_field("email").max_length,
+        help_text="Someone without an account gets an email to set one up.",
+    )
     level = forms.ChoiceField(choices=Membership.Level.choices, initial=Membership.Level.VIEWER)
 
     def __init__(self, *args, organization, **kwargs):

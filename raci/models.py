@@ -46,6 +46,21 @@ def parse_cell_text(text: str) -> frozenset[Letter]:
     return frozenset(Letter(char) for char in text)
 
 
+def delete_locked(instance, *also) -> None:
+    """Delete `instance` and what cascades from it, its row (and `also`'s) locked first.
+
+    Unlocked, a row referring to it that is written at the same moment (a cell
+    saved while its activity is deleted) can land between the cascade and the
+    delete, which the foreign key then refuses with an error. Locked, that
+    write either lands first and goes with it, or waits and is refused by its
+    own foreign key once the row is gone. Rows are locked in primary-key order.
+    """
+    with transaction.atomic():
+        for queryset in (type(instance).objects.filter(pk=instance.pk), *also):
+            list(queryset.select_for_update().order_by("pk").values_list("pk", flat=True))
+        instance.delete()
+
+
 class OrganizationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(memberships__user=user)
@@ -440,27 +455,35 @@ class Activity(models.Model):
         """Activities are shown grouped by category, in the catalogue's order."""
         return (CATEGORY_ORDER.get(self.category, len(CATEGORY_ORDER)), self.position, self.pk)
 
-    def move(self, *, up: bool):
+    def move(self, *, up: bool) -> bool:
         """Swap places with the neighbouring activity of the same category.
 
         The team's positions are renumbered in the order shown, so that equal
         or missing positions (from imports or the admin) cannot stall a move.
+        Returns False, moving nothing, when a colleague deleted the activity
+        since it was loaded.
         """
         with transaction.atomic():
+            # Locked in primary-key order, as deletions lock them.
             shown = sorted(
-                Activity.objects.select_for_update().filter(team_id=self.team_id),
+                Activity.objects.select_for_update().filter(team_id=self.team_id).order_by("pk"),
                 key=Activity.display_order,
             )
-            siblings = [activity for activity in shown if activity.category == self.category]
-            index = next(i for i, activity in enumerate(siblings) if activity.pk == self.pk)
+            current = next((activity for activity in shown if activity.pk == self.pk), None)
+            if current is None:
+                return False
+            # The locked row's category: a colleague may have changed it meanwhile.
+            siblings = [activity for activity in shown if activity.category == current.category]
+            index = siblings.index(current)
             other = index - 1 if up else index + 1
             if not 0 <= other < len(siblings):
-                return
+                return True
             mine, theirs = shown.index(siblings[index]), shown.index(siblings[other])
             shown[mine], shown[theirs] = shown[theirs], shown[mine]
             for position, activity in enumerate(shown):
                 activity.position = position
             Activity.objects.bulk_update(shown, ["position"])
+        return True
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -5,10 +5,15 @@ Each write takes keyword arguments and runs in one transaction, so a failure
 half-way leaves nothing behind.
 """
 
+import logging
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
@@ -26,11 +31,19 @@ from raci.models import (
 )
 from raci.vocabulary import CanonicalRole, letters_to_text
 
+logger = logging.getLogger(__name__)
+
 SLUG_MAX_LENGTH = 60
+# Each attempt lets at least one of the requests racing for one unique value through.
+CREATE_ATTEMPTS = 20
 
 
 class LastOwnerError(Exception):
     """Raised instead of leaving an organization without an owner."""
+
+
+class NameTakenError(Exception):
+    """Raised when a name that must be unique was taken, by a request at the same moment."""
 
 
 def unique_slug(name: str, taken, *, fallback: str) -> str:
@@ -44,18 +57,44 @@ def unique_slug(name: str, taken, *, fallback: str) -> str:
     return slug
 
 
+def create_with_free_slug(create, name: str, taken, *, fallback: str):
+    """`create(slug)` with the first free slug for `name`.
+
+    Two requests can find the same slug free at the same moment; the unique
+    constraint lets one through and the other moves on to the next free slug.
+    Any other constraint's refusal is raised as it is.
+    """
+    for _attempt in range(CREATE_ATTEMPTS):
+        slug = unique_slug(name, taken, fallback=fallback)
+        try:
+            with transaction.atomic():
+                return create(slug)
+        except IntegrityError:
+            if not taken(slug):
+                raise
+    raise IntegrityError(f"No free slug for {name!r} after {CREATE_ATTEMPTS} attempts")
+
+
 # Organizations and members
 
 
 def organization_create(*, name: str, owner) -> Organization:
-    """A new organization, its canonical roles, and `owner` as its owner."""
+    """A new organization, its canonical roles, and `owner` as its owner.
+
+    Raises NameTakenError when `owner` already belongs to an organization of
+    that name: a form sent twice (a double click) makes one organization.
+    """
     with transaction.atomic():
-        slug = unique_slug(
+        # One user's creations wait for each other, so the second sees the first.
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        if Organization.objects.for_user(owner).filter(name__iexact=name).exists():
+            raise NameTakenError(f"You already belong to an organization named “{name}”.")
+        organization = create_with_free_slug(
+            lambda slug: Organization.objects.create(name=name, slug=slug),
             name,
             lambda slug: Organization.objects.filter(slug=slug).exists(),
             fallback="organization",
         )
-        organization = Organization.objects.create(name=name, slug=slug)
         Membership.objects.create(
             organization=organization, user=owner, level=Membership.Level.OWNER
         )
@@ -73,54 +112,78 @@ def account_signup(*, username: str, email: str, password: str, organization_nam
 
 
 def _username_for_email(email: str) -> str:
-    # Invited people sign in with their email address, so it is their username
-    # unless someone already took it.
+    """An invited person's username: their email, cut to fit the column, with a
+    number when taken. They sign in with their email, whatever this is."""
     User = get_user_model()
-    username, number = email.lower(), 1
+    limit = User._meta.get_field(User.USERNAME_FIELD).max_length
+    base = email.lower()
+    username, number = base[:limit], 1
     while User.objects.filter(username__iexact=username).exists():
         number += 1
-        username = f"{email.lower()}-{number}"
+        suffix = f"-{number}"
+        username = base[: limit - len(suffix)] + suffix
     return username
+
+
+def account_for_email(email: str):
+    """The account with `email` (in any case), or a new one without a usable password.
+
+    Two invitations of one new email at the same moment both find no account;
+    the database's unique email lets one create it and the other then finds it.
+    """
+    User = get_user_model()
+    for _attempt in range(CREATE_ATTEMPTS):
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None:
+            return user
+        try:
+            with transaction.atomic():
+                user = User(username=_username_for_email(email), email=email)
+                user.set_unusable_password()
+                user.save()
+            return user
+        except IntegrityError:
+            continue
+    raise IntegrityError(f"No account could be made for {email!r}")
 
 
 def member_invite(
     *, organization: Organization, email: str, level: str, invited_by, domain: str, use_https: bool
-) -> Membership:
+) -> tuple[Membership, bool | None]:
     """Add the user with `email` to the organization at `level`.
 
     An unknown email gets a new account without a usable password, and an
     email with a link to set one (Django's password-reset token and view).
     Someone invited before who never set a password gets a fresh link.
+    Returns the membership and whether the link was emailed: True, False if
+    sending failed (the membership stays), None if no link was due.
     """
-    User = get_user_model()
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).order_by("pk").first()
-        if user is None:
-            user = User(username=_username_for_email(email), email=email)
-            user.set_unusable_password()
-            user.save()
+        user = account_for_email(email)
         # Re-adding a pending member only resends the link: their level is
         # changed on the members page, where the last-owner rule is checked.
         membership, _created = Membership.objects.get_or_create(
             organization=organization, user=user, defaults={"level": level}
         )
-    if not user.has_usable_password():
-        invitation_send(
-            user=user,
-            organization=organization,
-            invited_by=invited_by,
-            domain=domain,
-            use_https=use_https,
-        )
-    return membership
+    if user.has_usable_password():
+        return membership, None
+    emailed = invitation_send(
+        user=user,
+        organization=organization,
+        invited_by=invited_by,
+        domain=domain,
+        use_https=use_https,
+    )
+    return membership, emailed
 
 
-def invitation_send(*, user, organization, invited_by, domain: str, use_https: bool) -> None:
-    """Email `user` a one-time link to set their password.
+def invitation_send(*, user, organization, invited_by, domain: str, use_https: bool) -> bool:
+    """Email `user` a one-time link to set their password; False if it could not be sent.
 
-    PasswordResetForm.save() skips users without a usable password, which is
-    exactly who we invite, so its context is built here and only its mailer
-    is reused.
+    The link is Django's password-reset token and view. PasswordResetForm
+    skips users without a usable password, which is exactly who we invite,
+    and swallows sending errors, which the inviter must hear about: the
+    message is built and sent here.
     """
     context = {
         "email": user.email,
@@ -128,49 +191,68 @@ def invitation_send(*, user, organization, invited_by, domain: str, use_https: b
         "organization": organization,
         "invited_by": invited_by,
         "domain": domain,
-        "site_name": domain,
         "protocol": "https" if use_https else "http",
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    PasswordResetForm().send_mail(
-        "registration/invitation_subject.txt",
-        "registration/invitation_email.txt",
-        context,
-        None,
-        user.email,
-    )
+    subject = "".join(render_to_string("registration/invitation_subject.txt", context).splitlines())
+    body = render_to_string("registration/invitation_email.txt", context)
+    try:
+        EmailMessage(subject, body, to=[user.email]).send()
+    except Exception:
+        # Whatever the mail server or its connection raised: logged for the
+        # operator, told to the inviter, who can resend.
+        logger.exception("Could not send the invitation email to user %s", user.pk)
+        return False
+    return True
 
 
-def _other_owners(membership: Membership):
-    # Lock the owners' rows so that two owners demoting each other at the same
-    # moment cannot both succeed.
-    return (
-        Membership.objects.select_for_update()
-        .filter(organization_id=membership.organization_id, level=Membership.Level.OWNER)
-        .exclude(pk=membership.pk)
-    )
+def _lock_for_level_change(*, membership: Membership, by: Membership) -> tuple[Membership, bool]:
+    """Lock the organization's owners, the member changed and the owner changing
+    them, always in primary-key order, so that two owners changing each other at
+    the same moment wait for each other instead of deadlocking.
+
+    Returns the member as now stored and whether it is the last owner. Raises
+    PermissionDenied when `by` is no longer an owner (demoted a moment ago) and
+    Membership.DoesNotExist when the member was removed meanwhile.
+    """
+    locked = {
+        row.pk: row
+        for row in Membership.objects.select_for_update()
+        .filter(
+            Q(organization_id=membership.organization_id, level=Membership.Level.OWNER)
+            | Q(pk__in=[membership.pk, by.pk])
+        )
+        .order_by("pk")
+    }
+    acting = locked.get(by.pk)
+    if acting is None or acting.level != Membership.Level.OWNER:
+        raise PermissionDenied("No longer an owner of this organization.")
+    current = locked.get(membership.pk)
+    if current is None:
+        raise Membership.DoesNotExist
+    owners = [row for row in locked.values() if row.level == Membership.Level.OWNER]
+    return current, owners == [current]
 
 
-def member_set_level(*, membership: Membership, level: str) -> None:
-    """Change a member's level; the last owner cannot be demoted."""
+def member_set_level(*, membership: Membership, level: str, by: Membership) -> Membership:
+    """Change a member's level, as the owner `by`; the last owner cannot be demoted."""
     with transaction.atomic():
-        if (
-            membership.level == Membership.Level.OWNER
-            and level != Membership.Level.OWNER
-            and not _other_owners(membership).exists()
-        ):
+        current, last_owner = _lock_for_level_change(membership=membership, by=by)
+        if last_owner and level != Membership.Level.OWNER:
             raise LastOwnerError(f"{membership.user} is the last owner and must stay one.")
-        membership.level = level
-        membership.save(update_fields=["level"])
+        current.level = level
+        current.save(update_fields=["level"])
+    return current
 
 
-def member_remove(*, membership: Membership) -> None:
-    """Remove a member; the last owner cannot be removed."""
+def member_remove(*, membership: Membership, by: Membership) -> None:
+    """Remove a member, as the owner `by`; the last owner cannot be removed."""
     with transaction.atomic():
-        if membership.level == Membership.Level.OWNER and not _other_owners(membership).exists():
+        current, last_owner = _lock_for_level_change(membership=membership, by=by)
+        if last_owner:
             raise LastOwnerError(f"{membership.user} is the last owner and cannot be removed.")
-        membership.delete()
+        current.delete()
 
 
 # Teams
@@ -188,9 +270,13 @@ class StartFrom:
     ]
 
 
-def _team_slug(organization: Organization, name: str) -> str:
-    return unique_slug(
-        name, lambda slug: organization.teams.filter(slug=slug).exists(), fallback="team"
+def _team_create(organization: Organization, name: str, **fields) -> Team:
+    """A team with a free slug; IntegrityError when its name is taken (any case)."""
+    return create_with_free_slug(
+        lambda slug: Team.objects.create(organization=organization, name=name, slug=slug, **fields),
+        name,
+        lambda slug: organization.teams.filter(slug=slug).exists(),
+        fallback="team",
     )
 
 
@@ -219,13 +305,7 @@ def team_create(
             raise ValueError("A copy needs a source team of the same organization.")
         return team_copy(source=source_team, name=name, uses_scrum=uses_scrum, stage=stage)
     with transaction.atomic():
-        team = Team.objects.create(
-            organization=organization,
-            name=name,
-            slug=_team_slug(organization, name),
-            uses_scrum=uses_scrum,
-            stage=stage,
-        )
+        team = _team_create(organization, name, uses_scrum=uses_scrum, stage=stage)
         organization.ensure_canonical_roles()
         columns = _canonical_columns(organization, uses_scrum=uses_scrum)
         TeamRole.objects.bulk_create(
@@ -267,10 +347,9 @@ def team_copy(*, source: Team, name: str, uses_scrum: bool, stage: str) -> Team:
     """
     organization = source.organization
     with transaction.atomic():
-        team = Team.objects.create(
-            organization=organization,
-            name=name,
-            slug=_team_slug(organization, name),
+        team = _team_create(
+            organization,
+            name,
             uses_scrum=uses_scrum,
             stage=stage,
             max_responsible=source.max_responsible,
@@ -324,6 +403,8 @@ def team_person_save(*, team: Team, person, roles) -> None:
         held = set(
             RoleHolder.objects.filter(team=team, person=person).values_list("role_id", flat=True)
         )
+        # A colleague adding the same person at the same moment gives the same result.
         RoleHolder.objects.bulk_create(
-            RoleHolder(team=team, person=person, role_id=role_id) for role_id in wanted - held
+            (RoleHolder(team=team, person=person, role_id=role_id) for role_id in wanted - held),
+            ignore_conflicts=True,
         )

@@ -33,6 +33,11 @@ urlpatterns = [
         organizations.member_remove,
         name="member_remove",
     ),
+    path(
+        "o/<slug:org_slug>/members/<int:membership_id>/resend/",
+        organizations.member_resend,
+        name="member_resend",
+    ),
     path("o/<slug:org_slug>/roles/", people.roles, name="roles"),
     path("o/<slug:org_slug>/roles/<int:role_id>/delete/", people.role_delete, name="role_delete"),
     path("o/<slug:org_slug>/teams/new/", teams.team_create, name="team_create"),

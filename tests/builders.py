@@ -3,6 +3,7 @@
 from itertools import count
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.text import slugify
 
 from raci.models import (
@@ -73,3 +74,8 @@ def make_person(organization, name=None, *, team=None, roles=(), **fields) -> Pe
             role = canonical_role(organization, role)
         RoleHolder.objects.create(team=team, person=person, role=role)
     return person
+
+
+def sign_in(client, username, password=PASSWORD):
+    """Sign in through the sign-in page, as a person would; the response."""
+    return client.post(reverse("login"), {"username": username, "password": password})

@@ -4,7 +4,7 @@ outsider who belongs to another one."""
 import pytest
 
 from raci.models import Membership
-from tests.builders import PASSWORD, make_organization, make_user
+from tests.builders import make_organization, make_user
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def outsider(db):
 
 
 def _client_for(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -70,3 +70,24 @@ def test_an_organization_added_in_the_admin_gets_the_canonical_roles(admin_clien
 
     organization = Organization.objects.get(slug="made-in-admin")
     assert organization.roles.count() == 4
+
+
+def test_an_email_taken_by_another_account_is_refused_in_the_admin(admin_client_with_demo):
+    User = get_user_model()
+    other = User.objects.create_user("kim", "kim@example.com")
+    demo = User.objects.get(username="demo")
+    url = reverse("admin:auth_user_change", args=[demo.pk])
+    form = admin_client_with_demo.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("groups", "user_permissions", "password")
+    }
+    data.update(email="KIM@example.com", last_login_0="", last_login_1="")
+    data.update(date_joined_0="2026-01-01", date_joined_1="00:00:00")
+
+    response = admin_client_with_demo.post(url, data)
+
+    assert response.status_code == 200
+    assert "Another account has this email" in response.text
+    assert User.objects.filter(email__iexact=other.email).count() == 1

@@ -2,13 +2,17 @@
 organization always keeps an owner."""
 
 import re
+import socket
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from raci import services
 from raci.models import Membership
-from tests.builders import make_user
+from tests.builders import make_user, sign_in
 
 
 def members_url(organization):
@@ -50,7 +54,7 @@ def test_owner_adds_an_existing_user_without_email(owner_client, organization):
     assert membership_of(known, organization).level == Membership.Level.EDITOR
     assert mail.outbox == []
     page = owner_client.get(response.url)
-    assert "Added kim@example.com as Editor." in page.text
+    assert "Added KIM@example.com as Editor. If they are new here" in page.text
 
 
 def test_unknown_email_gets_an_account_and_a_set_password_link(client, owner, organization):
@@ -77,8 +81,106 @@ def test_unknown_email_gets_an_account_and_a_set_password_link(client, owner, or
     set_url = page.redirect_chain[-1][0]
     password = "a-fresh-long-password"
     client.post(set_url, {"new_password1": password, "new_password2": password})
-    assert client.login(username=invited.username, password=password)
+    assert sign_in(client, invited.username, password).status_code == 302
     assert client.get(reverse("raci:organization", args=[organization.slug])).status_code == 200
+
+
+def test_adding_someone_says_the_same_whether_or_not_they_had_an_account(
+    owner_client, organization
+):
+    """The inviter is not told who is registered here; each gets what they need."""
+    make_user("kim")
+
+    def message_for(email):
+        response = owner_client.post(members_url(organization), {"email": email, "level": "viewer"})
+        page = owner_client.get(response.url).text
+        return re.search(r'role="status">(.*?)</div>', page).group(1).replace(email, "EMAIL")
+
+    assert message_for("kim@example.com") == message_for("someone.new@example.com")
+    assert [message.to for message in mail.outbox] == [["someone.new@example.com"]]
+
+
+def test_an_invitation_that_cannot_be_sent_is_reported_and_can_be_resent(
+    owner_client, organization, settings
+):
+    # A real SMTP connection, to a port where no mail server listens.
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+
+    response = owner_client.post(
+        members_url(organization), {"email": "unlucky@example.com", "level": "viewer"}, follow=True
+    )
+
+    assert "the email with their link to set a password could not be sent" in response.text
+    assert "emailed" not in response.text
+    member = organization.memberships.get(user__email="unlucky@example.com")
+    resend = reverse("raci:member_resend", args=[organization.slug, member.pk])
+    assert f'action="{resend}"' in response.text
+    assert owner_client.post(resend, follow=True).status_code == 200
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    response = owner_client.post(resend, follow=True)
+
+    assert "Sent unlucky@example.com a fresh link" in response.text
+    (message,) = mail.outbox
+    assert message.to == ["unlucky@example.com"]
+
+
+def test_resending_to_a_member_with_a_password_sends_nothing(owner_client, organization, editor):
+    member = membership_of(editor, organization)
+    response = owner_client.post(
+        reverse("raci:member_resend", args=[organization.slug, member.pk]), follow=True
+    )
+    assert "has set a password already" in response.text
+    assert mail.outbox == []
+
+
+def test_only_owners_resend_invitations(editor_client, organization, owner):
+    member = membership_of(owner, organization)
+    url = reverse("raci:member_resend", args=[organization.slug, member.pk])
+    assert editor_client.post(url).status_code == 403
+    assert editor_client.get(url).status_code == 405
+
+
+def test_a_long_email_gets_an_account_that_signs_in_with_it(client, owner, organization):
+    """A valid 201-character email is longer than a username may be."""
+    domain = "b" * 60 + "." + "c" * 60 + ".example.com"
+    email = "a" * (201 - 1 - len(domain)) + "@" + domain
+    assert len(email) == 201
+    client.force_login(owner)
+
+    response = client.post(members_url(organization), {"email": email, "level": "viewer"})
+
+    assert response.status_code == 302
+    invited = get_user_model().objects.get(email=email)
+    assert len(invited.username) <= 150
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    client.logout()
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(
+        set_url,
+        {"new_password1": "a-fresh-long-password", "new_password2": "a-fresh-long-password"},
+    )
+    response = client.post(
+        reverse("login"), {"username": email.upper(), "password": "a-fresh-long-password"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("raci:organization", args=[organization.slug])).status_code == 200
+
+
+def test_an_email_too_long_for_any_account_is_refused_inline(owner_client, organization):
+    email = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + ".com"
+    response = owner_client.post(members_url(organization), {"email": email, "level": "viewer"})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.text
+    assert not get_user_model().objects.filter(email=email).exists()
 
 
 def test_adding_a_pending_member_again_resends_the_link(owner_client, organization):
@@ -185,3 +287,16 @@ def test_member_changes_only_accept_post(owner_client, organization, viewer):
     membership = membership_of(viewer, organization)
     assert owner_client.get(update_url(membership)).status_code == 405
     assert owner_client.get(remove_url(membership)).status_code == 405
+
+
+def test_an_owner_demoted_since_loading_the_page_changes_nothing(organization, owner, viewer):
+    """The level is checked again under lock, not only when the request came in."""
+    make_user("otto", organization=organization, level=Membership.Level.OWNER)
+    acting = membership_of(owner, organization)
+    Membership.objects.filter(pk=acting.pk).update(level=Membership.Level.EDITOR)
+
+    with pytest.raises(PermissionDenied):
+        services.member_set_level(
+            membership=membership_of(viewer, organization), level="owner", by=acting
+        )
+    assert membership_of(viewer, organization).level == Membership.Level.VIEWER

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from raci.models import Membership, Organization
 from raci.vocabulary import CanonicalRole, Severity
-from tests.builders import PASSWORD, make_activity, make_organization, make_team, make_user
+from tests.builders import make_activity, make_organization, make_team, make_user, sign_in
 
 HOME = reverse("raci:home")
 
@@ -34,7 +34,7 @@ def test_home_lists_several_organizations(owner_client, owner):
 
 def test_home_without_organization_offers_to_create_one(client, db):
     make_user("loner")
-    client.login(username="loner", password=PASSWORD)
+    assert sign_in(client, "loner").status_code == 302
     response = client.get(HOME)
     assert response.status_code == 200
     assert "You do not belong to any organization yet" in response.text

@@ -12,7 +12,11 @@ import json
 from django.conf import settings
 db = settings.DATABASES["default"]
 print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST", ""),
-                  "debug": settings.DEBUG}))
+                  "debug": settings.DEBUG, "conn_max_age": db["CONN_MAX_AGE"],
+                  "conn_health_checks": db["CONN_HEALTH_CHECKS"],
+                  "options": db.get("OPTIONS", {}),
+                  "proxy_count": getattr(settings, "AXES_IPWARE_PROXY_COUNT", None),
+                  "ip_headers": list(settings.AXES_IPWARE_META_PRECEDENCE_ORDER)}))
 """
 
 
@@ -41,6 +45,39 @@ def test_database_url_selects_postgresql():
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.postgresql"
     assert (values["name"], values["host"]) == ("raci", "db.internal")
+
+
+def test_kept_database_connections_are_checked_before_reuse():
+    """A connection kept across requests is pinged first, so that the first
+    request after a database restart reconnects instead of failing."""
+    production = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "raci.example.com"}
+    for env in (production, {**production, "DATABASE_CONN_MAX_AGE": "600"}, {}):
+        values = json.loads(_settings(**env).stdout)
+        assert values["conn_health_checks"] is True, env
+    assert json.loads(_settings(**production).stdout)["conn_max_age"] == 60
+    assert json.loads(_settings().stdout)["conn_max_age"] == 0
+
+
+def test_postgresql_connections_time_out_instead_of_hanging():
+    values = json.loads(_settings(DATABASE_URL="postgres://raci@db.internal/raci").stdout)
+    assert values["options"]["connect_timeout"] == 5
+    values = json.loads(
+        _settings(
+            DATABASE_URL="postgres://raci@db.internal/raci", DATABASE_CONNECT_TIMEOUT="2"
+        ).stdout
+    )
+    assert values["options"]["connect_timeout"] == 2
+
+
+def test_client_addresses_come_from_x_forwarded_for_only_behind_trusted_proxies():
+    values = json.loads(_settings().stdout)
+    assert values["ip_headers"] == ["REMOTE_ADDR"]
+
+    values = json.loads(_settings(TRUSTED_PROXIES="1").stdout)
+    assert values["ip_headers"] == ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    assert values["proxy_count"] == 0
+    # A CDN in front of the load balancer: the address the CDN saw.
+    assert json.loads(_settings(TRUSTED_PROXIES="2").stdout)["proxy_count"] == 1
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from raci.models import Membership, Organization
-from tests.builders import PASSWORD, make_user
+from tests.builders import PASSWORD, make_user, sign_in
 
 SIGNUP = reverse("raci:signup")
 
@@ -91,7 +91,19 @@ def test_sign_in_page_and_sign_in(client, owner):
 def test_wrong_password_is_refused_with_a_message(client, owner):
     response = client.post(reverse("login"), {"username": "olivia", "password": "nope"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.text
+    assert "That username or email and password do not match an account" in response.text
+
+
+def test_sign_in_with_the_email_in_any_case(client, owner):
+    page = client.get(reverse("login"))
+    assert "Username or email" in page.text
+
+    response = client.post(
+        reverse("login"), {"username": "OLIVIA@example.com", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.get(reverse("raci:home")).wsgi_request.user == owner
 
 
 def test_sign_out_goes_back_to_sign_in(owner_client):
@@ -114,7 +126,7 @@ def test_password_reset_sends_a_working_link(client, owner):
     done = client.post(set_url, {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
     assert client.get(done.url).status_code == 200
-    assert client.login(username="olivia", password=new_password)
+    assert sign_in(client, "olivia", new_password).status_code == 302
 
 
 def test_signup_with_an_invited_email_points_to_the_invitation(client, db):

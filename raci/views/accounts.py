@@ -1,11 +1,19 @@
-"""Sign-up. Sign-in, sign-out and password resets are Django's own views."""
+"""Sign-up, and what sign-in throttling answers. Sign-in, sign-out and
+password resets are Django's own views."""
 
+import math
+
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from raci import services
-from raci.forms import SignupForm
+from raci.authentication import paused_until, throttle_key
+from raci.forms import SignInForm, SignupForm, conflict_shown
 
 
 def signup(request):
@@ -14,13 +22,50 @@ def signup(request):
         return redirect("raci:home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user, organization = services.account_signup(
-            username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            organization_name=form.cleaned_data["organization_name"],
-        )
-        login(request, user)
-        messages.success(request, f"Welcome! {organization.name} is ready for its first team.")
-        return redirect("raci:organization", org_slug=organization.slug)
+        try:
+            user, organization = services.account_signup(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                organization_name=form.cleaned_data["organization_name"],
+            )
+        except IntegrityError:
+            # The username or email was taken by a sign-up at the same moment.
+            if not conflict_shown(form):
+                raise
+        else:
+            login(request, user, backend="raci.authentication.UsernameOrEmailBackend")
+            messages.success(request, f"Welcome! {organization.name} is ready for its first team.")
+            return redirect("raci:organization", org_slug=organization.slug)
     return render(request, "registration/signup.html", {"form": form})
+
+
+def signin_paused(request, original_response=None, credentials=None):
+    """django-axes' answer once sign-in is paused for an account or an address
+    (on our sign-in page and the admin's): the sign-in page, saying until when."""
+    until = paused_until(request, credentials)
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    response = render(
+        request,
+        "registration/login.html",
+        {
+            "form": SignInForm(request),
+            "paused_until": until,
+            "paused_minutes": math.ceil(seconds / 60),
+            "next": request.POST.get("next", ""),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Django's page behind an emailed link. Choosing a new password there also
+    lifts a sign-in pause on the account: whoever caused it, the owner of the
+    mailbox has shown the account is theirs."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=throttle_key(self.request, {"username": form.user.get_username()}))
+        return response

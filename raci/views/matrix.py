@@ -23,7 +23,7 @@ from raci.forms import (
     save_unless_taken,
 )
 from raci.grid import build_grid
-from raci.models import Assignment, TeamRole
+from raci.models import Assignment, TeamRole, delete_locked
 from raci.views.access import team_for_user
 from raci.vocabulary import LETTER_ORDER
 
@@ -206,8 +206,11 @@ def activity_move(request, org_slug, team_slug, activity_id):
     if activity is None:
         return _gone(request, team, membership)
     form = ActivityMoveForm(request.POST)
-    if form.is_valid():
-        activity.move(up=form.cleaned_data["direction"] == "up")
+    if form.is_valid() and not activity.move(up=form.cleaned_data["direction"] == "up"):
+        # A colleague deleted it between the lookup above and the move.
+        if not request.htmx:
+            raise Http404("Not in this matrix")
+        return _gone(request, team, membership)
     return _edited(request, team, membership, f"row-{activity.pk}")
 
 
@@ -225,7 +228,7 @@ def activity_delete(request, org_slug, team_slug, activity_id):
             question=f"Delete “{activity.name}” and its cells?",
             button="Delete the activity",
         )
-    activity.delete()
+    delete_locked(activity)
     messages.success(request, f"Deleted “{activity.name}” and its cells.")
     return _edited(request, team, membership)
 

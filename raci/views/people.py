@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from raci import services
-from raci.forms import PersonForm, PersonPickForm, RoleForm, save_unless_taken
-from raci.models import Assignment, Person, RoleHolder
+from raci.forms import PersonForm, PersonPickForm, RoleForm, conflict_shown, save_unless_taken
+from raci.models import Assignment, Person, RoleHolder, delete_locked
 from raci.views.access import membership_for_user, team_for_user
 
 
@@ -35,9 +36,9 @@ def team_people(request, org_slug, team_slug):
         messages.error(request, "Choose whether to add a new or an existing person.")
     elif form is not None and form.is_valid():
         person = form.cleaned_data["person"] if form is pick_form else form.instance
-        services.team_person_save(team=team, person=person, roles=form.cleaned_data["roles"])
-        messages.success(request, f"Added {person.name} to {team.name}.")
-        return redirect("raci:team_people", org_slug=org_slug, team_slug=team_slug)
+        if _person_saved(form, team=team, person=person):
+            messages.success(request, f"Added {person.name} to {team.name}.")
+            return redirect("raci:team_people", org_slug=org_slug, team_slug=team_slug)
     return render(
         request,
         "raci/person_list.html",
@@ -54,6 +55,18 @@ def team_people(request, org_slug, team_slug):
     )
 
 
+def _person_saved(form, *, team, person) -> bool:
+    """Save the person and their roles; False, with the form saying why, when a
+    colleague gave someone the same email at the same moment."""
+    try:
+        services.team_person_save(team=team, person=person, roles=form.cleaned_data["roles"])
+    except IntegrityError:
+        if not conflict_shown(form):
+            raise
+        return False
+    return True
+
+
 def _person_in_team(team, person_id):
     """A person of the team's organization who holds a role in this team, or 404."""
     return get_object_or_404(
@@ -68,8 +81,11 @@ def person_update(request, org_slug, team_slug, person_id):
     person = _person_in_team(team, person_id)
     saved_name = person.name
     form = PersonForm(request.POST or None, instance=person, team=team)
-    if request.method == "POST" and form.is_valid():
-        services.team_person_save(team=team, person=person, roles=form.cleaned_data["roles"])
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _person_saved(form, team=team, person=person)
+    ):
         messages.success(request, f"Saved {person.name}.")
         return redirect("raci:team_people", org_slug=org_slug, team_slug=team_slug)
     return render(
@@ -124,7 +140,7 @@ def role_delete(request, org_slug, role_id):
     cells = Assignment.objects.filter(role=role).exclude(letters="")
     if request.method == "POST":
         cell_count = cells.count()
-        role.delete()
+        delete_locked(role)
         messages.success(
             request,
             f"Deleted the role {role.name}, its columns and the {cell_count} "

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from raci import services
 from raci.forms import TeamCreateForm, TeamSettingsForm, save_unless_taken
+from raci.models import delete_locked
 from raci.views.access import membership_for_user, team_for_user
 
 
@@ -58,7 +59,7 @@ def team_delete(request, org_slug, team_slug):
     team, _membership = team_for_user(request, org_slug, team_slug, edit=True)
     if request.method == "POST":
         name = team.name
-        team.delete()
+        delete_locked(team, team.activities.all())
         messages.success(request, f"Deleted the team {name}.")
         return redirect("raci:organization", org_slug=org_slug)
     return render(

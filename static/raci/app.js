@@ -321,19 +321,22 @@
     if (open) openPicker(open, savedLetters(open));
     const xhr = event.detail.xhr;
     const status = xhr ? xhr.status : 0;
+    // A 503 (the database is away for a moment) carries its own short wording.
     const reason =
-      xhr && xhr.getResponseHeader("X-Raci-Error") === "csrf"
-        ? "Your session changed (you signed out or in again elsewhere), so this page is out of date."
-        : status === 404
-          ? "That is no longer there: a colleague may have removed it, or the whole team."
-          : status === 403
-            ? "You are not allowed to change this matrix."
-            : "That change could not be saved.";
+      status === 503
+        ? xhr.responseText
+        : xhr && xhr.getResponseHeader("X-Raci-Error") === "csrf"
+          ? "Your session changed (you signed out or in again elsewhere), so this page is out of date."
+          : status === 404
+            ? "That is no longer there: a colleague may have removed it, or the whole team."
+            : status === 403
+              ? "You are not allowed to change this matrix."
+              : "That change could not be saved.";
     flash.innerHTML = "";
     const alert = document.createElement("div");
     alert.className = "alert alert-danger py-2 mb-2";
     alert.setAttribute("role", "alert");
-    alert.append(`${reason} Nothing was changed. `);
+    alert.append(status === 503 ? `${reason} ` : `${reason} Nothing was changed. `);
     const reload = document.createElement("a");
     reload.href = location.pathname;
     reload.textContent = "Reload the matrix";

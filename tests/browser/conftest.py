@@ -64,7 +64,13 @@ def browser(chromium_path):
 
 
 @pytest.fixture
-def open_page(browser, live_server):
+def expected_http_errors() -> set[int]:
+    """Statuses a test provokes on purpose (a 503 while the database is away)."""
+    return set()
+
+
+@pytest.fixture
+def open_page(browser, live_server, expected_http_errors):
     """Opens fresh browser pages of a given size on the live server; the test
     fails on any JavaScript error, Content-Security-Policy violation included,
     in any of them."""
@@ -76,7 +82,7 @@ def open_page(browser, live_server):
         )
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
-        opened.append((context, watch_errors(page)))
+        opened.append((context, watch_errors(page, expected_http_errors)))
         return page
 
     yield open_page
@@ -93,25 +99,35 @@ def page(open_page):
     return open_page()
 
 
-def watch_errors(page) -> list[str]:
+def watch_errors(page, expected_http_errors=frozenset()) -> list[str]:
     """The page's JavaScript errors, Content-Security-Policy violations and
-    failed responses, collected as they happen."""
+    failed responses (but the statuses expected), collected as they happen."""
     errors = []
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    page.on("console", lambda message: _console_error(errors, message))
-    page.on("response", lambda response: _failed_response(errors, response))
+    page.on("console", lambda message: _console_error(errors, message, expected_http_errors))
+    page.on("response", lambda response: _failed_response(errors, response, expected_http_errors))
     return errors
 
 
-def _console_error(errors, message):
-    # A failed load is reported by the response listener, with its address.
-    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+def _console_error(errors, message, expected_http_errors):
+    # A failed load is reported by the response listener, with its address;
+    # htmx logs the statuses a test provokes on purpose.
+    expected = tuple(f"Response Status Error Code {status} " for status in expected_http_errors)
+    if (
+        message.type == "error"
+        and not message.text.startswith("Failed to load resource")
+        and not message.text.startswith(expected)
+    ):
         errors.append(f"console: {message.text}")
 
 
-def _failed_response(errors, response):
+def _failed_response(errors, response, expected_http_errors):
     # Browsers ask for /favicon.ico by themselves; the app has none.
-    if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+    if (
+        response.status >= 400
+        and response.status not in expected_http_errors
+        and not response.url.endswith("/favicon.ico")
+    ):
         errors.append(f"{response.status} from {response.request.method} {response.url}")
 
 

@@ -1,0 +1,314 @@
+"""Ordinary concurrent use: the same form sent several times at once, edits
+racing deletions, owners changing each other. Real threads against the test
+database (PostgreSQL in CI's second run): no 500, the app's own words, and a
+database that stays consistent."""
+
+from collections import Counter
+from functools import partial
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from raci.models import (
+    Activity,
+    Assignment,
+    Membership,
+    Organization,
+    Person,
+    Role,
+    RoleHolder,
+    TeamRole,
+)
+from raci.vocabulary import Letter
+from tests.builders import make_activity, make_team, make_user
+from tests.races import at_once, browser_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TOGETHER = 8  # requests sent at the same moment
+ROUNDS = 5
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def statuses(responses):
+    return Counter(response.status_code for response in responses)
+
+
+def assert_one_went_through(responses, message):
+    """One request went through (and redirected); every other shows its form with `message`."""
+    assert statuses(responses) == {302: 1, 200: len(responses) - 1}
+    for response in responses:
+        if response.status_code == 200:
+            assert message in response.text
+
+
+def test_moves_racing_the_deletion_of_their_activity(organization, editor):
+    team = make_team(organization, "Checkout")
+    base = [organization.slug, team.slug]
+    for round_ in range(ROUNDS * 2):
+        make_activity(team, f"Anchor {round_}")
+        moving = make_activity(team, f"Moving {round_}")
+        move = reverse("raci:activity_move", args=[*base, moving.pk])
+        delete = reverse("raci:activity_delete", args=[*base, moving.pk])
+        clients = [browser_for(editor) for _ in range(TOGETHER)]
+
+        *moves, deletion = at_once(
+            *[
+                partial(client.post, move, {"direction": direction}, **HTMX)
+                for client, direction in zip(clients[:-1], ["up", "down"] * TOGETHER, strict=False)
+            ],
+            partial(clients[-1].post, delete, **HTMX),
+        )
+
+        assert deletion.status_code == 200
+        assert statuses(moves) == {200: len(moves)}, [m.text[:300] for m in moves]
+        for response in moves:
+            # The editor as it is now, with a word of explanation if the
+            # activity was already gone when the move came.
+            assert 'id="workspace"' in response.text
+        assert not Activity.objects.filter(pk=moving.pk).exists()
+    assert team.activities.count() == ROUNDS * 2
+
+
+def test_one_user_creating_an_organization_several_times_at_once_gets_one(db):
+    user = make_user("double-clicker")
+    clients = [browser_for(user) for _ in range(TOGETHER)]
+    for round_ in range(ROUNDS):
+        name = f"Clicked Twice {round_}"
+
+        responses = at_once(
+            *[partial(client.post, reverse("raci:home"), {"name": name}) for client in clients]
+        )
+
+        assert_one_went_through(responses, f"You already belong to an organization named “{name}”")
+        assert Organization.objects.filter(name=name).count() == 1
+
+
+def test_users_creating_organizations_of_one_name_at_once_each_get_theirs(db):
+    users = [make_user() for _ in range(TOGETHER)]
+    clients = [browser_for(user) for user in users]
+
+    responses = at_once(
+        *[partial(client.post, reverse("raci:home"), {"name": "Acme"}) for client in clients]
+    )
+
+    assert statuses(responses) == {302: TOGETHER}
+    slugs = set(Organization.objects.filter(name="Acme").values_list("slug", flat=True))
+    assert len(slugs) == TOGETHER
+    assert Membership.objects.filter(organization__name="Acme", level="owner").count() == TOGETHER
+
+
+def test_moving_an_activity_deleted_since_it_was_loaded_moves_nothing(organization):
+    """The window the race above hits, opened on purpose."""
+    team = make_team(organization, "Checkout")
+    first = make_activity(team, "First")
+    loaded = make_activity(team, "Second")
+    Activity.objects.filter(pk=loaded.pk).delete()
+
+    assert loaded.move(up=True) is False
+    assert list(team.activities.values_list("name", "position")) == [("First", first.position)]
+
+
+def _signup(username, email):
+    return {
+        "username": username,
+        "email": email,
+        "password1": "a-long-Passphrase-42",
+        "password2": "a-long-Passphrase-42",
+        "organization_name": f"Org of {username}",
+    }
+
+
+def test_sign_ups_with_one_username_at_once_make_one_account(db):
+    User = get_user_model()
+    for round_ in range(ROUNDS):
+        username = f"racer{round_}"
+        clients = [browser_for() for _ in range(TOGETHER)]
+
+        responses = at_once(
+            *[
+                partial(
+                    client.post, reverse("raci:signup"), _signup(username, f"r{round_}.{i}@x.io")
+                )
+                for i, client in enumerate(clients)
+            ]
+        )
+
+        assert_one_went_through(responses, "A user with that username already exists.")
+        assert User.objects.filter(username=username).count() == 1
+        assert Organization.objects.filter(name=f"Org of {username}").count() == 1
+
+
+def test_sign_ups_with_one_email_at_once_make_one_account(db):
+    User = get_user_model()
+    for round_ in range(ROUNDS):
+        email = f"same{round_}@example.com"
+        spellings = [email, email.upper(), email.capitalize()]
+        clients = [browser_for() for _ in range(TOGETHER)]
+
+        responses = at_once(
+            *[
+                partial(
+                    client.post, reverse("raci:signup"), _signup(f"s{round_}x{i}", spellings[i % 3])
+                )
+                for i, client in enumerate(clients)
+            ]
+        )
+
+        assert_one_went_through(responses, "An account with this email already exists")
+        assert User.objects.filter(email__iexact=email).count() == 1
+
+
+def test_people_added_with_one_email_at_once_make_one_person(organization, editor):
+    team = make_team(organization, "Checkout")
+    role = team.roles.first()
+    url = reverse("raci:team_people", args=[organization.slug, team.slug])
+    for round_ in range(ROUNDS):
+        email = f"pat{round_}@example.com"
+        data = {
+            "add": "new",
+            "new-name": f"Pat {round_}",
+            "new-email": email,
+            "new-roles": [role.pk],
+        }
+        clients = [browser_for(editor) for _ in range(TOGETHER)]
+
+        responses = at_once(*[partial(client.post, url, data) for client in clients])
+
+        assert_one_went_through(responses, "Someone in this organization already has this email")
+        assert Person.objects.filter(email=email).count() == 1
+        assert RoleHolder.objects.filter(person__email=email, team=team).count() == 1
+
+
+def test_one_person_added_to_a_team_twice_at_once_holds_the_role_once(organization, editor):
+    team = make_team(organization, "Checkout")
+    role = team.roles.first()
+    person = Person.objects.create(organization=organization, name="Pat")
+    url = reverse("raci:team_people", args=[organization.slug, team.slug])
+    data = {"add": "existing", "existing-person": person.pk, "existing-roles": [role.pk]}
+    clients = [browser_for(editor) for _ in range(TOGETHER)]
+
+    responses = at_once(*[partial(client.post, url, data) for client in clients])
+
+    assert 500 not in statuses(responses)
+    assert RoleHolder.objects.filter(person=person, team=team, role=role).count() == 1
+
+
+def test_invitations_of_one_new_email_at_once_make_one_account(organization, owner):
+    User = get_user_model()
+    url = reverse("raci:members", args=[organization.slug])
+    for round_ in range(ROUNDS):
+        email = f"invitee{round_}@example.com"
+        clients = [browser_for(owner) for _ in range(TOGETHER)]
+
+        responses = at_once(
+            *[partial(client.post, url, {"email": email, "level": "viewer"}) for client in clients]
+        )
+
+        # Adding someone who has not set a password yet only resends their link.
+        assert statuses(responses) == {302: TOGETHER}
+        (invited,) = User.objects.filter(email__iexact=email)
+        assert Membership.objects.filter(organization=organization, user=invited).count() == 1
+
+
+def test_two_owners_demoting_each_other_at_once_leave_one_owner(organization, owner):
+    other = make_user("otto", organization=organization, level=Membership.Level.OWNER)
+    mine, theirs = (Membership.objects.get(user=user) for user in (owner, other))
+    clients = browser_for(owner), browser_for(other)
+    for _round in range(ROUNDS * 2):
+        Membership.objects.filter(pk__in=[mine.pk, theirs.pk]).update(level="owner")
+
+        responses = at_once(
+            partial(clients[0].post, update_url(theirs), {"level": "editor"}, follow=True),
+            partial(clients[1].post, update_url(mine), {"level": "editor"}, follow=True),
+        )
+
+        # One demotes the other; the other is refused, in words, whichever way
+        # the race went: as no longer an owner, or as the last owner.
+        assert sorted(statuses(responses).elements()) in ([200, 200], [200, 403])
+        refused = [
+            response
+            for response in responses
+            if response.status_code == 403 or "is the last owner and must stay one" in response.text
+        ]
+        assert len(refused) == 1
+        assert Membership.objects.filter(organization=organization, level="owner").count() == 1
+
+
+def test_an_owner_demoted_a_moment_ago_changes_nobody(organization, owner):
+    """Three owners: A demotes B while B demotes A. Only one of them may win."""
+    second = make_user("otto", organization=organization, level=Membership.Level.OWNER)
+    make_user("third", organization=organization, level=Membership.Level.OWNER)
+    a, b = (Membership.objects.get(user=user) for user in (owner, second))
+    clients = browser_for(owner), browser_for(second)
+    for _round in range(ROUNDS * 2):
+        Membership.objects.filter(pk__in=[a.pk, b.pk]).update(level="owner")
+
+        at_once(
+            partial(clients[0].post, update_url(b), {"level": "viewer"}),
+            partial(clients[1].post, update_url(a), {"level": "viewer"}),
+        )
+
+        levels = sorted(
+            Membership.objects.filter(pk__in=[a.pk, b.pk]).values_list("level", flat=True)
+        )
+        assert levels == ["owner", "viewer"]
+
+
+def update_url(membership):
+    return reverse("raci:member_update", args=[membership.organization.slug, membership.pk])
+
+
+def _cell_writes(activity, roles):
+    """Cells of `activity` saved as the cell editor saves them, one per call."""
+
+    def write(role):
+        return Assignment.objects.compare_and_set(
+            activity_id=activity.pk, role_id=role.pk, letters={Letter.RESPONSIBLE}, version=0
+        )
+
+    return [partial(write, role) for role in roles]
+
+
+def test_cells_saved_while_their_activity_is_deleted(organization, editor):
+    """The deletion never fails on a cell landing in the middle of it; the
+    activity goes with all its cells. (The cell editor's own answer to such a
+    race is tested with the editor.)"""
+    team = make_team(organization, "Checkout")
+    roles = list(team.roles.all()) * 2
+    client = browser_for(editor)
+    for round_ in range(ROUNDS * 2):
+        activity = make_activity(team, f"Doomed {round_}")
+        url = reverse("raci:activity_delete", args=[organization.slug, team.slug, activity.pk])
+
+        *_writes, deletion = at_once(
+            *_cell_writes(activity, roles), partial(client.post, url, **HTMX)
+        )
+
+        assert deletion.status_code == 200, deletion.text[:300]
+        assert not Activity.objects.filter(pk=activity.pk).exists()
+        assert not Assignment.objects.filter(activity_id=activity.pk).exists()
+
+
+def test_cells_saved_while_their_role_or_team_is_deleted(organization, editor):
+    client = browser_for(editor)
+    for round_ in range(ROUNDS):
+        team = make_team(organization, f"Doomed {round_}")
+        role = Role.objects.create(organization=organization, name=f"Temporary {round_}")
+        TeamRole.objects.create(team=team, role=role, position=9)
+        activities = [make_activity(team, f"Work {number}") for number in range(3)]
+        writes = [write for a in activities for write in _cell_writes(a, [role, *team.roles.all()])]
+        base = [organization.slug]
+
+        *_writes, role_deleted = at_once(
+            *writes, partial(client.post, reverse("raci:role_delete", args=[*base, role.pk]))
+        )
+        *_writes, team_deleted = at_once(
+            *writes, partial(client.post, reverse("raci:team_delete", args=[*base, team.slug]))
+        )
+
+        assert (role_deleted.status_code, team_deleted.status_code) == (302, 302)
+        assert not Role.objects.filter(pk=role.pk).exists()
+        assert not Activity.objects.filter(team_id=team.pk).exists()
+        assert not Assignment.objects.filter(activity__in=activities).exists()
