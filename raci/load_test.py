@@ -1,0 +1,116 @@
+"""The editors of `manage.py raci loadtest`, for locust.
+
+Each simulated editor signs in with their own account (own session and CSRF
+token), then reads the matrix page (80%) or edits one of their cells (20%)
+with no pause between requests. An edit counts as acknowledged when the
+answer shows the cell with the letters sent; the last acknowledged state of
+every cell is written out at the end for the database check.
+
+Run by `raci loadtest`, which passes its settings in RACI_LOADTEST_CONFIG.
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+from pathlib import Path
+
+from locust import HttpUser, constant, events, task
+
+from raci.bench import Browser, findings_digest
+
+CONFIG = json.loads(Path(os.environ["RACI_LOADTEST_CONFIG"]).read_text())
+CELL_TAG = re.compile(r'<td id="cell-(\d+-\d+)"[^>]*>')
+_editor_numbers = itertools.count()
+acknowledged = {}  # "activity-role" -> [letters, version]
+totals = {"server_errors": 0, "edits": 0}
+
+
+def cells_shown(html: str) -> dict[str, tuple[str, int]]:
+    shown = {}
+    for tag in CELL_TAG.finditer(html):
+        letters = re.search(r'data-letters="([ARCI]*)"', tag.group())
+        version = re.search(r'data-version="(\d+)"', tag.group())
+        shown[tag.group(1)] = (letters.group(1) if letters else "", int(version.group(1)))
+    return shown
+
+
+class Editor(HttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        number = next(_editor_numbers) % len(CONFIG["users"])
+        self.browser = Browser(self.host, session=self.client)
+        self.browser.base_url = ""  # locust's client prefixes the host itself
+        self.client.get("/accounts/login/", name="sign in")
+        self.client.post(
+            "/accounts/login/",
+            data={
+                "username": CONFIG["users"][number],
+                "password": CONFIG["password"],
+                "csrfmiddlewaretoken": self.client.cookies["csrftoken"],
+            },
+            headers={"Origin": self.browser.origin},
+            name="sign in",
+        )
+        mine = {f"{a}-{r}" for a, r in CONFIG["cells"][number]}
+        page = self.read()
+        self.cells = {key: state for key, state in cells_shown(page).items() if key in mine}
+
+    def _check(self, response):
+        if response.status_code >= 500:
+            totals["server_errors"] += 1
+        if response.status_code >= 400:
+            response.failure(f"status {response.status_code}")
+
+    @task(4)
+    def read(self) -> str:
+        with self.client.get(
+            CONFIG["team_url"], name="matrix page", catch_response=True
+        ) as response:
+            self._check(response)
+            self.digest = findings_digest(response.text)
+            return response.text
+
+    @task(1)
+    def edit(self):
+        key = random.choice(list(self.cells))
+        letters, version = self.cells[key]
+        wanted = letters.replace("I", "") if "I" in letters else letters + "I"
+        wanted = "".join(letter for letter in "ARCI" if letter in wanted)
+        activity, role = key.split("-")
+        data = {"letters": list(wanted), "version": version}
+        if self.digest:
+            data["digest"] = self.digest
+        with self.client.post(
+            f"{CONFIG['team_url']}cells/{activity}/{role}/",
+            data=data,
+            headers={
+                "HX-Request": "true",
+                "X-CSRFToken": self.client.cookies["csrftoken"],
+                "Origin": self.browser.origin,
+            },
+            name="cell edit",
+            catch_response=True,
+        ) as response:
+            self._check(response)
+            if response.status_code != 200:
+                return
+            state = cells_shown(response.text).get(key)
+            if state is None:
+                response.failure("the answer does not show the edited cell")
+                return
+            self.cells[key] = state
+            self.digest = findings_digest(response.text) or self.digest
+            if state[0] == wanted:
+                totals["edits"] += 1
+                acknowledged[key] = list(state)
+            else:
+                response.failure("refused as stale")
+
+
+@events.quitting.add_listener
+def write_results(environment, **kwargs):
+    with open(CONFIG["results"] + ".json", "w") as file:
+        json.dump({"acknowledged": acknowledged, **totals}, file)
