@@ -10,7 +10,6 @@ noise. The load test drives sixteen editors at once with locust
 (`raci/load_test.py`) and then checks every acknowledged edit in the database.
 """
 
-import csv
 import json
 import os
 import random
@@ -585,21 +584,25 @@ def bench_table(measures: list[Measure]) -> str:
 def run_loadtest(*, database_url: str | None, seconds: int, log=print) -> dict:
     with serve(database_url, log=log) as server, tempfile.TemporaryDirectory() as folder:
         team = server.data["teams"][LOAD_TEAM]
+        sessions = []
+        for username in server.data["users"]:
+            editor = Browser(server.url)
+            editor.sign_in(username)
+            sessions.append([(c.name, c.value, c.domain, c.path) for c in editor.session.cookies])
         # Each editor owns every sixteenth row, so that the last acknowledged
         # edit of each cell is the one the database must hold at the end.
         config = {
             "team_url": team["url"],
-            "users": server.data["users"],
-            "password": PASSWORD,
+            "sessions": sessions,
             "cells": [
                 [
                     [activity, role]
-                    for activity, _ in team["activities"][n::EDITORS]
+                    for activity, _name in team["activities"][n::EDITORS]
                     for role, _name, _kind in team["roles"]
                 ]
                 for n in range(EDITORS)
             ],
-            "results": str(Path(folder) / "results"),
+            "results": str(Path(folder) / "results.json"),
         }
         config_path = Path(folder) / "config.json"
         config_path.write_text(json.dumps(config))
@@ -610,7 +613,6 @@ def run_loadtest(*, database_url: str | None, seconds: int, log=print) -> dict:
             _timed(bare, lambda: browser.get("/bench/bare/"))
         log(f"bare view median before the load: {bare.median:.1f} ms")
 
-        prefix = Path(folder) / "locust"
         log(f"{EDITORS} editors for {seconds} s...")
         subprocess.run(
             [
@@ -624,7 +626,6 @@ def run_loadtest(*, database_url: str | None, seconds: int, log=print) -> dict:
                 f"--spawn-rate={EDITORS}",
                 f"--run-time={seconds}s",
                 f"--host={server.url}",
-                f"--csv={prefix}",
                 "--only-summary",
                 "--stop-timeout=30",
                 "--loglevel=WARNING",
@@ -632,6 +633,7 @@ def run_loadtest(*, database_url: str | None, seconds: int, log=print) -> dict:
             env={**os.environ, "RACI_LOADTEST_CONFIG": str(config_path)},
             cwd=BASE_DIR,
             check=False,
+            stdout=subprocess.DEVNULL,
         )
         stored = json.loads(
             _run(
@@ -647,48 +649,44 @@ def run_loadtest(*, database_url: str | None, seconds: int, log=print) -> dict:
             .stdout.strip()
             .splitlines()[-1]
         )
-        results = [json.loads(path.read_text()) for path in Path(folder).glob("results*.json")]
-        with open(f"{prefix}_stats.csv", newline="") as file:
-            stats = {row["Name"]: row for row in csv.DictReader(file)}
+        result = json.loads(Path(config["results"]).read_text())
 
-    acknowledged = {}
-    for result in results:
-        acknowledged.update(result["acknowledged"])
     lost = [
         cell
-        for cell, (letters, version) in acknowledged.items()
+        for cell, (letters, version) in result["acknowledged"].items()
         if stored.get(cell, ["", 0]) != [letters, version]
     ]
     return {
         "seconds": seconds,
         "editors": EDITORS,
         "bare_median_ms": bare.median,
-        "stats": stats,
-        "server_errors": sum(result["server_errors"] for result in results),
-        "acknowledged": len(acknowledged),
-        "edits_acknowledged": sum(result["edits"] for result in results),
+        "stats": result["stats"],
+        "server_errors": result["server_errors"],
+        "cells": len(result["acknowledged"]),
+        "edits": result["edits"],
         "lost": lost,
     }
 
 
 def loadtest_report(result: dict) -> str:
     lines = [
-        f"{'endpoint':<14} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'failures':>8}"
+        f"{result['editors']} editors, {result['seconds']} s, 80% reads of the "
+        f"{LOAD_TEAM} matrix, 20% cell edits",
+        f"{'endpoint':<12} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} {'failures':>8}",
     ]
     for name, row in result["stats"].items():
         lines.append(
-            f"{name:<14} {row['Request Count']:>8} {float(row['Requests/s']):>7.1f} "
-            f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7} {row['Failure Count']:>8}"
+            f"{name:<12} {row['requests']:>8} {row['per_second']:>7.1f} {row['p50']:>7.0f} "
+            f"{row['p95']:>7.0f} {row['p99']:>7.0f} {row['failures']:>8}"
         )
-    edits = result["stats"].get("cell edit", {})
-    p95 = float(edits.get("95%") or 0)
+    edit_p95 = result["stats"].get("cell edit", {}).get("p95", 0)
     bare = result["bare_median_ms"]
     lines += [
         f"bare view median (same run, idle server): {bare:.1f} ms; "
-        f"edit p95 = {p95 / bare:.0f}x the bare view",
+        f"edit p95 = {edit_p95 / bare:.0f}x the bare view",
         f"5xx answers: {result['server_errors']}",
-        f"edits acknowledged: {result['edits_acknowledged']} on {result['acknowledged']} cells; "
+        f"edits acknowledged: {result['edits']} on {result['cells']} cells; "
         f"missing from the database at the end: {len(result['lost'])}",
     ]
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 """The editors of `manage.py raci loadtest`, for locust.
 
-Each simulated editor signs in with their own account (own session and CSRF
-token), then reads the matrix page (80%) or edits one of their cells (20%)
+Each simulated editor has their own account, signed in beforehand (own
+session and CSRF token); it reads the matrix page (80%) or edits one of their cells (20%)
 with no pause between requests. An edit counts as acknowledged when the
 answer shows the cell with the letters sent; the last acknowledged state of
 every cell is written out at the end for the database check.
@@ -40,20 +40,10 @@ class Editor(HttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        number = next(_editor_numbers) % len(CONFIG["users"])
+        number = next(_editor_numbers) % len(CONFIG["sessions"])
         self.browser = Browser(self.host, session=self.client)
-        self.browser.base_url = ""  # locust's client prefixes the host itself
-        self.client.get("/accounts/login/", name="sign in")
-        self.client.post(
-            "/accounts/login/",
-            data={
-                "username": CONFIG["users"][number],
-                "password": CONFIG["password"],
-                "csrfmiddlewaretoken": self.client.cookies["csrftoken"],
-            },
-            headers={"Origin": self.browser.origin},
-            name="sign in",
-        )
+        for name, value, domain, path in CONFIG["sessions"][number]:
+            self.client.cookies.set(name, value, domain=domain, path=path)
         mine = {f"{a}-{r}" for a, r in CONFIG["cells"][number]}
         page = self.read()
         self.cells = {key: state for key, state in cells_shown(page).items() if key in mine}
@@ -110,7 +100,21 @@ class Editor(HttpUser):
                 response.failure("refused as stale")
 
 
+def _summary(entry) -> dict:
+    return {
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "per_second": entry.total_rps,
+        **{
+            f"p{round(share * 100)}": entry.get_response_time_percentile(share)
+            for share in (0.5, 0.95, 0.99)
+        },
+    }
+
+
 @events.quitting.add_listener
 def write_results(environment, **kwargs):
-    with open(CONFIG["results"] + ".json", "w") as file:
-        json.dump({"acknowledged": acknowledged, **totals}, file)
+    stats = {name: _summary(entry) for (name, _method), entry in environment.stats.entries.items()}
+    stats["all"] = _summary(environment.stats.total)
+    with open(CONFIG["results"], "w") as file:
+        json.dump({"acknowledged": acknowledged, "stats": stats, **totals}, file)
