@@ -23,7 +23,6 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -206,25 +205,20 @@ def engine_matrix(team: dict) -> rules.Matrix:
 
 def rendering_floor(team: dict) -> str:
     """The simplest plain-Python loop writing the cell markup the matrix page
-    sends for every cell of the team (kept in step with raci/grid.py)."""
+    sends (an editor's), over every cell of the team; kept in step with
+    raci/grid.py."""
     out = []
-    roles = [(pk, escape(name)) for pk, name, _kind in team["roles"]]
-    for (a, name), texts in zip(team["activities"], team["letters"], strict=True):
-        activity = escape(name)
-        for index, ((r, role), text) in enumerate(zip(roles, texts, strict=True)):
-            letters = "".join(f'<span class="letter letter-{x}">{x}</span>' for x in text)
+    roles = [pk for pk, _name, _kind in team["roles"]]
+    for (a, _name), texts in zip(team["activities"], team["letters"], strict=True):
+        for r, text in zip(roles, texts, strict=True):
+            letters = "".join(f'<b class="letter-{x}">{x}</b>' for x in text) or "·"
+            data = f' data-letters="{text}" data-version="1"' if text else ""
             out.append(
-                f'<td id="cell-{a}-{r}" class="raci-cell" data-col="{index}" '
-                f'data-letters="{text}" data-version="1">\n'
-                f'  <a class="cell-button" href="{team["url"]}cells/{a}/{r}/" '
-                f'id="btn-cell-{a}-{r}" aria-expanded="false" '
-                f'aria-label="{role} on {activity}: {text or "not involved"}">'
-                f'<span class="letters">{letters or NONE}</span></a>\n  \n</td>'
+                f'<td id="cell-{a}-{r}" class="raci-cell"{data}><a class="cell-button" '
+                f'id="btn-cell-{a}-{r}" href="cells/{a}/{r}/"><span class="letters">'
+                f"{letters}</span></a></td>"
             )
     return "".join(out)
-
-
-NONE = '<span class="letter-none" aria-hidden="true">·</span>'
 
 
 # --- The server ----------------------------------------------------------------------------

@@ -32,7 +32,10 @@ def cells_shown(html: str) -> dict[str, tuple[str, int]]:
     for tag in CELL_TAG.finditer(html):
         letters = re.search(r'data-letters="([ARCI]*)"', tag.group())
         version = re.search(r'data-version="(\d+)"', tag.group())
-        shown[tag.group(1)] = (letters.group(1) if letters else "", int(version.group(1)))
+        shown[tag.group(1)] = (
+            letters.group(1) if letters else "",
+            int(version.group(1)) if version else 0,
+        )
     return shown
 
 
