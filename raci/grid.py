@@ -48,10 +48,10 @@ from raci.models import ActivityRow, CellValue, TeamSnapshot
 from raci.vocabulary import CANONICAL_ROLE_NAMES, SEVERITY_ORDER, CanonicalRole, Category, Severity
 
 FINDINGS_SHOWN = 50
-# A team larger than this sends the rows after the first screen in a second
-# request, made by htmx as soon as the page is there.
-FIRST_SCREEN_CELLS = 2000
-FIRST_SCREEN_MIN_ROWS = 40
+# A team of more cells than this sends the rows after its first screen (more
+# than a tall screen shows) in a second request, made by htmx at once.
+LAZY_AFTER_CELLS = 6000
+FIRST_SCREEN_ROWS = 60
 
 # --- DOM ids: one spelling each ------------------------------------------------------------
 
@@ -187,9 +187,9 @@ class Grid:
     columns: list[Column]
     groups: list[Group]
     findings: list[rules.Finding]
-    cells: dict[tuple[int, int], CellValue]
-    # The worst severity of the findings on each cell that has any.
-    cell_severity: dict[tuple[int, int], Severity]
+    cells: dict[int, dict[int, CellValue]]  # activity id -> role id -> cell
+    # The worst severity of the findings on each cell that has any, the same way.
+    cell_severity: dict[int, dict[int, Severity]]
     # A huge matrix can have thousands of findings: the panel lists the first
     # ones of each severity and links to the full list.
     findings_limit: int | None = None
@@ -271,7 +271,8 @@ def build_grid(
         row = rows.get(int(finding.activity_key)) if finding.activity_key else None
         column = columns_by_id.get(int(finding.role_key)) if finding.role_key else None
         if row and column:
-            cell_findings.setdefault((row.activity.pk, column.role_id), []).append(finding)
+            cells_of_row = cell_findings.setdefault(row.activity.pk, {})
+            cells_of_row.setdefault(column.role_id, []).append(finding)
             row.findings.append(finding)
         elif row:
             row.findings.append(finding)
@@ -282,7 +283,10 @@ def build_grid(
         groups=_group_by_category(list(rows.values())),
         findings=findings,
         cells=snapshot.cells,
-        cell_severity={cell: worst(found) for cell, found in cell_findings.items()},
+        cell_severity={
+            a: {r: worst(found) for r, found in cells_of_row.items()}
+            for a, cells_of_row in cell_findings.items()
+        },
         findings_limit=None if all_findings else FINDINGS_SHOWN,
         stale_cell=stale_cell,
         accepted=[finding for finding in analysed if finding.accepted],
@@ -405,10 +409,10 @@ class GridMarkup:
             start = next((n + 1 for n, row in enumerate(rows) if row.activity.pk == after), None)
             if start is None:
                 return None
-        first_screen = max(FIRST_SCREEN_MIN_ROWS, FIRST_SCREEN_CELLS // max(len(self.role_ids), 1))
         end = len(rows)
-        if after is None and not everything and len(rows) > 2 * first_screen:
-            end = first_screen
+        large = len(rows) * len(self.role_ids) > LAZY_AFTER_CELLS
+        if after is None and not everything and large and end > 2 * FIRST_SCREEN_ROWS:
+            end = FIRST_SCREEN_ROWS
         out = []
         position = 0
         for group in self.grid.groups:
@@ -469,43 +473,62 @@ class GridMarkup:
         if self.can_edit:
             out.append(self._row_menu(row))
         out.append("</th>")
-        cells, severities, stale = self.grid.cells, self.grid.cell_severity, self.grid.stale_cell
+        cells = self.grid.cells.get(a, {})
+        severities = self.grid.cell_severity.get(a, {})
+        stale = self.grid.stale_cell[1] if self.grid.stale_cell[:1] == (a,) else None
+        a = str(a)
         for r in self.role_ids:
-            cell = cells.get((a, r))
-            letters, version = cell if cell else ("", 0)
-            classes = "raci-cell"
-            if (a, r) in severities:
-                classes += f" has-{severities[a, r]}"
-            if stale == (a, r):
-                classes += " is-stale"
-            marker = ""
-            if (a, r) in severities:
-                marker = (
-                    f'<span class="marker marker-{severities[a, r]}" aria-hidden="true">'
-                    f"{severities[a, r].symbol}</span>"
-                )
-            if not self.can_edit:
-                out.append(
-                    f'<td id="cell-{a}-{r}" class="{classes}"><span class="cell-view">'
-                    f'<span class="letters">{_letters(letters)}</span>{marker}</span></td>'
-                )
-                continue
-            data = (f' data-letters="{letters}"' if letters else "") + (
-                f' data-version="{version}"' if version else ""
-            )
-            note = (
-                '<span class="stale-note" role="alert">Changed by someone else meanwhile: '
-                "your edit was not saved.</span>"
-                if stale == (a, r)
-                else ""
-            )
-            out.append(
-                f'<td id="cell-{a}-{r}" class="{classes}"{data}><a class="cell-button" '
-                f'id="btn-cell-{a}-{r}" href="cells/{a}/{r}/"><span class="letters">'
-                f"{_letters(letters)}</span>{marker}</a>{note}</td>"
-            )
+            cell = cells.get(r)
+            if cell is None and r not in severities and r != stale:
+                out.append(self._empty_cell(a, r))  # most cells
+            else:
+                out.append(self._cell(a, r, cell, severities.get(r), stale=r == stale))
         out.append("</tr>")
         return SafeString("".join(out))
+
+    def _empty_cell(self, a: str, r: int) -> str:
+        """A cell that is empty, was never written and has no finding."""
+        if not self.can_edit:
+            return (
+                f'<td id="cell-{a}-{r}" class="raci-cell"><span class="cell-view">'
+                '<span class="letters">·</span></span></td>'
+            )
+        return (
+            f'<td id="cell-{a}-{r}" class="raci-cell"><a class="cell-button" '
+            f'id="btn-cell-{a}-{r}" href="cells/{a}/{r}/"><span class="letters">·</span></a></td>'
+        )
+
+    def _cell(self, a: str, r: int, cell, severity, *, stale: bool) -> str:
+        letters, version = cell if cell else ("", 0)
+        classes = "raci-cell"
+        marker = ""
+        if severity:
+            classes += f" has-{severity.value}"
+            marker = (
+                f'<span class="marker marker-{severity.value}" aria-hidden="true">'
+                f"{severity.symbol}</span>"
+            )
+        if stale:
+            classes += " is-stale"
+        if not self.can_edit:
+            return (
+                f'<td id="cell-{a}-{r}" class="{classes}"><span class="cell-view">'
+                f'<span class="letters">{_letters(letters)}</span>{marker}</span></td>'
+            )
+        data = (f' data-letters="{letters}"' if letters else "") + (
+            f' data-version="{version}"' if version else ""
+        )
+        note = (
+            '<span class="stale-note" role="alert">Changed by someone else meanwhile: '
+            "your edit was not saved.</span>"
+            if stale
+            else ""
+        )
+        return (
+            f'<td id="cell-{a}-{r}" class="{classes}"{data}><a class="cell-button" '
+            f'id="btn-cell-{a}-{r}" href="cells/{a}/{r}/"><span class="letters">'
+            f"{_letters(letters)}</span>{marker}</a>{note}</td>"
+        )
 
     def _row_menu(self, row: Row) -> str:
         a = row.activity.pk

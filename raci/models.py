@@ -279,14 +279,14 @@ class Team(models.Model):
                 # Taken first: a removal of the activity or the column waits
                 # for this edit, or this edit sees the removal below.
                 self.record_change()
-                names = (
+                found = (
                     Activity.objects.filter(
                         pk=activity_id, team=self, team__team_roles__role_id=role_id
                     )
-                    .values_list("name", "team__team_roles__role__name")
+                    .values_list("name", "team__team_roles__role__name", "team__revision")
                     .first()
                 )
-                saved = names is not None and Assignment.objects.compare_and_set(
+                saved = found is not None and Assignment.objects.compare_and_set(
                     activity_id=activity_id, role_id=role_id, letters=letters, version=version
                 )
                 if not saved:
@@ -295,7 +295,7 @@ class Team(models.Model):
             # The activity went by a path that does not record changes (a
             # database shell): the new cell's foreign key failed at commit.
             return None
-        return None if names is None else CellEdit(*names, saved=saved)
+        return None if found is None else CellEdit(*found, saved=saved)
 
     def apply_fix(self, *, rule: str, activity: str, role: str, fix: str = "") -> str | None:
         """Apply a suggested fix of the finding named by rule, activity and role;
@@ -312,7 +312,11 @@ class Team(models.Model):
         chosen = finding.fix_for(fix) if finding else None
         if chosen is None:
             return None
-        versions = {(str(a), str(r)): cell.version for (a, r), cell in snapshot.cells.items()}
+        versions = {
+            (str(a), str(r)): cell.version
+            for a, row in snapshot.cells.items()
+            for r, cell in row.items()
+        }
         try:
             with transaction.atomic():
                 self.record_change()
@@ -404,6 +408,7 @@ class _ChangedMeanwhile(Exception):
 class CellEdit(NamedTuple):
     activity_name: str
     role_name: str
+    revision: int  # the team's revision with this edit, if it was saved
     saved: bool
 
 
@@ -732,7 +737,7 @@ class TeamSnapshot:
     team: Team
     activities: list[ActivityRow]  # in the order shown
     columns: list[ColumnRow]
-    cells: dict[tuple[int, int], CellValue]  # (activity id, role id)
+    cells: dict[int, dict[int, CellValue]]  # activity id -> role id -> cell
     holders: list[HolderRow]
     accepted: list["AcceptedFinding"]
 
@@ -757,7 +762,8 @@ class TeamSnapshot:
             "activity__team_id", "activity_id", "role_id", "letters", "version"
         )
         for team_id, activity_id, role_id, letters, version in cells:
-            snapshots[team_id].cells[activity_id, role_id] = CellValue(letters, version)
+            row = snapshots[team_id].cells.setdefault(activity_id, {})
+            row[role_id] = CellValue(letters, version)
         holders = RoleHolder.objects.filter(team__in=snapshots).values_list(
             "team_id", "role_id", "person_id", "person__name", "person__email", "person__title"
         )
@@ -799,7 +805,8 @@ class TeamSnapshot:
             cells={
                 (str(a), str(r)): letter_sets.get(cell.letters)
                 or letter_sets.setdefault(cell.letters, parse_cell_text(cell.letters))
-                for (a, r), cell in self.cells.items()
+                for a, row in self.cells.items()
+                for r, cell in row.items()
                 if cell.letters
             },
             context=self.team.context(),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
-from raci import services
+from raci import rules, services
 from raci.forms import (
     ActivityForm,
     ActivityMoveForm,
@@ -25,7 +25,7 @@ from raci.forms import (
     save_unless_taken,
 )
 from raci.grid import GridMarkup, build_grid, cell_id, column_id, row_id
-from raci.models import Assignment, delete_locked
+from raci.models import Assignment, FindingTotals, delete_locked, keep_finding_totals
 from raci.views.access import team_for_user
 from raci.vocabulary import LETTER_ORDER
 
@@ -37,11 +37,23 @@ def _matrix_url(team, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def _grid(request, team, membership, *, all_findings=False, stale_cell=(), added=""):
+def _grid(request, team, membership, *, all_findings=False, stale_cell=(), added="", revision=None):
+    """The team's grid and its markup.
+
+    On the way, the findings counts of the organization page are kept for
+    `revision` (the team's revision read before the matrix was), by default
+    the one the team was loaded at if its counts are not for it yet.
+    """
     grid = build_grid(team.snapshot(), all_findings=all_findings, stale_cell=stale_cell)
-    markup = GridMarkup(
-        grid, can_edit=membership.can_edit, csrf_token=get_token(request), added=added
-    )
+    if revision is None and team.findings_revision != team.revision:
+        revision = team.revision
+    if revision is not None:
+        totals = FindingTotals(
+            open=rules.count_by_severity(grid.findings), accepted=len(grid.accepted)
+        )
+        keep_finding_totals({(team.pk, revision): totals})
+    csrf_token = get_token(request)
+    markup = GridMarkup(grid, can_edit=membership.can_edit, csrf_token=csrf_token, added=added)
     return grid, markup
 
 
@@ -162,7 +174,9 @@ def cell(request, org_slug, team_slug, activity_id, role_id):
         )
     if not request.htmx:
         return redirect(_matrix_url(team, cell_id(activity_id, role_id)))
-    return _cell_answer(request, team, membership, (activity_id, role_id), stale, form)
+    return _cell_answer(
+        request, team, membership, (activity_id, role_id), stale, form, edit and edit.revision
+    )
 
 
 def _cell_page(request, team, activity_id, role_id):
@@ -189,10 +203,16 @@ def _cell_page(request, team, activity_id, role_id):
     )
 
 
-def _cell_answer(request, team, membership, cell, stale, form):
+def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
     """The edited row; the column headers and the findings panel too when they
     no longer match what the page shows (by the digest it sent)."""
-    grid, markup = _grid(request, team, membership, stale_cell=cell if stale else ())
+    grid, markup = _grid(
+        request,
+        team,
+        membership,
+        stale_cell=cell if stale else (),
+        revision=None if stale else edit_revision,
+    )
     row = grid.row(cell[0])
     if row is None:  # removed right after this edit
         return _gone(request, team, membership)
