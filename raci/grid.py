@@ -245,10 +245,15 @@ class Grid:
 
 
 def build_grid(
-    snapshot: TeamSnapshot, *, all_findings: bool = False, stale_cell: tuple[int, int] = ()
+    snapshot: TeamSnapshot,
+    *,
+    all_findings: bool = False,
+    stale_cell: tuple[int, int] = (),
+    only_row: int | None = None,
 ) -> Grid:
     """The grid of a team; `stale_cell` (activity id, role id) is marked as
-    refused because a colleague changed it first."""
+    refused because a colleague changed it first. An edit's answer shows one
+    row: `only_row` (an activity id) leaves the others out of the grid."""
     matrix = snapshot.to_matrix()
     analysed = snapshot.analyse(matrix)
     findings = rules.open_findings(analysed)
@@ -264,23 +269,27 @@ def build_grid(
         )
         for column in snapshot.columns
     ]
-    rows = {activity.pk: Row(activity=activity) for activity in snapshot.activities}
+    rows = {
+        activity.pk: Row(activity=activity)
+        for activity in snapshot.activities
+        if only_row is None or activity.pk == only_row
+    }
     columns_by_id = {column.role_id: column for column in columns}
     cell_findings = {}
     for finding in findings:
-        row = rows.get(int(finding.activity_key)) if finding.activity_key else None
-        column = columns_by_id.get(int(finding.role_key)) if finding.role_key else None
-        if row and column:
-            cells_of_row = cell_findings.setdefault(row.activity.pk, {})
-            cells_of_row.setdefault(column.role_id, []).append(finding)
+        if finding.activity_key:
+            row = rows.get(int(finding.activity_key))
+            if row is None:
+                continue  # a row left out
             row.findings.append(finding)
-        elif row:
-            row.findings.append(finding)
-        elif column:
-            column.findings.append(finding)
+            if finding.role_key and int(finding.role_key) in columns_by_id:
+                cells_of_row = cell_findings.setdefault(row.activity.pk, {})
+                cells_of_row.setdefault(int(finding.role_key), []).append(finding)
+        elif finding.role_key and int(finding.role_key) in columns_by_id:
+            columns_by_id[int(finding.role_key)].findings.append(finding)
     return Grid(
         columns=columns,
-        groups=_group_by_category(list(rows.values())),
+        groups=_group_by_category(list(rows.values()), snapshot.activities),
         findings=findings,
         cells=snapshot.cells,
         cell_severity={
@@ -294,19 +303,25 @@ def build_grid(
     )
 
 
-def _group_by_category(rows: list[Row]) -> list[Group]:
+def _group_by_category(rows: list[Row], activities: list[ActivityRow]) -> list[Group]:
     """Rows grouped by category, in the catalogue's category order, keeping
-    each activity's own order inside its group; uncategorised rows last."""
+    each activity's own order inside its group; uncategorised rows last.
+    Whether a row can move up or down is read from all the team's
+    `activities`, in case some rows are left out."""
     order = [category.value for category in Category] + [""]
     labels = {category.value: category.label for category in Category} | {"": "Other"}
     grouped = {key: [] for key in order}
     for row in rows:
         grouped.setdefault(row.activity.category, []).append(row)
+    siblings = {}
+    for activity in activities:
+        siblings.setdefault(activity.category, []).append(activity.pk)
     for key, rows_of_group in grouped.items():
-        for index, row in enumerate(rows_of_group):
+        shown = siblings.get(key, [])
+        for row in rows_of_group:
             row.group_label = labels.get(key, "Other")
-            row.can_move_up = index > 0
-            row.can_move_down = index < len(rows_of_group) - 1
+            row.can_move_up = row.activity.pk != shown[0]
+            row.can_move_down = row.activity.pk != shown[-1]
     return [
         Group(key=key or "other", label=labels[key], rows=grouped[key])
         for key in order

@@ -88,3 +88,13 @@ def test_the_rest_after_a_row_a_colleague_removed_reloads_the_page(editor_client
 
 def test_the_rest_of_a_row_that_is_not_a_number_is_404(editor_client, large):
     assert editor_client.get(url("matrix_rows", large) + "?after=x").status_code == 404
+
+
+def test_the_rest_marks_only_a_row_or_column_id_as_new(editor_client, large):
+    first = large.activities.get(name="Activity 0")
+    rest = url("matrix_rows", large) + f"?after={first.pk}&added="
+
+    marked = editor_client.get(rest + f"row-{first.pk + 1}").content.decode()
+    assert f'<tr id="row-{first.pk + 1}" class="activity-row" data-added>' in marked
+    # Nothing else of the request's choosing is written back into the page.
+    assert "hello" not in editor_client.get(rest + "<b>hello").content.decode()

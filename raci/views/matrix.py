@@ -5,6 +5,8 @@ changed (plus the findings panel out of band); without JavaScript it
 redirects back to the page (POST/redirect/GET).
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -37,14 +39,14 @@ def _matrix_url(team, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def _grid(request, team, membership, *, all_findings=False, stale_cell=(), added="", revision=None):
+def _grid(request, team, membership, *, added="", revision=None, **grid_options):
     """The team's grid and its markup.
 
     On the way, the findings counts of the organization page are kept for
     `revision` (the team's revision read before the matrix was), by default
     the one the team was loaded at if its counts are not for it yet.
     """
-    grid = build_grid(team.snapshot(), all_findings=all_findings, stale_cell=stale_cell)
+    grid = build_grid(team.snapshot(), **grid_options)
     if revision is None and team.findings_revision != team.revision:
         revision = team.revision
     if revision is not None:
@@ -136,7 +138,10 @@ def matrix_rows(request, org_slug, team_slug):
         after = int(request.GET.get("after", ""))
     except ValueError:
         raise Http404("No such row") from None
-    _, markup = _grid(request, team, membership, added=request.GET.get("added", ""))
+    # Only an id goes back into the page: no text of the request's choosing.
+    added = request.GET.get("added", "")
+    added = added if re.fullmatch(r"(row|col)-\d+", added) else ""
+    _, markup = _grid(request, team, membership, added=added)
     rows = markup.groups(after=after)
     if rows is None:
         # The row the page ended with was removed meanwhile: show the matrix as it is.
@@ -211,6 +216,7 @@ def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
         team,
         membership,
         stale_cell=cell if stale else (),
+        only_row=cell[0],
         revision=None if stale else edit_revision,
     )
     row = grid.row(cell[0])
