@@ -44,7 +44,12 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["name", "category", "description", "catalogue_key"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        # Bootstrap's classes, for the matrix page, which writes these fields itself.
+        widgets = {
+            "name": forms.TextInput(attrs={"class": "form-control"}),
+            "category": forms.Select(attrs={"class": "form-select"}),
+            "description": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        }
         labels = {"catalogue_key": "Documented responsibility"}
 
     def __init__(self, *args, team, **kwargs):
@@ -82,7 +87,9 @@ class ActivityMoveForm(forms.Form):
 
 
 class ColumnAddForm(forms.Form):
-    role = forms.ModelChoiceField(queryset=None, empty_label=None)
+    role = forms.ModelChoiceField(
+        queryset=None, empty_label=None, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
