@@ -22,6 +22,14 @@ from raci.vocabulary import CanonicalRole
 _numbers = count(1)
 
 PASSWORD = "correct-horse-battery-staple"
+PM, PO, SM, DEV = (
+    CanonicalRole.PRODUCT_MANAGER,
+    CanonicalRole.PRODUCT_OWNER,
+    CanonicalRole.SCRUM_MASTER,
+    CanonicalRole.DEVELOPERS,
+)
+# What htmx adds to each of its requests, for the test client.
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def make_organization(name=None) -> Organization:

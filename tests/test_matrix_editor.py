@@ -12,22 +12,18 @@ from django.test import Client
 from django.urls import reverse
 
 from raci.models import Activity, Assignment, Role, RoleHolder, TeamQuerySet, TeamRole
-from raci.vocabulary import CanonicalRole
 from tests.builders import (
+    DEV,
+    HTMX,
+    PM,
+    PO,
+    SM,
     canonical_role,
     make_activity,
     make_filled_team,
     make_person,
     make_team,
 )
-
-PM, PO, SM, DEV = (
-    CanonicalRole.PRODUCT_MANAGER,
-    CanonicalRole.PRODUCT_OWNER,
-    CanonicalRole.SCRUM_MASTER,
-    CanonicalRole.DEVELOPERS,
-)
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

@@ -7,15 +7,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from raci.models import Role
-from raci.vocabulary import CanonicalRole
-from tests.builders import canonical_role, make_filled_team, make_person, make_team
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-PM, PO, SM, DEV = (
-    CanonicalRole.PRODUCT_MANAGER,
-    CanonicalRole.PRODUCT_OWNER,
-    CanonicalRole.SCRUM_MASTER,
-    CanonicalRole.DEVELOPERS,
+from tests.builders import (
+    DEV,
+    HTMX,
+    PM,
+    PO,
+    SM,
+    canonical_role,
+    make_filled_team,
+    make_person,
+    make_team,
 )
 
 

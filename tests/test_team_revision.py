@@ -11,16 +11,19 @@ from django.urls import reverse
 
 from raci import rules
 from raci.models import Role, RoleHolder, Team, TeamSnapshot, findings_counts, keep_findings_counts
-from raci.vocabulary import CanonicalRole, Severity
-from tests.builders import canonical_role, make_activity, make_person, make_team, make_user
-
-PM, PO, SM, DEV = (
-    CanonicalRole.PRODUCT_MANAGER,
-    CanonicalRole.PRODUCT_OWNER,
-    CanonicalRole.SCRUM_MASTER,
-    CanonicalRole.DEVELOPERS,
+from raci.vocabulary import Severity
+from tests.builders import (
+    DEV,
+    HTMX,
+    PM,
+    PO,
+    SM,
+    canonical_role,
+    make_activity,
+    make_person,
+    make_team,
+    make_user,
 )
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
