@@ -486,7 +486,14 @@ def _in_process(measure: Measure, function):
     return result
 
 
+def _timed_log(log):
+    """The log, each line with the seconds since the start."""
+    start = time.monotonic()
+    return lambda line: log(f"[{time.monotonic() - start:5.1f} s] {line}")
+
+
 def run_bench(*, database_url: str | None, runs: int, log=print) -> list[Measure]:
+    log = _timed_log(log)
     with serve(database_url, log=log) as server:
         browser = Browser(server.url)
         browser.sign_in(server.data["users"][0])
@@ -552,6 +559,7 @@ def run_bench(*, database_url: str | None, runs: int, log=print) -> list[Measure
             _timed(measures["csv"], lambda: browser.get(big["url"] + "export.csv"))
             _timed(measures["json"], lambda: browser.get(big["url"] + "export.json"))
             _in_process(measures["engine"], lambda: rules.analyse(big_matrix))
+        log("done; stopping gunicorn and dropping the data")
 
     bare = measures["bare"].median
     for activities, roles in SIZES:
@@ -613,6 +621,7 @@ def bench_table(measures: list[Measure]) -> str:
 
 
 def run_loadtest(*, database_url: str | None, seconds: int, log=print) -> dict:
+    log = _timed_log(log)
     with serve(database_url, log=log) as server, tempfile.TemporaryDirectory() as folder:
         team = server.data["teams"][LOAD_TEAM]
         sessions = []

@@ -196,11 +196,11 @@ class Team(models.Model):
     updated = models.DateTimeField(auto_now=True)
     # Grows with every change to what the matrix or its findings show
     # (TeamQuerySet.record_change).
-    revision = models.PositiveBigIntegerField(default=0)
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
     # The organization page's counts of findings by severity, computed at
     # `findings_revision`; recomputed when the team's revision has moved on.
-    findings_counts = models.JSONField(default=dict, blank=True)
-    findings_revision = models.PositiveBigIntegerField(null=True, blank=True)
+    findings_counts = models.JSONField(default=dict, editable=False)
+    findings_revision = models.PositiveBigIntegerField(null=True, editable=False)
 
     objects = TeamQuerySet.as_manager()
 
