@@ -138,7 +138,6 @@ class Group:
     label: str
     rows: list[Row]
 
-
     @property
     def dom_id(self) -> str:
         return group_id(self.key)

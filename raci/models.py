@@ -222,7 +222,7 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
-    # Written only by TeamQuerySet.record_change and findings_counts().
+    # Written only by TeamQuerySet.record_change and keep_finding_totals().
     KEPT_APART = ("revision", "findings_counts", "findings_revision")
 
     def save(self, *args, **kwargs):
@@ -382,6 +382,7 @@ class Team(models.Model):
         }
         try:
             with transaction.atomic():
+                self.record_change()
                 acceptance, _created = AcceptedFinding.objects.update_or_create(
                     **identity, defaults=values
                 )
@@ -722,6 +723,7 @@ class CellValue(NamedTuple):
 
 class HolderRow(NamedTuple):
     role_id: int
+    role_name: str
     person_id: int
     name: str
     email: str
@@ -765,7 +767,13 @@ class TeamSnapshot:
             row = snapshots[team_id].cells.setdefault(activity_id, {})
             row[role_id] = CellValue(letters, version)
         holders = RoleHolder.objects.filter(team__in=snapshots).values_list(
-            "team_id", "role_id", "person_id", "person__name", "person__email", "person__title"
+            "team_id",
+            "role_id",
+            "role__name",
+            "person_id",
+            "person__name",
+            "person__email",
+            "person__title",
         )
         for team_id, *values in holders:
             snapshots[team_id].holders.append(HolderRow(*values))

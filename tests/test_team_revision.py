@@ -10,7 +10,15 @@ from django.db import transaction
 from django.urls import reverse
 
 from raci import rules
-from raci.models import Role, RoleHolder, Team, TeamSnapshot, findings_counts, keep_findings_counts
+from raci.models import (
+    FindingTotals,
+    Role,
+    RoleHolder,
+    Team,
+    TeamSnapshot,
+    finding_totals,
+    keep_finding_totals,
+)
 from raci.vocabulary import Severity
 from tests.builders import (
     DEV,
@@ -99,7 +107,7 @@ def test_adding_a_column_moves_the_revision_on(editor_client, organization):
 def test_applying_a_fix_moves_the_revision_on(editor_client, team):
     # The product manager holds the A the sources give the product owner.
     make_activity(team, "Ordering", catalogue_key="backlog-ordering", letters={PM: "A", PO: "R"})
-    finding = next(f for f in team.analyse() if f.fix)
+    finding = next(f for f in team.analyse() if len(f.fixes) == 1)
     before = revision(team)
 
     editor_client.post(
@@ -201,7 +209,7 @@ def test_recording_a_change_outside_a_transaction_is_a_mistake(team):
 
 def organization_counts(client, organization):
     response = client.get(reverse("raci:organization", args=[organization.slug]))
-    return {team.name: dict(counts) for team, counts in response.context["teams"]}
+    return {team.name: dict(counts) for team, counts, _accepted in response.context["teams"]}
 
 
 def test_organization_page_counts_follow_every_edit(editor_client, team, organization):
@@ -230,14 +238,14 @@ def test_organization_page_analyses_only_the_teams_that_changed(editor_client, t
         editor_client.post(cell, {"letters": ["I"], "version": 0})
         counts = organization_counts(editor_client, organization)
         assert [[t.name for t in call.args[0]] for call in load.call_args_list] == [["Search"]]
-        assert counts["Search"] == rules.count_by_severity(other.analyse())
+        assert counts["Search"] == rules.count_by_severity(rules.open_findings(other.analyse()))
 
         # An edit from the editor: its answer analysed the team and kept the counts.
         editor_client.post(cell, {"letters": ["C"], "version": 1}, **HTMX)
         load.reset_mock()
         counts = organization_counts(editor_client, organization)
         assert load.call_count == 0
-        assert counts["Search"] == rules.count_by_severity(other.analyse())
+        assert counts["Search"] == rules.count_by_severity(rules.open_findings(other.analyse()))
 
 
 def test_counts_are_kept_only_for_the_revision_they_were_computed_at(team):
@@ -245,8 +253,10 @@ def test_counts_are_kept_only_for_the_revision_they_were_computed_at(team):
     with transaction.atomic():
         team.record_change()  # a colleague's write lands after the page loaded the team
 
-    keep_findings_counts({(loaded.pk, loaded.revision): {Severity.ERROR: 99}})
+    keep_finding_totals(
+        {(loaded.pk, loaded.revision): FindingTotals(open={Severity.ERROR: 99}, accepted=0)}
+    )
 
     fresh = Team.objects.get(pk=team.pk)
     assert fresh.findings_revision != fresh.revision
-    assert findings_counts([fresh])[team.pk][Severity.ERROR] == 0
+    assert finding_totals([fresh])[team.pk].open[Severity.ERROR] == 0

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('raci', '0002_team_uses_scrum_label'),
+        ('raci', '0004_import_upload'),
     ]
 
     operations = [
