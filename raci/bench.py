@@ -537,6 +537,7 @@ def run_bench(*, database_url: str | None, runs: int, log=print) -> list[Measure
         big = teams[size_name(*SIZES[-1])]
         measures["csv"] = Measure(f"CSV export {size_name(*SIZES[-1])}")
         measures["json"] = Measure(f"JSON export {size_name(*SIZES[-1])}")
+        measures["xlsx"] = Measure(f"XLSX export {size_name(*SIZES[-1])}")
         measures["engine"] = Measure(f"engine alone {size_name(*SIZES[-1])} (in process)")
         big_matrix = engine_matrix(big)
 
@@ -571,7 +572,11 @@ def run_bench(*, database_url: str | None, runs: int, log=print) -> list[Measure
             _timed(measures["organization"], lambda: browser.get(server.data["organization_url"]))
             _timed(measures["csv"], lambda: browser.get(big["url"] + "export.csv"))
             _timed(measures["json"], lambda: browser.get(big["url"] + "export.json"))
+            _timed(measures["xlsx"], lambda: browser.get(big["url"] + "export.xlsx"))
             _in_process(measures["engine"], lambda: rules.analyse(big_matrix))
+        # The PDF of a large team takes WeasyPrint many seconds: once, of the mid-size team.
+        measures["pdf"] = Measure(f"PDF export {LOAD_TEAM} (one run)")
+        _timed(measures["pdf"], lambda: browser.get(teams[LOAD_TEAM]["url"] + "export.pdf"))
         log("done; stopping gunicorn and dropping the data")
 
     bare = measures["bare"].median
@@ -605,7 +610,7 @@ def run_bench(*, database_url: str | None, runs: int, log=print) -> list[Measure
         for size in SIZES
         for kind in ("floor", "page", "rest", "whole", "edit")
     ]
-    order += ["organization", "csv", "json", "engine"]
+    order += ["organization", "csv", "json", "xlsx", "pdf", "engine"]
     return [measures[key] for key in order if key in measures]
 
 
@@ -619,9 +624,10 @@ def bench_table(measures: list[Measure]) -> str:
         target = ""
         if m.target is not None:
             target = f"<={m.target}x " + ("ok" if m.ratio <= m.target else "MISSED")
+        answered = "" if m.status <= {200} else f" status {sorted(m.status)}"
         lines.append(
             f"{m.what:<40} {m.median:>10.1f} {m.p95:>8.1f} {m.size / 1024:>8.1f} "
-            f"{m.queries:>7} {ratio:>6} {target:>7}"
+            f"{m.queries:>7} {ratio:>6} {target:>7}{answered}"
         )
     lines.append(
         "ratio: a matrix page to (bare view + rendering floor of its cells); "
