@@ -260,3 +260,36 @@ def test_counts_are_kept_only_for_the_revision_they_were_computed_at(team):
     fresh = Team.objects.get(pk=team.pk)
     assert fresh.findings_revision != fresh.revision
     assert finding_totals([fresh])[team.pk].open[Severity.ERROR] == 0
+
+
+def test_accepting_and_reopening_a_finding_move_the_revision_on(editor_client, editor, team):
+    ordering = make_activity(
+        team, "Ordering", catalogue_key="backlog-ordering", letters={PM: "AR", PO: "C"}
+    )
+    finding = next(f for f in team.analyse() if f.rule == "owner-mismatch")
+    before = revision(team)
+
+    acceptance = team.accept_finding(
+        rule=finding.rule,
+        activity=str(ordering.pk),
+        role=finding.role_key or "",
+        letters_digest=finding.letters_digest,
+        reason="Until the new PO starts.",
+        user=editor,
+    )
+    assert acceptance is not None
+    assert revision(team) > before
+
+    before = revision(team)
+    editor_client.post(url("finding_reopen", team, acceptance.pk))
+    assert revision(team) > before
+
+
+def test_linking_an_activity_to_the_catalogue_moves_the_revision_on(editor_client, team):
+    activity = make_activity(team, "Backlog ordering", letters={PO: "AR"})
+    before = revision(team)
+
+    editor_client.post(url("activity_link", team, activity.pk), {"key": "backlog-ordering"})
+
+    assert team.activities.get(pk=activity.pk).catalogue_key == "backlog-ordering"
+    assert revision(team) > before
