@@ -267,6 +267,12 @@ class Team(models.Model):
     def analyse(self) -> list[rules.Finding]:
         return self.snapshot().analyse()
 
+    def has_cell(self, activity_id: int, role_id: int) -> bool:
+        """Whether the activity and the role's column are in this matrix."""
+        return Activity.objects.filter(
+            pk=activity_id, team=self, team__team_roles__role_id=role_id
+        ).exists()
+
     def edit_cell(self, *, activity_id: int, role_id: int, letters, version: int):
         """Write one cell as a compare-and-set (see AssignmentQuerySet).
 

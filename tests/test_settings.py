@@ -123,17 +123,3 @@ def test_an_unknown_log_level_stops_start_up():
 
     assert result.returncode != 0
     assert "LOG_LEVEL must be one of" in result.stderr
-
-
-def test_production_keeps_database_connections_and_checks_them_first():
-    result = _settings(DEBUG="0", SECRET_KEY="x" * 50, DATABASE_URL="postgres://db.internal/raci")
-
-    values = json.loads(result.stdout)
-    assert values["conn_max_age"] == 600
-    assert values["conn_health_checks"] is True
-
-
-def test_development_opens_a_connection_per_request():
-    values = json.loads(_settings().stdout)
-
-    assert values["conn_max_age"] == 0

@@ -135,14 +135,15 @@ def matrix_rows(request, org_slug, team_slug):
     the page is there."""
     team, membership = team_for_user(request, org_slug, team_slug)
     try:
-        after = int(request.GET.get("after", ""))
+        # Without `after`: every row.
+        after = int(request.GET["after"]) if "after" in request.GET else None
     except ValueError:
         raise Http404("No such row") from None
     # Only an id goes back into the page: no text of the request's choosing.
     added = request.GET.get("added", "")
     added = added if re.fullmatch(r"(row|col)-\d+", added) else ""
     _, markup = _grid(request, team, membership, added=added)
-    rows = markup.groups(after=after)
+    rows = markup.groups(after=after, everything=True)
     if rows is None:
         # The row the page ended with was removed meanwhile: show the matrix as it is.
         return HttpResponseClientRefresh()
@@ -164,11 +165,12 @@ def cell(request, org_slug, team_slug, activity_id, role_id):
             letters=form.cleaned_data["letters"],
             version=form.cleaned_data["version"],
         )
-        if edit is None:
-            if not request.htmx:
-                raise Http404("Not in this matrix")
-            return _gone(request, team, membership)
-        stale = not edit.saved
+        stale = edit is not None and not edit.saved
+    # Gone, whether the edit found it so or the edit was unreadable.
+    if edit is None and (form.is_valid() or not team.has_cell(activity_id, role_id)):
+        if not request.htmx:
+            raise Http404("Not in this matrix")
+        return _gone(request, team, membership)
     if not form.is_valid():
         messages.error(request, "That edit could not be read; nothing was changed.")
     elif stale:

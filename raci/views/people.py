@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from raci import services
 from raci.forms import PersonForm, PersonPickForm, RoleForm, conflict_shown, save_unless_taken
-from raci.models import Assignment, Person, RoleHolder, delete_locked
+from raci.models import Assignment, Person, RoleHolder
 from raci.views.access import membership_for_user, team_for_user
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('raci', '0004_import_upload'),
+        ('raci', '0005_user_email_unique_ci'),
     ]
 
     operations = [
