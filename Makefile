@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format demo benchmark serve clean
+.PHONY: run test lint format demo bench loadtest serve clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is needed (found " + sys.version.split()[0] + ")")'
@@ -42,10 +42,13 @@ demo: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 
-benchmark: $(STAMP)
-	$(BIN)/python -m raci.benchmark
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py benchmark
+# Both build throw-away data: a temporary SQLite file, or with
+# BENCH_DATABASE_URL=postgres://.../name a PostgreSQL database they create and drop.
+bench: $(STAMP)
+	$(BIN)/python manage.py raci bench $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+
+loadtest: $(STAMP)
+	$(BIN)/python manage.py raci loadtest --database-url $(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/raci_loadtest)
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.db import transaction
+from django.db.models import Q
 
 from raci.models import (
     AcceptedFinding,
@@ -16,6 +18,40 @@ from raci.models import (
     Team,
     TeamRole,
 )
+
+
+class RecordsTeamChanges:
+    """Admin edits change matrices as the app's own writes do: each records
+    the change on the teams it touches (TeamQuerySet.record_change), in the
+    transaction of the edit."""
+
+    # Paths from Team to this model; a team is touched when one leads to the object.
+    team_lookups: tuple[str, ...] = ()
+
+    def _record(self, objects) -> None:
+        touched = Q()
+        for lookup in self.team_lookups:
+            touched |= Q(**{f"{lookup}__in": [obj.pk for obj in objects]})
+        with transaction.atomic():
+            Team.objects.filter(touched).record_change()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._record([obj])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._record([form.instance])
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self._record([obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            self._record(list(queryset))
+            super().delete_queryset(request, queryset)
 
 
 class MembershipInline(admin.TabularInline):
@@ -50,7 +86,8 @@ class TeamRoleInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(RecordsTeamChanges, admin.ModelAdmin):
+    team_lookups = ("pk",)
     list_display = ["name", "organization", "uses_scrum", "stage", "updated"]
     list_filter = ["uses_scrum", "stage", "accountable_does_work", "organization"]
     search_fields = ["name", "slug", "organization__name"]
@@ -60,7 +97,8 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RecordsTeamChanges, admin.ModelAdmin):
+    team_lookups = ("role_holders__person",)
     list_display = ["name", "email", "title", "organization"]
     list_filter = ["organization"]
     search_fields = ["name", "email", "title"]
@@ -68,7 +106,8 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(RecordsTeamChanges, admin.ModelAdmin):
+    team_lookups = ("team_roles__role", "role_holders__role")
     list_display = ["name", "organization", "canonical", "acts_as"]
     list_filter = ["canonical", "acts_as", "organization"]
     search_fields = ["name"]
@@ -76,7 +115,8 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamRole)
-class TeamRoleAdmin(admin.ModelAdmin):
+class TeamRoleAdmin(RecordsTeamChanges, admin.ModelAdmin):
+    team_lookups = ("team_roles",)
     list_display = ["team", "role", "position"]
     list_filter = ["team__organization"]
     search_fields = ["team__name", "role__name"]
@@ -84,7 +124,8 @@ class TeamRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleHolder)
-class RoleHolderAdmin(admin.ModelAdmin):
+class RoleHolderAdmin(RecordsTeamChanges, admin.ModelAdmin):
+    team_lookups = ("role_holders",)
     list_display = ["person", "role", "team"]
     list_filter = ["role", "team__organization"]
     search_fields = ["person__name", "role__name", "team__name"]
@@ -98,7 +139,8 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(RecordsTeamChanges, admin.ModelAdmin):
+    team_lookups = ("activities",)
     list_display = ["name", "team", "category", "catalogue_key", "position"]
     list_filter = ["category", "team__organization"]
     search_fields = ["name", "description", "catalogue_key", "team__name"]
@@ -107,7 +149,8 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(RecordsTeamChanges, admin.ModelAdmin):
+    team_lookups = ("activities__assignments",)
     list_display = ["activity", "role", "letters", "version", "updated"]
     list_filter = ["letters", "role__canonical", "activity__team__organization"]
     search_fields = ["activity__name", "role__name"]

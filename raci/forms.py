@@ -32,6 +32,9 @@ class CellForm(forms.Form):
         choices=LETTER_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # The fingerprint of the findings and column headers the page shows
+    # (grid.Grid.digest): the answer leaves them out when they did not change.
+    digest = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def clean_letters(self):
         return frozenset(Letter(value) for value in self.cleaned_data["letters"])
@@ -41,7 +44,12 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["name", "category", "description", "catalogue_key"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        # Bootstrap's classes, for the matrix page, which writes these fields itself.
+        widgets = {
+            "name": forms.TextInput(attrs={"class": "form-control"}),
+            "category": forms.Select(attrs={"class": "form-select"}),
+            "description": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        }
         labels = {"catalogue_key": "Documented responsibility"}
 
     def __init__(self, *args, team, **kwargs):
@@ -79,7 +87,9 @@ class ActivityMoveForm(forms.Form):
 
 
 class ColumnAddForm(forms.Form):
-    role = forms.ModelChoiceField(queryset=None, empty_label=None)
+    role = forms.ModelChoiceField(
+        queryset=None, empty_label=None, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,11 +146,14 @@ class ActivityLinkForm(forms.Form):
 # Set-up forms (sign-up, members, teams, people, roles) follow.
 
 
-def save_unless_taken(form, message):
+def save_unless_taken(form, message, *, team=None):
     """Save a valid model form; if a colleague took the name since the form
-    was checked, the database refuses it and the form shows `message`."""
+    was checked, the database refuses it and the form shows `message`. A
+    change to what `team`'s matrix shows is recorded with it."""
     try:
         with transaction.atomic():
+            if team is not None:
+                team.record_change()
             return form.save()
     except IntegrityError:
         form.add_error("name", message)

@@ -1,17 +1,94 @@
 """The matrix editor's grid: a team's cells, rows and columns with the
-findings that concern each of them attached, ready for the template.
+findings that concern each of them attached, and the grid's HTML.
 
 Findings are placed where a team lead looks for them: on the cell when they
 name an activity and a role, on the row when they name only an activity, on
 the column when they name only a role.
+
+The markup of the grid (column headers, rows, cells) is written here, in
+plain Python, for the page and for the htmx answers alike: a 1,000 x 20
+matrix is 20,000 cells, and the template language took 93% of a 300 x 12
+page on them, some 80 times what the string formatting below takes. The
+template keeps everything around the grid (page, tools, findings panel,
+picker).
+
+The markup, in short (the editor's script and the browser tests rely on it):
+
+    <table id="matrix" hx-target="#workspace" hx-swap="outerHTML">
+      <thead><tr id="column-headers"><th id="col-ROLE" class="role-head">…</th>…</tr></thead>
+      <tbody id="group-KEY" class="activity-group" data-group="group-KEY">
+        <tr class="group-header">…</tr>
+        <tr id="row-ACTIVITY" class="activity-row [has-SEVERITY]">
+          <th scope="row" class="activity-cell">name, catalogue key, badges, row menu</th>
+          <td id="cell-ACTIVITY-ROLE" class="raci-cell [has-SEVERITY] [is-stale]"
+              data-letters="AR" data-version="3">
+            <a class="cell-button" id="btn-cell-ACTIVITY-ROLE" href="cells/ACTIVITY/ROLE/">
+              <span class="letters"><b class="letter-A">A</b><b class="letter-R">R</b></span>
+            </a>
+          </td>
+      …
+      <tbody class="grid-rest" hx-get="rows/?after=ACTIVITY">  (very large teams: the rest)
+
+An empty cell has no data-letters, a cell never written no data-version.
+Cell links are relative: the page's address is the team's, ending in "/".
+The script names each cell for screen readers when it gets the focus, from
+its row and column headers, rather than every cell carrying a label.
 """
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
+from html import escape
 from urllib.parse import urlencode
 
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
 from raci import rules
-from raci.models import Activity, Assignment, Role, TeamSnapshot
-from raci.vocabulary import SEVERITY_ORDER, Category, Severity
+from raci.models import ActivityRow, CellValue, TeamSnapshot
+from raci.vocabulary import CANONICAL_ROLE_NAMES, SEVERITY_ORDER, CanonicalRole, Category, Severity
+
+FINDINGS_SHOWN = 50
+# A team of more cells than this sends the rows after its first screen (more
+# than a tall screen shows) in a second request, made by htmx at once.
+LAZY_AFTER_CELLS = 6000
+FIRST_SCREEN_ROWS = 60
+
+# --- DOM ids: one spelling each ------------------------------------------------------------
+
+
+def cell_id(activity_id, role_id) -> str:
+    return f"cell-{activity_id}-{role_id}"
+
+
+def row_id(activity_id) -> str:
+    return f"row-{activity_id}"
+
+
+def column_id(role_id) -> str:
+    return f"col-{role_id}"
+
+
+def group_id(key: str) -> str:
+    return f"group-{key}"
+
+
+def finding_target(finding: rules.Finding) -> str:
+    """The DOM id of what a finding points to."""
+    if finding.activity_key and finding.role_key:
+        return cell_id(finding.activity_key, finding.role_key)
+    if finding.activity_key:
+        return row_id(finding.activity_key)
+    if finding.role_key:
+        return column_id(finding.role_key)
+    return "matrix"
+
+
+# --- The grid as data ----------------------------------------------------------------------
+
+
+def worst(findings) -> Severity | None:
+    return min((f.severity for f in findings), key=lambda s: s.rank, default=None)
 
 
 @dataclass
@@ -22,7 +99,7 @@ class Marked:
 
     @property
     def severity(self) -> Severity | None:
-        return min((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+        return worst(self.findings)
 
     @property
     def counts(self) -> list[tuple[Severity, int]]:
@@ -31,39 +108,28 @@ class Marked:
 
 
 @dataclass
-class Cell(Marked):
-    activity: Activity | None = None
-    role: Role | None = None
-    letters: str = ""
-    version: int = 0
-    stale: bool = False
+class Column(Marked):
+    role_id: int = 0
+    name: str = ""
+    acts_as: str = ""  # the label of the documented role a custom role acts as
+    holders: list[str] = field(default_factory=list)
 
     @property
     def dom_id(self) -> str:
-        return f"cell-{self.activity.pk}-{self.role.pk}"
+        return column_id(self.role_id)
 
 
 @dataclass
 class Row(Marked):
-    activity: Activity | None = None
-    cells: list[Cell] = field(default_factory=list)
+    activity: ActivityRow | None = None
+    group_label: str = ""
     # Activities move within their category, the group they are shown in.
     can_move_up: bool = False
     can_move_down: bool = False
 
     @property
     def dom_id(self) -> str:
-        return f"row-{self.activity.pk}"
-
-
-@dataclass
-class Column(Marked):
-    role: Role | None = None
-    holders: list[str] = field(default_factory=list)
-
-    @property
-    def dom_id(self) -> str:
-        return f"col-{self.role.pk}"
+        return row_id(self.activity.pk)
 
 
 @dataclass
@@ -72,45 +138,9 @@ class Group:
     label: str
     rows: list[Row]
 
-
-@dataclass
-class Grid:
-    columns: list[Column]
-    groups: list[Group]
-    # The open findings; those the team accepted are apart, in `accepted`.
-    findings: list[rules.Finding]
-    # A huge matrix can have thousands of findings: the panel lists the first
-    # ones of each severity and links to the full list.
-    findings_limit: int | None = None
-    accepted: list[rules.Finding] = field(default_factory=list)
-    # Rows without a catalogue key whose name matches an entry: (activity, entry).
-    name_matches: list = field(default_factory=list)
-
     @property
-    def rows(self) -> list[Row]:
-        return [row for group in self.groups for row in group.rows]
-
-    def row(self, activity_id: int) -> Row:
-        return next(row for row in self.rows if row.activity.pk == activity_id)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {s.value: n for s, n in rules.count_by_severity(self.findings).items()}
-
-    @property
-    def findings_by_severity(self) -> list["SeverityGroup"]:
-        groups = []
-        for severity in SEVERITY_ORDER:
-            found = [finding for finding in self.findings if finding.severity == severity]
-            shown = found if self.findings_limit is None else found[: self.findings_limit]
-            groups.append(
-                SeverityGroup(
-                    severity=severity,
-                    total=len(found),
-                    shown=[Placed(finding, finding_target(finding)) for finding in shown],
-                )
-            )
-        return groups
+    def dom_id(self) -> str:
+        return group_id(self.key)
 
 
 @dataclass
@@ -152,91 +182,391 @@ def finding_identity(finding: rules.Finding) -> dict[str, str]:
     }
 
 
-def finding_target(finding: rules.Finding) -> str:
-    """The DOM id of what a finding points to."""
-    if finding.activity_key and finding.role_key:
-        return f"cell-{finding.activity_key}-{finding.role_key}"
-    if finding.activity_key:
-        return f"row-{finding.activity_key}"
-    if finding.role_key:
-        return f"col-{finding.role_key}"
-    return "matrix"
+@dataclass
+class Grid:
+    columns: list[Column]
+    groups: list[Group]
+    findings: list[rules.Finding]
+    cells: dict[int, dict[int, CellValue]]  # activity id -> role id -> cell
+    # The worst severity of the findings on each cell that has any, the same way.
+    cell_severity: dict[int, dict[int, Severity]]
+    # A huge matrix can have thousands of findings: the panel lists the first
+    # ones of each severity and links to the full list.
+    findings_limit: int | None = None
+    stale_cell: tuple[int, int] | tuple[()] = ()
+    # The open findings are `findings`; those the team accepted are apart.
+    accepted: list[rules.Finding] = field(default_factory=list)
+    # Rows without a catalogue key whose name matches an entry: (activity, entry).
+    name_matches: list = field(default_factory=list)
 
+    @cached_property
+    def rows(self) -> list[Row]:
+        return [row for group in self.groups for row in group.rows]
 
-FINDINGS_SHOWN = 50
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        return {s.value: n for s, n in rules.count_by_severity(self.findings).items()}
+
+    def row(self, activity_id: int) -> Row | None:
+        return next((row for row in self.rows if row.activity.pk == activity_id), None)
+
+    @cached_property
+    def findings_by_severity(self) -> list[SeverityGroup]:
+        groups = []
+        for severity in SEVERITY_ORDER:
+            found = [finding for finding in self.findings if finding.severity == severity]
+            shown = found if self.findings_limit is None else found[: self.findings_limit]
+            groups.append(
+                SeverityGroup(
+                    severity=severity,
+                    total=len(found),
+                    shown=[Placed(finding, finding_target(finding)) for finding in shown],
+                )
+            )
+        return groups
+
+    @cached_property
+    def digest(self) -> str:
+        """A fingerprint of what the findings panel and the column headers show.
+
+        The page carries it and every cell edit sends it back: when it is
+        still the same after the edit, the answer leaves those pieces out.
+        """
+        # Findings are frozen dataclasses: their repr says all the panel shows of them.
+        shown = [placed.finding for group in self.findings_by_severity for placed in group.shown]
+        headers = [
+            (c.role_id, c.name, c.acts_as, c.holders, [f.severity for f in c.findings])
+            for c in self.columns
+        ]
+        fingerprint = repr(
+            (shown, self.accepted, self.name_matches, headers, self.counts, self.findings_limit)
+        )
+        return hashlib.blake2b(fingerprint.encode(), digest_size=10).hexdigest()
 
 
 def build_grid(
-    snapshot: TeamSnapshot, *, all_findings: bool = False, stale_cell: tuple[int, int] = ()
+    snapshot: TeamSnapshot,
+    *,
+    all_findings: bool = False,
+    stale_cell: tuple[int, int] = (),
+    only_row: int | None = None,
 ) -> Grid:
     """The grid of a team; `stale_cell` (activity id, role id) is marked as
-    refused because a colleague changed it first."""
+    refused because a colleague changed it first. An edit's answer shows one
+    row: `only_row` (an activity id) leaves the others out of the grid."""
     matrix = snapshot.to_matrix()
-    analysed = rules.analyse(matrix, snapshot.team.thresholds())
+    analysed = snapshot.analyse(matrix)
     findings = rules.open_findings(analysed)
-    assignments = {(a.activity_id, a.role_id): a for a in snapshot.assignments}
     holders_by_role = {}
     for holder in snapshot.holders:
-        holders_by_role.setdefault(holder.role_id, []).append(holder.person.name)
-
+        holders_by_role.setdefault(holder.role_id, []).append(holder.name)
     columns = [
-        Column(role=column.role, holders=sorted(holders_by_role.get(column.role_id, [])))
+        Column(
+            role_id=column.role_id,
+            name=column.name,
+            acts_as=CANONICAL_ROLE_NAMES[CanonicalRole(column.acts_as)] if column.acts_as else "",
+            holders=sorted(holders_by_role.get(column.role_id, [])),
+        )
         for column in snapshot.columns
     ]
-    rows = []
-    for activity in snapshot.activities:
-        cells = []
-        for column in columns:
-            assignment: Assignment | None = assignments.get((activity.pk, column.role.pk))
-            cells.append(
-                Cell(
-                    activity=activity,
-                    role=column.role,
-                    letters=assignment.letters if assignment else "",
-                    version=assignment.version if assignment else 0,
-                    stale=(activity.pk, column.role.pk) == stale_cell,
-                )
-            )
-        rows.append(Row(activity=activity, cells=cells))
-
-    rows_by_key = {str(row.activity.pk): row for row in rows}
-    column_index = {str(column.role.pk): index for index, column in enumerate(columns)}
+    rows = {
+        activity.pk: Row(activity=activity)
+        for activity in snapshot.activities
+        if only_row is None or activity.pk == only_row
+    }
+    columns_by_id = {column.role_id: column for column in columns}
+    cell_findings = {}
     for finding in findings:
-        row = rows_by_key.get(finding.activity_key)
-        index = column_index.get(finding.role_key)
-        column = columns[index] if index is not None else None
-        if row and column:
-            row.cells[index].findings.append(finding)
+        if finding.activity_key:
+            row = rows.get(int(finding.activity_key))
+            if row is None:
+                continue  # a row left out
             row.findings.append(finding)
-        elif row:
-            row.findings.append(finding)
-        elif column:
-            column.findings.append(finding)
-
+            if finding.role_key and int(finding.role_key) in columns_by_id:
+                cells_of_row = cell_findings.setdefault(row.activity.pk, {})
+                cells_of_row.setdefault(int(finding.role_key), []).append(finding)
+        elif finding.role_key and int(finding.role_key) in columns_by_id:
+            columns_by_id[int(finding.role_key)].findings.append(finding)
     return Grid(
         columns=columns,
-        groups=_group_by_category(rows),
+        groups=_group_by_category(list(rows.values()), snapshot.activities),
         findings=findings,
+        cells=snapshot.cells,
+        cell_severity={
+            a: {r: worst(found) for r, found in cells_of_row.items()}
+            for a, cells_of_row in cell_findings.items()
+        },
         findings_limit=None if all_findings else FINDINGS_SHOWN,
+        stale_cell=stale_cell,
         accepted=[finding for finding in analysed if finding.accepted],
         name_matches=rules.name_matches(matrix),
     )
 
 
-def _group_by_category(rows: list[Row]) -> list[Group]:
+def _group_by_category(rows: list[Row], activities: list[ActivityRow]) -> list[Group]:
     """Rows grouped by category, in the catalogue's category order, keeping
-    each activity's own order inside its group; uncategorised rows last."""
+    each activity's own order inside its group; uncategorised rows last.
+    Whether a row can move up or down is read from all the team's
+    `activities`, in case some rows are left out."""
     order = [category.value for category in Category] + [""]
     labels = {category.value: category.label for category in Category} | {"": "Other"}
     grouped = {key: [] for key in order}
     for row in rows:
         grouped.setdefault(row.activity.category, []).append(row)
-    for rows_of_group in grouped.values():
-        for index, row in enumerate(rows_of_group):
-            row.can_move_up = index > 0
-            row.can_move_down = index < len(rows_of_group) - 1
+    siblings = {}
+    for activity in activities:
+        siblings.setdefault(activity.category, []).append(activity.pk)
+    for key, rows_of_group in grouped.items():
+        shown = siblings.get(key, [])
+        for row in rows_of_group:
+            row.group_label = labels.get(key, "Other")
+            row.can_move_up = row.activity.pk != shown[0]
+            row.can_move_down = row.activity.pk != shown[-1]
     return [
         Group(key=key or "other", label=labels[key], rows=grouped[key])
         for key in order
         if grouped[key]
     ]
+
+
+# --- The grid's HTML -----------------------------------------------------------------------
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def badges(marked: Marked, *, on: str) -> str:
+    """The severity badges of a row or a column: a symbol and a count each."""
+    return "".join(
+        f'<span class="badge marker marker-{severity}" title="{count} {severity.label.lower()} '
+        f'finding{_plural(count)} on this {on}"><span aria-hidden="true">{severity.symbol}</span>'
+        f' {count}<span class="visually-hidden"> {severity.label.lower()}</span></span>'
+        for severity, count in marked.counts
+    )
+
+
+# A cell's letters, by their stored spelling (the database accepts only
+# canonical spellings of A, R, C and I, so nothing here needs escaping).
+_LETTERS = {}
+
+
+def _letters(text: str) -> str:
+    if text not in _LETTERS:
+        _LETTERS[text] = "".join(f'<b class="letter-{x}">{x}</b>' for x in text) or "·"
+    return _LETTERS[text]
+
+
+class GridMarkup:
+    """Writes the grid for one page or one htmx answer. Everything from the
+    users (names) is escaped; ids, versions and letters are numbers or
+    database-checked spellings. The cells spell their ids inline, as
+    cell_id() does: a call per cell would cost a third of the cell."""
+
+    def __init__(self, grid: Grid, *, can_edit: bool, csrf_token: str, added: str = ""):
+        self.grid = grid
+        self.can_edit = can_edit
+        self.added = added
+        self.csrf_input = (
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+        )
+        self.role_ids = [column.role_id for column in grid.columns]
+        self.catalogue_url = reverse("raci:role_definitions")
+
+    # Column headers
+
+    def column_headers(self, *, oob: bool = False) -> SafeString:
+        out = ['<tr id="column-headers"', ' hx-swap-oob="true">' if oob else ">"]
+        out.append('<th scope="col" class="activity-head">Activity</th>')
+        for column in self.grid.columns:
+            out.append(self._column_header(column))
+        out.append("</tr>")
+        return SafeString("".join(out))
+
+    def _column_header(self, column: Column) -> str:
+        name = escape(column.name)
+        severity = f" has-{column.severity}" if column.severity else ""
+        added = " data-added" if self.added == column.dom_id else ""
+        acts_as = (
+            f'<span class="d-block small text-body-secondary">acts as {escape(column.acts_as)}'
+            "</span>"
+            if column.acts_as
+            else ""
+        )
+        holders = escape(", ".join(column.holders)) or "<em>nobody holds it</em>"
+        remove = ""
+        if self.can_edit:
+            url = f"columns/{column.role_id}/remove/"
+            # Without JavaScript this form asks a confirmation page (GET); htmx
+            # confirms in the browser and posts.
+            remove = (
+                f'<form method="get" action="{url}" hx-post="{url}" hx-confirm="Remove the '
+                f'{name} column, its cells and who holds it in this team?" data-focus="flash" '
+                f'class="d-inline"><button type="submit" class="btn btn-link btn-sm p-0 '
+                f'remove-column" aria-label="Remove the {name} column">remove</button></form>'
+            )
+        return (
+            f'<th scope="col" id="{column.dom_id}" class="role-head{severity}"{added}>'
+            f'<span class="role-name">{name}</span>{acts_as}'
+            f'<span class="d-block small holders">{holders}</span>'
+            f"{badges(column, on='role')}{remove}</th>"
+        )
+
+    # Rows
+
+    def groups(self, *, after: int | None = None, everything: bool = False) -> SafeString | None:
+        """The rows as one <tbody> per category. A very large team gets the
+        first screen only and a placeholder that fetches the rest, unless
+        `everything` is asked for; `after` (an activity id) asks for the rows
+        that follow it instead (None when that activity is gone)."""
+        rows = self.grid.rows
+        start = 0
+        if after is not None:
+            start = next((n + 1 for n, row in enumerate(rows) if row.activity.pk == after), None)
+            if start is None:
+                return None
+        end = len(rows)
+        large = len(rows) * len(self.role_ids) > LAZY_AFTER_CELLS
+        if after is None and not everything and large and end > 2 * FIRST_SCREEN_ROWS:
+            end = FIRST_SCREEN_ROWS
+        out = []
+        position = 0
+        for group in self.grid.groups:
+            group_start, position = position, position + len(group.rows)
+            shown = group.rows[max(start - group_start, 0) : max(end - group_start, 0)]
+            if not shown:
+                continue
+            header = group_start >= start
+            out.append(self._group_open(group, header=header))
+            out.extend(self.row(row) for row in shown)
+            out.append("</tbody>")
+        if end < len(rows):
+            out.append(self._rest(after=rows[end - 1].activity.pk, count=len(rows) - end))
+        return SafeString("".join(out))
+
+    def _group_open(self, group: Group, *, header: bool) -> str:
+        if not header:
+            # The rest of a group split by the first screen.
+            return f'<tbody class="activity-group" data-group="{group.dom_id}">'
+        return (
+            f'<tbody id="{group.dom_id}" class="activity-group" data-group="{group.dom_id}">'
+            f'<tr class="group-header"><th scope="rowgroup" colspan="{len(self.role_ids) + 1}">'
+            f'<button type="button" class="group-toggle btn btn-link btn-sm p-0" '
+            f'aria-expanded="true" data-group="{group.dom_id}">'
+            f'<span class="chevron" aria-hidden="true">▾</span> {escape(group.label)} '
+            f'<span class="text-body-secondary">({len(group.rows)})</span></button></th></tr>'
+        )
+
+    def _rest(self, *, after: int, count: int) -> str:
+        url = f"rows/?after={after}"
+        if self.added:
+            url += f"&amp;added={escape(self.added)}"
+        # htmx fetches the rest as soon as the page is there; without
+        # JavaScript the link shows the whole matrix.
+        return (
+            f'<tbody class="grid-rest" hx-get="{url}" hx-trigger="load" hx-target="this" '
+            f'hx-swap="outerHTML"><tr><td colspan="{len(self.role_ids) + 1}">'
+            f'<a href="?rows=all">Show the other {count} activities</a></td></tr></tbody>'
+        )
+
+    def row(self, row: Row) -> SafeString:
+        activity = row.activity
+        a = activity.pk
+        severity = f" has-{row.severity}" if row.severity else ""
+        added = " data-added" if self.added == row.dom_id else ""
+        out = [
+            f'<tr id="{row.dom_id}" class="activity-row{severity}"{added}>'
+            f'<th scope="row" class="activity-cell">'
+            f'<span class="activity-name">{escape(activity.name)}</span>'
+        ]
+        if activity.catalogue_key:
+            key = escape(activity.catalogue_key)
+            out.append(
+                f'<a class="catalogue-key small" href="{self.catalogue_url}#{key}" '
+                f'title="Documented responsibility">{key}</a>'
+            )
+        out.append(badges(row, on="activity"))
+        if self.can_edit:
+            out.append(self._row_menu(row))
+        out.append("</th>")
+        cells = self.grid.cells.get(a, {})
+        severities = self.grid.cell_severity.get(a, {})
+        stale = self.grid.stale_cell[1] if self.grid.stale_cell[:1] == (a,) else None
+        a = str(a)
+        for r in self.role_ids:
+            cell = cells.get(r)
+            if cell is None and r not in severities and r != stale:
+                out.append(self._empty_cell(a, r))  # most cells
+            else:
+                out.append(self._cell(a, r, cell, severities.get(r), stale=r == stale))
+        out.append("</tr>")
+        return SafeString("".join(out))
+
+    def _empty_cell(self, a: str, r: int) -> str:
+        """A cell that is empty, was never written and has no finding."""
+        if not self.can_edit:
+            return (
+                f'<td id="cell-{a}-{r}" class="raci-cell"><span class="cell-view">'
+                '<span class="letters">·</span></span></td>'
+            )
+        return (
+            f'<td id="cell-{a}-{r}" class="raci-cell"><a class="cell-button" '
+            f'id="btn-cell-{a}-{r}" href="cells/{a}/{r}/"><span class="letters">·</span></a></td>'
+        )
+
+    def _cell(self, a: str, r: int, cell, severity, *, stale: bool) -> str:
+        letters, version = cell if cell else ("", 0)
+        classes = "raci-cell"
+        marker = ""
+        if severity:
+            classes += f" has-{severity.value}"
+            marker = (
+                f'<span class="marker marker-{severity.value}" aria-hidden="true">'
+                f"{severity.symbol}</span>"
+            )
+        if stale:
+            classes += " is-stale"
+        if not self.can_edit:
+            return (
+                f'<td id="cell-{a}-{r}" class="{classes}"><span class="cell-view">'
+                f'<span class="letters">{_letters(letters)}</span>{marker}</span></td>'
+            )
+        data = (f' data-letters="{letters}"' if letters else "") + (
+            f' data-version="{version}"' if version else ""
+        )
+        note = (
+            '<span class="stale-note" role="alert">Changed by someone else meanwhile: '
+            "your edit was not saved.</span>"
+            if stale
+            else ""
+        )
+        return (
+            f'<td id="cell-{a}-{r}" class="{classes}"{data}><a class="cell-button" '
+            f'id="btn-cell-{a}-{r}" href="cells/{a}/{r}/"><span class="letters">'
+            f"{_letters(letters)}</span>{marker}</a>{note}</td>"
+        )
+
+    def _row_menu(self, row: Row) -> str:
+        a = row.activity.pk
+        name = escape(row.activity.name)
+        group = escape(row.group_label)
+        up = "" if row.can_move_up else " disabled"
+        down = "" if row.can_move_down else " disabled"
+        button = 'type="submit" class="btn btn-sm btn-outline-secondary"'
+        return (
+            f'<details class="row-menu"><summary class="small" aria-label="Edit {name}">edit'
+            f'</summary><div class="row-menu-body"><a class="btn btn-sm btn-outline-secondary" '
+            f'href="activities/{a}/" aria-label="Rename or describe {name}">Rename or describe</a>'
+            f'<form method="post" action="activities/{a}/move/" hx-post="activities/{a}/move/" '
+            f'data-focus="{row.dom_id}" class="d-inline">{self.csrf_input}'
+            f'<button {button} name="direction" value="up" '
+            f'aria-label="Move {name} up within {group}"{up}>↑</button>'
+            f'<button {button} name="direction" value="down" '
+            f'aria-label="Move {name} down within {group}"{down}>↓</button></form>'
+            # Without JavaScript this form asks a confirmation page (GET).
+            f'<form method="get" action="activities/{a}/delete/" '
+            f'hx-post="activities/{a}/delete/" hx-confirm="Delete “{name}” and its cells?" '
+            f'data-focus="flash" class="d-inline"><button type="submit" '
+            f'class="btn btn-sm btn-outline-danger" aria-label="Delete {name}">Delete</button>'
+            f"</form></div></details>"
+        )

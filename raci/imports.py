@@ -251,11 +251,16 @@ def _plan_activities(plan: ImportPlan, current) -> None:
     matrix = plan.matrix
     existing = {fold(a.name): a for a in current.activities} if current else {}
     cells_now = (
-        {(a.activity_id, a.role_id): a.letters for a in current.assignments if a.letters}
+        {
+            (activity_id, role_id): cell.letters
+            for activity_id, row in current.cells.items()
+            for role_id, cell in row.items()
+            if cell.letters
+        }
         if current
         else {}
     )
-    columns_now = {column.role_id: column.role for column in current.columns} if current else {}
+    columns_now = {column.role_id: column.name for column in current.columns} if current else {}
     planned_role_ids = set()
     for planned in plan.roles:
         if planned.existing is not None:
@@ -265,7 +270,7 @@ def _plan_activities(plan: ImportPlan, current) -> None:
         else:
             plan.columns_added.append(planned.name)
     plan.columns_removed = [
-        role.name for role_id, role in columns_now.items() if role_id not in planned_role_ids
+        name for role_id, name in columns_now.items() if role_id not in planned_role_ids
     ]
     file_names = set()
     for activity in matrix.activities:
@@ -319,7 +324,7 @@ def _plan_people(plan: ImportPlan, organization: Organization, current) -> None:
         return
     org_people = list(organization.people.all())
     role_names = {role.key: role.name for role in plan.matrix.roles}
-    holders_now = {(h.person.name, h.role.name) for h in current.holders} if current else set()
+    holders_now = {(h.name, h.role_name) for h in current.holders} if current else set()
     wanted = set()
     for person in people:
         if len(person.name) > NAME_LIMITS["person"]:
@@ -381,7 +386,7 @@ def _result_matrix(plan: ImportPlan, current) -> rules.Matrix:
         for holder in current.holders:
             if holder.role_id in by_role:
                 held.setdefault(holder.person_id, set()).add(by_role[holder.role_id])
-                names[holder.person_id] = holder.person.name
+                names[holder.person_id] = holder.name
         people = tuple(
             rules.Person(key=str(pk), name=names[pk], role_keys=frozenset(keys))
             for pk, keys in held.items()
@@ -429,6 +434,7 @@ def import_apply(
         if stage is not None:
             team.stage = Stage(stage).value
         team.save()
+        team.record_change()
         role_ids = _write_roles(plan, organization, team)
         _write_activities(plan, team, role_ids)
         if matrix.people is not None:

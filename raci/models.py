@@ -8,9 +8,10 @@ invalid matrices while editing, so the engine reports them as findings.
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import combinations
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
@@ -39,6 +40,11 @@ CELL_SPELLINGS = sorted(
         for combo in combinations(LETTER_ORDER, size)
     }
 )
+
+
+def display_order(category: str, position: int, pk: int) -> tuple[int, int, int]:
+    """Activities are shown grouped by category, in the catalogue's order."""
+    return (CATEGORY_ORDER.get(category, len(CATEGORY_ORDER)), position, pk)
 
 
 def parse_cell_text(text: str) -> frozenset[Letter]:
@@ -134,6 +140,28 @@ class Membership(models.Model):
         return self.level == self.Level.OWNER
 
 
+class TeamQuerySet(models.QuerySet):
+    def using_role(self, role):
+        """The teams whose matrix shows `role`: as a column or held by someone."""
+        return self.filter(models.Q(team_roles__role=role) | models.Q(role_holders__role=role))
+
+    def record_change(self) -> None:
+        """Bump the revision of these teams.
+
+        Every write that changes what a team's matrix or findings show calls
+        this, inside its transaction and before its other writes: pages and
+        caches keyed by the revision (the findings counts of the organization
+        page) are then never stale. The UPDATE also holds the team's row lock
+        until the transaction ends, so writes to one team run one after the
+        other, and an edit racing a deletion sees the deletion.
+        """
+        if not transaction.get_connection(self.db).in_atomic_block:
+            raise transaction.TransactionManagementError(
+                "record_change() must run inside the write's transaction"
+            )
+        self.update(revision=models.F("revision") + 1)
+
+
 class Team(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=120)
@@ -166,6 +194,15 @@ class Team(models.Model):
     roles = models.ManyToManyField("Role", through="TeamRole", related_name="teams")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Grows with every change to what the matrix or its findings show
+    # (TeamQuerySet.record_change).
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
+    # The organization page's counts of findings by severity, computed at
+    # `findings_revision`; recomputed when the team's revision has moved on.
+    findings_counts = models.JSONField(default=dict, editable=False)
+    findings_revision = models.PositiveBigIntegerField(null=True, editable=False)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -184,6 +221,24 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+    # Written only by TeamQuerySet.record_change and keep_finding_totals().
+    KEPT_APART = ("revision", "findings_counts", "findings_revision")
+
+    def save(self, *args, **kwargs):
+        # A save from a copy of the team loaded before a change was recorded
+        # must not take the revision back, nor the counts kept for it.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.KEPT_APART
+            ]
+        super().save(*args, **kwargs)
+
+    def record_change(self) -> None:
+        """See TeamQuerySet.record_change."""
+        Team.objects.filter(pk=self.pk).record_change()
 
     def next_position(self, related) -> int:
         """The position after the last of `related` (activities or columns)."""
@@ -212,6 +267,42 @@ class Team(models.Model):
     def analyse(self) -> list[rules.Finding]:
         return self.snapshot().analyse()
 
+    def has_cell(self, activity_id: int, role_id: int) -> bool:
+        """Whether the activity and the role's column are in this matrix."""
+        return Activity.objects.filter(
+            pk=activity_id, team=self, team__team_roles__role_id=role_id
+        ).exists()
+
+    def edit_cell(self, *, activity_id: int, role_id: int, letters, version: int):
+        """Write one cell as a compare-and-set (see AssignmentQuerySet).
+
+        Returns None, changing nothing, when the activity or the role column
+        is no longer in the matrix (a colleague removed it, maybe while this
+        edit was on its way); else a CellEdit saying whether it was saved.
+        """
+        try:
+            with transaction.atomic():
+                # Taken first: a removal of the activity or the column waits
+                # for this edit, or this edit sees the removal below.
+                self.record_change()
+                found = (
+                    Activity.objects.filter(
+                        pk=activity_id, team=self, team__team_roles__role_id=role_id
+                    )
+                    .values_list("name", "team__team_roles__role__name", "team__revision")
+                    .first()
+                )
+                saved = found is not None and Assignment.objects.compare_and_set(
+                    activity_id=activity_id, role_id=role_id, letters=letters, version=version
+                )
+                if not saved:
+                    transaction.set_rollback(True)
+        except IntegrityError:
+            # The activity went by a path that does not record changes (a
+            # database shell): the new cell's foreign key failed at commit.
+            return None
+        return None if found is None else CellEdit(*found, saved=saved)
+
     def apply_fix(self, *, rule: str, activity: str, role: str, fix: str = "") -> str | None:
         """Apply a suggested fix of the finding named by rule, activity and role;
         `fix` names the fix when the finding offers one per candidate column.
@@ -227,9 +318,14 @@ class Team(models.Model):
         chosen = finding.fix_for(fix) if finding else None
         if chosen is None:
             return None
-        versions = {(str(a.activity_id), str(a.role_id)): a.version for a in snapshot.assignments}
+        versions = {
+            (str(a), str(r)): cell.version
+            for a, row in snapshot.cells.items()
+            for r, cell in row.items()
+        }
         try:
             with transaction.atomic():
+                self.record_change()
                 for change in chosen.changes:
                     key = (change.activity_key, change.role_key)
                     if not Assignment.objects.compare_and_set(
@@ -292,6 +388,7 @@ class Team(models.Model):
         }
         try:
             with transaction.atomic():
+                self.record_change()
                 acceptance, _created = AcceptedFinding.objects.update_or_create(
                     **identity, defaults=values
                 )
@@ -313,6 +410,13 @@ def find_finding(findings, *, rule, activity="", role="", person="", subject="")
 
 class _ChangedMeanwhile(Exception):
     pass
+
+
+class CellEdit(NamedTuple):
+    activity_name: str
+    role_name: str
+    revision: int  # the team's revision with this edit, if it was saved
+    saved: bool
 
 
 class Person(models.Model):
@@ -452,8 +556,7 @@ class Activity(models.Model):
         return self.name
 
     def display_order(self) -> tuple[int, int, int]:
-        """Activities are shown grouped by category, in the catalogue's order."""
-        return (CATEGORY_ORDER.get(self.category, len(CATEGORY_ORDER)), self.position, self.pk)
+        return display_order(self.category, self.position, self.pk)
 
     def move(self, *, up: bool) -> bool:
         """Swap places with the neighbouring activity of the same category.
@@ -464,6 +567,7 @@ class Activity(models.Model):
         since it was loaded.
         """
         with transaction.atomic():
+            Team.objects.filter(pk=self.team_id).record_change()
             # Locked in primary-key order, as deletions lock them.
             shown = sorted(
                 Activity.objects.select_for_update().filter(team_id=self.team_id).order_by("pk"),
@@ -595,41 +699,95 @@ class AcceptedFinding(models.Model):
         )
 
 
+class ActivityRow(NamedTuple):
+    pk: int
+    name: str
+    category: str
+    catalogue_key: str
+    position: int
+
+    def display_order(self) -> tuple[int, int, int]:
+        return display_order(self.category, self.position, self.pk)
+
+
+class ColumnRow(NamedTuple):
+    role_id: int
+    name: str
+    canonical: str
+    acts_as: str
+
+    @property
+    def kind(self) -> CanonicalRole | None:
+        value = self.canonical or self.acts_as
+        return CanonicalRole(value) if value else None
+
+
+class CellValue(NamedTuple):
+    letters: str
+    version: int
+
+
+class HolderRow(NamedTuple):
+    role_id: int
+    role_name: str
+    person_id: int
+    name: str
+    email: str
+    title: str
+
+
 @dataclass
 class TeamSnapshot:
-    """A team's matrix as loaded from the database, and its seam to the engine."""
+    """A team's matrix as plain values read from the database, and its seam
+    to the engine. Plain tuples rather than model instances: a 1,000 x 20
+    team is 20,000 cells, and nothing here can run a query by accident."""
 
     team: Team
-    activities: list[Activity]
-    columns: list[TeamRole]
-    assignments: list[Assignment]
-    holders: list[RoleHolder]
-    accepted: list[AcceptedFinding]
+    activities: list[ActivityRow]  # in the order shown
+    columns: list[ColumnRow]
+    cells: dict[int, dict[int, CellValue]]  # activity id -> role id -> cell
+    holders: list[HolderRow]
+    accepted: list["AcceptedFinding"]
 
     @classmethod
     def load(cls, teams) -> dict[int, "TeamSnapshot"]:
-        """Snapshots of several teams, in five queries whatever their number."""
+        """Snapshots of several teams, in five queries whatever their number and size."""
         snapshots = {
-            team.pk: cls(
-                team=team, activities=[], columns=[], assignments=[], holders=[], accepted=[]
-            )
+            team.pk: cls(team=team, activities=[], columns=[], cells={}, holders=[], accepted=[])
             for team in teams
         }
-        for activity in Activity.objects.filter(team__in=snapshots):
-            snapshots[activity.team_id].activities.append(activity)
-        for column in TeamRole.objects.filter(team__in=snapshots).select_related("role"):
-            snapshots[column.team_id].columns.append(column)
-        for cell in Assignment.objects.filter(activity__team__in=snapshots).annotate(
-            team_id=models.F("activity__team_id")
-        ):
-            snapshots[cell.team_id].assignments.append(cell)
-        for holder in RoleHolder.objects.filter(team__in=snapshots).select_related("person"):
-            snapshots[holder.team_id].holders.append(holder)
+        activities = Activity.objects.filter(team__in=snapshots).values_list(
+            "team_id", "pk", "name", "category", "catalogue_key", "position"
+        )
+        for team_id, *values in activities:
+            snapshots[team_id].activities.append(ActivityRow(*values))
+        columns = TeamRole.objects.filter(team__in=snapshots).values_list(
+            "team_id", "role_id", "role__name", "role__canonical", "role__acts_as"
+        )
+        for team_id, *values in columns:
+            snapshots[team_id].columns.append(ColumnRow(*values))
+        cells = Assignment.objects.filter(activity__team__in=snapshots).values_list(
+            "activity__team_id", "activity_id", "role_id", "letters", "version"
+        )
+        for team_id, activity_id, role_id, letters, version in cells:
+            row = snapshots[team_id].cells.setdefault(activity_id, {})
+            row[role_id] = CellValue(letters, version)
+        holders = RoleHolder.objects.filter(team__in=snapshots).values_list(
+            "team_id",
+            "role_id",
+            "role__name",
+            "person_id",
+            "person__name",
+            "person__email",
+            "person__title",
+        )
+        for team_id, *values in holders:
+            snapshots[team_id].holders.append(HolderRow(*values))
         accepted = AcceptedFinding.objects.filter(team__in=snapshots).select_related("accepted_by")
         for acceptance in accepted:
             snapshots[acceptance.team_id].accepted.append(acceptance)
         for snapshot in snapshots.values():
-            snapshot.activities.sort(key=Activity.display_order)
+            snapshot.activities.sort(key=ActivityRow.display_order)
         return snapshots
 
     def analyse(self, matrix: rules.Matrix | None = None) -> list[rules.Finding]:
@@ -640,8 +798,9 @@ class TeamSnapshot:
         roles_by_person = {}
         people = {}
         for holder in self.holders:
-            people[holder.person_id] = holder.person
+            people[holder.person_id] = holder
             roles_by_person.setdefault(holder.person_id, set()).add(str(holder.role_id))
+        letter_sets = {}  # one frozenset per spelling, shared by the cells
         return rules.Matrix(
             name=self.team.name,
             activities=tuple(
@@ -654,24 +813,28 @@ class TeamSnapshot:
                 for activity in self.activities
             ),
             roles=tuple(
-                rules.Role(key=str(column.role_id), name=column.role.name, kind=column.role.kind)
+                rules.Role(key=str(column.role_id), name=column.name, kind=column.kind)
                 for column in self.columns
             ),
             cells={
-                (str(cell.activity_id), str(cell.role_id)): cell.letter_set
-                for cell in self.assignments
+                (str(a), str(r)): letter_sets.get(cell.letters)
+                or letter_sets.setdefault(cell.letters, parse_cell_text(cell.letters))
+                for a, row in self.cells.items()
+                for r, cell in row.items()
                 if cell.letters
             },
             context=self.team.context(),
             people=tuple(
                 rules.Person(
-                    key=str(person.pk),
-                    name=person.name,
-                    email=person.email,
-                    title=person.title,
-                    role_keys=frozenset(roles_by_person[person.pk]),
+                    key=str(person_id),
+                    name=holder.name,
+                    email=holder.email,
+                    title=holder.title,
+                    role_keys=frozenset(roles_by_person[person_id]),
                 )
-                for person in sorted(people.values(), key=lambda person: person.name.lower())
+                for person_id, holder in sorted(
+                    people.items(), key=lambda item: item[1].name.lower()
+                )
             ),
             accepted=tuple(acceptance.to_acceptance() for acceptance in self.accepted),
         )
@@ -684,18 +847,72 @@ class FindingTotals:
     open: dict[Severity, int]
     accepted: int
 
-
-def finding_totals(teams) -> dict[int, FindingTotals]:
-    """Each team's totals, by team id, in a fixed number of queries: what the
-    organization page shows. Accepted findings do not count among the open ones."""
-    totals = {}
-    for pk, snapshot in TeamSnapshot.load(teams).items():
-        findings = snapshot.analyse()
-        totals[pk] = FindingTotals(
+    @classmethod
+    def of(cls, findings: list[rules.Finding]) -> "FindingTotals":
+        return cls(
             open=rules.count_by_severity(rules.open_findings(findings)),
             accepted=sum(1 for finding in findings if finding.accepted),
         )
+
+
+def finding_totals(teams) -> dict[int, FindingTotals]:
+    """Each team's totals, by team id, in a fixed number of queries: what the
+    organization page shows. Accepted findings do not count among the open ones.
+
+    The totals kept on a team are used while its revision has not moved;
+    the other teams are analysed (all of them in five queries) and their
+    totals kept.
+    """
+    totals = {}
+    stale = []
+    for team in teams:
+        kept = team.findings_counts
+        if team.findings_revision == team.revision:
+            totals[team.pk] = FindingTotals(
+                open={severity: kept.get(severity.value, 0) for severity in Severity},
+                accepted=kept.get("accepted", 0),
+            )
+        else:
+            stale.append(team)
+    if stale:
+        snapshots = TeamSnapshot.load(stale)
+        for team in stale:
+            totals[team.pk] = FindingTotals.of(snapshots[team.pk].analyse())
+        keep_finding_totals({(team.pk, team.revision): totals[team.pk] for team in stale})
     return totals
+
+
+def keep_finding_totals(totals: dict[tuple[int, int], FindingTotals]) -> None:
+    """Keep findings totals, keyed by (team id, revision), on their teams, in
+    one query.
+
+    The revision must have been read before the matrix that was analysed:
+    each team's totals are then kept only if its revision is still that one,
+    so that totals are never kept for a revision they were not computed at.
+    """
+    revisions, values = [], []
+    for (team_id, revision), team_totals in totals.items():
+        current = models.Q(pk=team_id, revision=revision)
+        revisions.append(
+            models.When(
+                current, then=models.Value(revision, output_field=models.PositiveBigIntegerField())
+            )
+        )
+        document = {severity.value: n for severity, n in team_totals.open.items()}
+        document["accepted"] = team_totals.accepted
+        values.append(
+            models.When(current, then=models.Value(document, output_field=models.JSONField()))
+        )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A cache: it need not wait for the disk (a crash loses the totals,
+            # and the next view computes them again).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        Team.objects.filter(pk__in=[team_id for team_id, _ in totals]).update(
+            findings_revision=models.Case(*revisions, default=models.F("findings_revision")),
+            findings_counts=models.Case(*values, default=models.F("findings_counts")),
+        )
 
 
 class ImportUploadQuerySet(models.QuerySet):

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
@@ -28,6 +28,7 @@ from raci.models import (
     RoleHolder,
     Team,
     TeamRole,
+    delete_locked,
 )
 from raci.vocabulary import CanonicalRole, letters_to_text
 
@@ -382,9 +383,17 @@ def team_copy(*, source: Team, name: str, uses_scrum: bool, stage: str) -> Team:
     return team
 
 
+def team_column_add(*, team: Team, role: Role) -> None:
+    with transaction.atomic():
+        team.record_change()
+        position = team.next_position(team.team_roles)
+        TeamRole.objects.get_or_create(team=team, role=role, defaults={"position": position})
+
+
 def team_column_remove(*, team_role: TeamRole) -> None:
     """Take a role off a team's matrix: its cells and its holders in the team go too."""
     with transaction.atomic():
+        team_role.team.record_change()
         Assignment.objects.filter(activity__team=team_role.team, role=team_role.role).delete()
         RoleHolder.objects.filter(team=team_role.team, role=team_role.role).delete()
         team_role.delete()
@@ -396,6 +405,11 @@ def team_column_remove(*, team_role: TeamRole) -> None:
 def team_person_save(*, team: Team, person, roles) -> None:
     """Save `person` (new or changed) and make `roles` exactly what they hold in `team`."""
     with transaction.atomic():
+        changed = models.Q(pk=team.pk)
+        if person.pk:
+            # Their name shows in the column headers of every team they hold a role in.
+            changed |= models.Q(role_holders__person_id=person.pk)
+        Team.objects.filter(changed).record_change()
         person.organization = team.organization
         person.save()
         wanted = {role.pk for role in roles}
@@ -408,3 +422,17 @@ def team_person_save(*, team: Team, person, roles) -> None:
             (RoleHolder(team=team, person=person, role_id=role_id) for role_id in wanted - held),
             ignore_conflicts=True,
         )
+
+
+def team_person_remove(*, team: Team, person) -> None:
+    """Take `person` off `team`; they stay in the organization and its other teams."""
+    with transaction.atomic():
+        team.record_change()
+        RoleHolder.objects.filter(team=team, person=person).delete()
+
+
+def role_delete(*, role: Role) -> None:
+    """Delete a custom role with its columns, cells and holders in every team."""
+    with transaction.atomic():
+        Team.objects.using_role(role).record_change()
+        delete_locked(role)

@@ -49,6 +49,7 @@ urlpatterns = [
     path(team + "people/<int:person_id>/remove/", people.person_remove, name="person_remove"),
     # The matrix editor
     path(team, matrix.matrix, name="matrix"),
+    path(team + "rows/", matrix.matrix_rows, name="matrix_rows"),
     path(team + "cells/<int:activity_id>/<int:role_id>/", matrix.cell, name="cell"),
     path(team + "fix/", matrix.apply_fix, name="apply_fix"),
     path(team + "activities/", matrix.activity_add, name="activity_add"),

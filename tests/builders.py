@@ -22,6 +22,14 @@ from raci.vocabulary import CanonicalRole
 _numbers = count(1)
 
 PASSWORD = "correct-horse-battery-staple"
+PM, PO, SM, DEV = (
+    CanonicalRole.PRODUCT_MANAGER,
+    CanonicalRole.PRODUCT_OWNER,
+    CanonicalRole.SCRUM_MASTER,
+    CanonicalRole.DEVELOPERS,
+)
+# What htmx adds to each of its requests, for the test client.
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def make_organization(name=None) -> Organization:
@@ -79,3 +87,28 @@ def make_person(organization, name=None, *, team=None, roles=(), **fields) -> Pe
 def sign_in(client, username, password=PASSWORD):
     """Sign in through the sign-in page, as a person would; the response."""
     return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def make_filled_team(organization, name=None, *, activities: int, kinds=tuple(CanonicalRole)):
+    """A team of `activities` rows spread over the categories, each with one A
+    and one R, written in bulk."""
+    team = make_team(organization, name, kinds=kinds)
+    roles = [canonical_role(organization, kind) for kind in kinds]
+    categories = ["strategy", "backlog", "delivery", "launch", ""]
+    rows = Activity.objects.bulk_create(
+        Activity(
+            team=team,
+            name=f"Activity {number}",
+            category=categories[number * len(categories) // activities],
+            position=number,
+        )
+        for number in range(activities)
+    )
+    Assignment.objects.bulk_create(
+        Assignment(activity=activity, role=role, letters=letters)
+        for number, activity in enumerate(rows)
+        for role, letters in zip(
+            (roles[number % len(roles)], roles[(number + 1) % len(roles)]), ("A", "R"), strict=True
+        )
+    )
+    return team

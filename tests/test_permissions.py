@@ -71,6 +71,7 @@ ACCESS = {
     "raci:person_remove": (None, EDITOR),
     # The matrix editor
     "raci:matrix": (VIEWER, None),
+    "raci:matrix_rows": (VIEWER, None),
     "raci:cell": (EDITOR, EDITOR),
     "raci:apply_fix": (None, EDITOR),
     "raci:activity_add": (None, EDITOR),
@@ -238,10 +239,22 @@ def url_for(name, world, user=None):
     return reverse(name, kwargs=kwargs)
 
 
+CACHED = {"Team": ("findings_counts", "findings_revision")}
+
+
 def fingerprint():
-    """Everything a request could change that matters: every row of the app, and the accounts."""
+    """Everything a request could change that matters: every row of the app, and the accounts.
+    A team's kept findings totals are a cache that reading its matrix may fill in."""
     rows = {
-        model.__name__: list(model.objects.order_by("pk").values_list())
+        model.__name__: list(
+            model.objects.order_by("pk").values_list(
+                *(
+                    field.attname
+                    for field in model._meta.concrete_fields
+                    if field.name not in CACHED.get(model.__name__, ())
+                )
+            )
+        )
         for model in apps.get_app_config("raci").get_models()
     }
     rows["users"] = list(

@@ -7,6 +7,7 @@ htmx, a redirect back (POST/redirect/GET) without JavaScript.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -88,7 +89,7 @@ def _back_to_the_editor(request, team, membership):
     for htmx (whatever the request targeted), or after a redirect."""
     if not request.htmx:
         return redirect(_matrix_url(team, "findings"))
-    response = render(request, "raci/matrix.html#workspace", _context(team, membership))
+    response = render(request, "raci/matrix.html#workspace", _context(request, team, membership))
     return reswap(retarget(response, "#workspace"), "outerHTML")
 
 
@@ -97,7 +98,9 @@ def _back_to_the_editor(request, team, membership):
 def finding_reopen(request, org_slug, team_slug, acceptance_id):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
     acceptance = get_object_or_404(team.accepted_findings, pk=acceptance_id)
-    acceptance.delete()
+    with transaction.atomic():
+        team.record_change()
+        acceptance.delete()
     messages.success(request, "Reopened: the finding counts again.")
     form = ReopenForm(request.POST)
     if form.is_valid() and form.cleaned_data["back_to"] == "accepted":
@@ -117,7 +120,9 @@ def activity_link(request, org_slug, team_slug, activity_id):
     if form.is_valid():
         entry = catalogue.by_key(form.cleaned_data["key"])
         activity.catalogue_key = entry.key
-        activity.save(update_fields=["catalogue_key"])
+        with transaction.atomic():
+            team.record_change()
+            activity.save(update_fields=["catalogue_key"])
         messages.success(
             request, f"Linked “{activity.name}” to the catalogue entry “{entry.name}”."
         )

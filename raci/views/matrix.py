@@ -5,15 +5,19 @@ changed (plus the findings panel out of band); without JavaScript it
 redirects back to the page (POST/redirect/GET).
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
-from raci import services
+from raci import rules, services
 from raci.forms import (
     ActivityForm,
     ActivityMoveForm,
@@ -22,8 +26,8 @@ from raci.forms import (
     FixForm,
     save_unless_taken,
 )
-from raci.grid import build_grid
-from raci.models import Assignment, TeamRole, delete_locked
+from raci.grid import GridMarkup, build_grid, cell_id, column_id, row_id
+from raci.models import Assignment, FindingTotals, delete_locked, keep_finding_totals
 from raci.views.access import team_for_user
 from raci.vocabulary import LETTER_ORDER
 
@@ -35,13 +39,35 @@ def _matrix_url(team, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def _context(team, membership, *, all_findings=False, stale_cell=(), **extra):
-    grid = build_grid(team.snapshot(), all_findings=all_findings, stale_cell=stale_cell)
+def _grid(request, team, membership, *, added="", revision=None, **grid_options):
+    """The team's grid and its markup.
+
+    On the way, the findings counts of the organization page are kept for
+    `revision` (the team's revision read before the matrix was), by default
+    the one the team was loaded at if its counts are not for it yet.
+    """
+    grid = build_grid(team.snapshot(), **grid_options)
+    if revision is None and team.findings_revision != team.revision:
+        revision = team.revision
+    if revision is not None:
+        totals = FindingTotals(
+            open=rules.count_by_severity(grid.findings), accepted=len(grid.accepted)
+        )
+        keep_finding_totals({(team.pk, revision): totals})
+    csrf_token = get_token(request)
+    markup = GridMarkup(grid, can_edit=membership.can_edit, csrf_token=csrf_token, added=added)
+    return grid, markup
+
+
+def _context(request, team, membership, *, all_findings=False, added="", **extra):
+    grid, markup = _grid(request, team, membership, all_findings=all_findings, added=added)
     return {
         "team": team,
         "organization": team.organization,
         "can_edit": membership.can_edit,
         "grid": grid,
+        "column_headers": markup.column_headers(),
+        "grid_rows": markup.groups(everything=all_rows(request)),
         "activity_form": ActivityForm(team=team),
         "column_form": ColumnAddForm(team=team),
         "letters": LETTER_ORDER,
@@ -66,7 +92,7 @@ def _gone(request, team, membership):
         "That activity or role is no longer in this matrix: a colleague may have removed it. "
         "Nothing was changed; here is the matrix as it is now.",
     )
-    response = render(request, TEMPLATE + "#workspace", _context(team, membership))
+    response = render(request, TEMPLATE + "#workspace", _context(request, team, membership))
     return reswap(retarget(response, "#workspace"), "outerHTML")
 
 
@@ -83,8 +109,14 @@ def _edited(request, team, membership, anchor="", **extra):
     """After a structural edit: the grid and the findings panel re-rendered for
     htmx, or back to the page (at `anchor`) for a plain POST."""
     if request.htmx:
-        return render(request, TEMPLATE + "#workspace", _context(team, membership, **extra))
+        context = _context(request, team, membership, **extra)
+        return render(request, TEMPLATE + "#workspace", context)
     return redirect(_matrix_url(team, anchor))
+
+
+def all_rows(request) -> bool:
+    """Without JavaScript the rows after a large team's first screen come by a link."""
+    return request.GET.get("rows") == "all"
 
 
 @login_required
@@ -92,59 +124,117 @@ def _edited(request, team, membership, anchor="", **extra):
 def matrix(request, org_slug, team_slug):
     team, membership = team_for_user(request, org_slug, team_slug)
     all_findings = request.GET.get("findings") == "all"
-    return render(request, TEMPLATE, _context(team, membership, all_findings=all_findings))
+    context = _context(request, team, membership, all_findings=all_findings)
+    return render(request, TEMPLATE, context)
+
+
+@login_required
+@require_GET
+def matrix_rows(request, org_slug, team_slug):
+    """The rows after a large team's first screen, fetched by htmx as soon as
+    the page is there."""
+    team, membership = team_for_user(request, org_slug, team_slug)
+    try:
+        # Without `after`: every row.
+        after = int(request.GET["after"]) if "after" in request.GET else None
+    except ValueError:
+        raise Http404("No such row") from None
+    # Only an id goes back into the page: no text of the request's choosing.
+    added = request.GET.get("added", "")
+    added = added if re.fullmatch(r"(row|col)-\d+", added) else ""
+    _, markup = _grid(request, team, membership, added=added)
+    rows = markup.groups(after=after, everything=True)
+    if rows is None:
+        # The row the page ended with was removed meanwhile: show the matrix as it is.
+        return HttpResponseClientRefresh()
+    return HttpResponse(rows)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def cell(request, org_slug, team_slug, activity_id, role_id):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
-    activity = _in_team(request, team.activities, activity_id)
-    role = _in_team(request, team.roles, role_id)
-    if activity is None or role is None:
-        return _gone(request, team, membership)
     if request.method == "GET":
-        # Without JavaScript a cell is edited on this small page of its own.
-        current = Assignment.objects.filter(activity=activity, role=role).first()
-        form = CellForm(
-            initial={
-                "letters": list(current.letters) if current else [],
-                "version": current.version if current else 0,
-            }
-        )
-        return render(
-            request,
-            "raci/assignment_form.html",
-            {
-                "team": team,
-                "organization": team.organization,
-                "activity": activity,
-                "role": role,
-                "form": form,
-            },
-        )
+        return _cell_page(request, team, activity_id, role_id)
     form = CellForm(request.POST)
-    stale = False
+    edit = stale = None
+    if form.is_valid():
+        edit = team.edit_cell(
+            activity_id=activity_id,
+            role_id=role_id,
+            letters=form.cleaned_data["letters"],
+            version=form.cleaned_data["version"],
+        )
+        stale = edit is not None and not edit.saved
+    # Gone, whether the edit found it so or the edit was unreadable.
+    if edit is None and (form.is_valid() or not team.has_cell(activity_id, role_id)):
+        if not request.htmx:
+            raise Http404("Not in this matrix")
+        return _gone(request, team, membership)
     if not form.is_valid():
         messages.error(request, "That edit could not be read; nothing was changed.")
-    elif not Assignment.objects.compare_and_set(
-        activity_id=activity.pk,
-        role_id=role.pk,
-        letters=form.cleaned_data["letters"],
-        version=form.cleaned_data["version"],
-    ):
-        stale = True
+    elif stale:
         messages.warning(
             request,
-            f"Someone changed “{activity.name}” for {role.name} while you were editing; "
-            "your edit was not saved. The current value is shown.",
+            f"Someone changed “{edit.activity_name}” for {edit.role_name} while you were "
+            "editing; your edit was not saved. The current value is shown.",
         )
     if not request.htmx:
-        return redirect(_matrix_url(team, f"cell-{activity.pk}-{role.pk}"))
+        return redirect(_matrix_url(team, cell_id(activity_id, role_id)))
+    return _cell_answer(
+        request, team, membership, (activity_id, role_id), stale, form, edit and edit.revision
+    )
 
-    context = _context(team, membership, stale_cell=(activity.pk, role.pk) if stale else ())
-    row = context["grid"].row(activity.pk)
-    return render(request, TEMPLATE + "#cell_response", context | {"row": row})
+
+def _cell_page(request, team, activity_id, role_id):
+    """Without JavaScript a cell is edited on a small page of its own."""
+    activity = get_object_or_404(team.activities, pk=activity_id)
+    role = get_object_or_404(team.roles, pk=role_id)
+    current = Assignment.objects.filter(activity=activity, role=role).first()
+    form = CellForm(
+        initial={
+            "letters": list(current.letters) if current else [],
+            "version": current.version if current else 0,
+        }
+    )
+    return render(
+        request,
+        "raci/assignment_form.html",
+        {
+            "team": team,
+            "organization": team.organization,
+            "activity": activity,
+            "role": role,
+            "form": form,
+        },
+    )
+
+
+def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
+    """The edited row; the column headers and the findings panel too when they
+    no longer match what the page shows (by the digest it sent)."""
+    grid, markup = _grid(
+        request,
+        team,
+        membership,
+        stale_cell=cell if stale else (),
+        only_row=cell[0],
+        revision=None if stale else edit_revision,
+    )
+    row = grid.row(cell[0])
+    if row is None:  # removed right after this edit
+        return _gone(request, team, membership)
+    shown = form.cleaned_data.get("digest") if form.is_valid() else ""
+    context = {
+        "team": team,
+        "organization": team.organization,
+        "can_edit": membership.can_edit,
+        "grid": grid,
+        "row": markup.row(row),
+        "findings_changed": shown != grid.digest,
+        "column_headers": markup.column_headers(oob=True),
+    }
+    return render(request, TEMPLATE + "#cell_response", context)
 
 
 @login_required
@@ -170,15 +260,24 @@ def activity_add(request, org_slug, team_slug):
     form = ActivityForm(request.POST, team=team)
     if form.is_valid():
         form.instance.position = team.next_position(team.activities)
-        activity = save_unless_taken(form, "This team already has an activity with that name.")
+        taken = "This team already has an activity with that name."
+        activity = save_unless_taken(form, taken, team=team)
         if activity:
             messages.success(request, f"Added “{activity.name}”.")
     if form.is_valid():
-        anchor = f"row-{activity.pk}"
+        anchor = row_id(activity.pk)
         return _edited(request, team, membership, anchor, added=anchor)
-    # The form with its errors, in the page or in the re-rendered editor.
-    template = TEMPLATE + "#workspace" if request.htmx else TEMPLATE
-    return render(request, template, _context(team, membership, activity_form=form))
+    if request.htmx:
+        # The form with its errors in the re-rendered editor.
+        context = _context(request, team, membership, activity_form=form)
+        return render(request, TEMPLATE + "#workspace", context)
+    # Without JavaScript, the form with its errors on a page of its own.
+    return render(
+        request,
+        "raci/activity_form.html",
+        {"team": team, "organization": team.organization, "form": form},
+        status=400,
+    )
 
 
 @login_required
@@ -187,9 +286,9 @@ def activity_update(request, org_slug, team_slug, activity_id):
     activity = get_object_or_404(team.activities, pk=activity_id)
     form = ActivityForm(request.POST or None, instance=activity, team=team)
     taken = "This team already has an activity with that name."
-    if request.method == "POST" and form.is_valid() and save_unless_taken(form, taken):
+    if request.method == "POST" and form.is_valid() and save_unless_taken(form, taken, team=team):
         messages.success(request, f"Saved “{activity.name}”.")
-        return _edited(request, team, membership, f"row-{activity.pk}")
+        return _edited(request, team, membership, row_id(activity.pk))
     return render(
         request,
         "raci/activity_form.html",
@@ -211,7 +310,7 @@ def activity_move(request, org_slug, team_slug, activity_id):
         if not request.htmx:
             raise Http404("Not in this matrix")
         return _gone(request, team, membership)
-    return _edited(request, team, membership, f"row-{activity.pk}")
+    return _edited(request, team, membership, row_id(activity.pk))
 
 
 @login_required
@@ -228,7 +327,9 @@ def activity_delete(request, org_slug, team_slug, activity_id):
             question=f"Delete “{activity.name}” and its cells?",
             button="Delete the activity",
         )
-    delete_locked(activity)
+    with transaction.atomic():
+        team.record_change()
+        delete_locked(activity)
     messages.success(request, f"Deleted “{activity.name}” and its cells.")
     return _edited(request, team, membership)
 
@@ -240,10 +341,9 @@ def column_add(request, org_slug, team_slug):
     form = ColumnAddForm(request.POST, team=team)
     if form.is_valid():
         role = form.cleaned_data["role"]
-        position = team.next_position(team.team_roles)
-        TeamRole.objects.get_or_create(team=team, role=role, defaults={"position": position})
+        services.team_column_add(team=team, role=role)
         messages.success(request, f"Added the {role.name} column.")
-        added = f"col-{role.pk}"
+        added = column_id(role.pk)
     else:
         messages.error(request, "Choose a role of this organization that is not a column yet.")
         added = ""

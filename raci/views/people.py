@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from raci import services
 from raci.forms import PersonForm, PersonPickForm, RoleForm, conflict_shown, save_unless_taken
-from raci.models import Assignment, Person, RoleHolder, delete_locked
+from raci.models import Assignment, Person, RoleHolder
 from raci.views.access import membership_for_user, team_for_user
 
 
@@ -101,7 +101,7 @@ def person_remove(request, org_slug, team_slug, person_id):
     """Takes the person off this team; they stay in the organization and its other teams."""
     team, _membership = team_for_user(request, org_slug, team_slug, edit=True)
     person = _person_in_team(team, person_id)
-    RoleHolder.objects.filter(team=team, person=person).delete()
+    services.team_person_remove(team=team, person=person)
     messages.success(request, f"Removed {person.name} from {team.name}.")
     return redirect("raci:team_people", org_slug=org_slug, team_slug=team_slug)
 
@@ -140,7 +140,7 @@ def role_delete(request, org_slug, role_id):
     cells = Assignment.objects.filter(role=role).exclude(letters="")
     if request.method == "POST":
         cell_count = cells.count()
-        delete_locked(role)
+        services.role_delete(role=role)
         messages.success(
             request,
             f"Deleted the role {role.name}, its columns and the {cell_count} "

@@ -14,35 +14,50 @@
   const ARROWS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
   let picker = null; // #cell-picker, found once: it is never swapped out.
+  let active = null; // The cell button that is the grid's one tab stop.
 
   function cellOf(element) {
     return element && element.closest ? element.closest("td.raci-cell") : null;
   }
 
-  function cellButtons() {
-    return Array.from(document.querySelectorAll("#matrix .activity-row:not([hidden]) .cell-button"));
+  // A cell carries no label of its own (a large matrix has thousands): it is
+  // named from its row and column headers when it becomes the active one.
+  function cellLabel(cell) {
+    const row = cell.closest("tr").querySelector(".activity-name");
+    const head = document.querySelectorAll("#column-headers th")[cell.cellIndex];
+    const role = head ? head.querySelector(".role-name").textContent : "";
+    const letters = savedLetters(cell).join("") || "not involved";
+    const severity = ["error", "warning", "info"].find((s) => cell.classList.contains(`has-${s}`));
+    return `${role} on ${row ? row.textContent : ""}: ${letters}${severity ? `, has a ${severity}` : ""}`;
   }
 
   // Roving tabindex: the grid is one tab stop, arrow keys move inside it.
   function setActive(button, focus) {
-    cellButtons().forEach((other) => other.setAttribute("tabindex", "-1"));
+    if (active && active !== button) active.setAttribute("tabindex", "-1");
+    active = button;
     button.setAttribute("tabindex", "0");
+    button.setAttribute("aria-label", cellLabel(cellOf(button)));
     if (focus) button.focus();
   }
 
+  // Cells that arrived (the page, a row, the rest of a large matrix) leave
+  // the tab order; the active cell, or the first one shown, stays in it.
   function initGrid() {
-    const buttons = cellButtons();
-    if (!buttons.length) return;
-    const current = buttons.find((b) => b.getAttribute("tabindex") === "0") || buttons[0];
-    setActive(current, false);
+    document.querySelectorAll("#matrix .cell-button:not([tabindex])").forEach((button) => {
+      button.setAttribute("tabindex", "-1");
+    });
+    const current = active && document.getElementById(active.id);
+    const usable = current && !current.closest("tr").hidden ? current : null;
+    const first = usable || document.querySelector("#matrix .activity-row:not([hidden]) .cell-button");
+    if (first) setActive(first, false);
   }
 
   // Rows are grouped by category, so move through the visible rows as shown.
   function move(button, [dRow, dCol]) {
     const rows = Array.from(document.querySelectorAll("#matrix .activity-row:not([hidden])"));
     const row = rows[rows.indexOf(button.closest("tr")) + dRow];
-    const col = Number(cellOf(button).dataset.col) + dCol;
-    const target = row && row.querySelector(`td.raci-cell[data-col="${col}"] .cell-button`);
+    const cell = row && row.cells[cellOf(button).cellIndex + dCol];
+    const target = cell && cell.querySelector(".cell-button");
     if (target) setActive(target, true);
   }
 
@@ -55,7 +70,7 @@
   function openPicker(cell, letters) {
     const button = cell.querySelector(".cell-button");
     closePicker();
-    picker.querySelector("#cell-picker-label").textContent = `Letters of ${button.getAttribute("aria-label")}`;
+    picker.querySelector("#cell-picker-label").textContent = `Letters of ${cellLabel(cell)}`;
     picker.querySelectorAll("input").forEach((box) => {
       box.checked = letters.includes(box.value);
     });
@@ -112,7 +127,12 @@
       source: cell,
       target: `#${cell.closest("tr").id}`,
       swap: "outerHTML",
-      values: { letters: letters, version: cell.dataset.version },
+      values: {
+        letters: letters,
+        version: cell.dataset.version || 0,
+        // What the page shows of the findings: the answer leaves them out if unchanged.
+        digest: document.getElementById("findings").dataset.digest,
+      },
     });
   }
 
@@ -227,9 +247,9 @@
   // Open the collapsed category an element sits in.
   function reveal(element) {
     const group = element.closest("tbody.activity-group");
-    if (group && collapsed.has(group.id)) {
-      collapsed.delete(group.id);
-      setCollapsed(group.id, false);
+    if (group && collapsed.has(group.dataset.group)) {
+      collapsed.delete(group.dataset.group);
+      setCollapsed(group.dataset.group, false);
     }
   }
 
@@ -280,7 +300,8 @@
       added.classList.add("is-highlighted");
       added.scrollIntoView({ block: "nearest", inline: "nearest" });
     }
-    if (focusAfterSwap) {
+    // What to focus may be in the rows of a large matrix that come next.
+    if (focusAfterSwap && (document.getElementById(focusAfterSwap.id) || !document.querySelector(".grid-rest"))) {
       focusWithin(focusAfterSwap.id, focusAfterSwap.selector);
       focusAfterSwap = null;
     }
@@ -355,7 +376,8 @@
     const toggleButton = document.querySelector(`.group-toggle[data-group="${groupId}"]`);
     if (!toggleButton) return;
     toggleButton.setAttribute("aria-expanded", String(!collapse));
-    document.querySelectorAll(`#${groupId} .activity-row`).forEach((row) => {
+    // A large matrix's rest can continue a group in a <tbody> of its own.
+    document.querySelectorAll(`#matrix tbody[data-group="${groupId}"] .activity-row`).forEach((row) => {
       row.hidden = collapse;
     });
   }
@@ -380,7 +402,7 @@
       const row = target.closest("tr");
       if (row && row.hidden) {
         const group = row.closest("tbody");
-        const groupToggle = document.querySelector(`.group-toggle[data-group="${group.id}"]`);
+        const groupToggle = document.querySelector(`.group-toggle[data-group="${group.dataset.group}"]`);
         if (groupToggle) groupToggle.click();
       }
       document.querySelectorAll(".is-highlighted").forEach((el) => el.classList.remove("is-highlighted"));

@@ -441,3 +441,28 @@ def test_adding_an_activity_to_a_collapsed_category_opens_it(page, team):
     new_row = page.locator("#group-launch tr.activity-row", has_text="Launch party")
     expect(new_row).to_be_visible()
     expect(matrix.findings).to_be_visible()
+
+
+def test_arrow_keys_cross_into_the_rows_a_large_matrix_loads_after_its_first_screen(page):
+    from raci.grid import FIRST_SCREEN_ROWS, LAZY_AFTER_CELLS
+    from tests.builders import make_filled_team
+
+    organization = make_organization("Acme Product")
+    make_user("lead", organization=organization)
+    team = make_filled_team(organization, "Large", activities=LAZY_AFTER_CELLS // 4 + 100)
+    shown = sorted(team.activities.all(), key=Activity.display_order)
+    role = canonical_role(organization, DEV)
+    sign_in(page, "lead")
+    page.goto(f"/o/{organization.slug}/t/{team.slug}/")
+
+    # The rest arrives by itself; then the last row of the first screen leads into it.
+    expect(page.locator("#matrix tr.activity-row")).to_have_count(len(shown))
+    last_of_first = page.locator(f"#btn-cell-{shown[FIRST_SCREEN_ROWS - 1].pk}-{role.pk}")
+    last_of_first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(f"#btn-cell-{shown[FIRST_SCREEN_ROWS].pk}-{role.pk}")).to_be_focused()
+    # Collapsing the category hides its rows in both parts.
+    group = page.locator(f"#cell-{shown[FIRST_SCREEN_ROWS].pk}-{role.pk}").locator("xpath=../..")
+    group_id = group.get_attribute("data-group")
+    page.locator(f'.group-toggle[data-group="{group_id}"]').click()
+    expect(page.locator(f'tbody[data-group="{group_id}"] tr.activity-row:visible')).to_have_count(0)

@@ -173,6 +173,7 @@ class Command(BaseCommand):
             reason=reason,
             user=user,
         )
+        team.record_change()
 
     def _growth_team(self, organization):
         team = team_create(
@@ -183,6 +184,7 @@ class Command(BaseCommand):
             start_from=StartFrom.REFERENCE,
         )
         self._people(organization, team, GROWTH_PEOPLE, self._roles(organization))
+        team.record_change()
 
     def _payments_team(self, organization):
         team = team_create(
@@ -195,6 +197,7 @@ class Command(BaseCommand):
         roles = self._roles(organization)
         self._people(organization, team, PAYMENTS_PEOPLE, roles)
         self._edit(team, PAYMENTS_EDITS, roles)
+        team.record_change()
 
     def _roles(self, organization):
         return {role.kind: role for role in organization.roles.exclude(canonical="")}

@@ -11,6 +11,8 @@
     manage.py raci export ORG_SLUG --format xlsx|json [-o FILE]
     manage.py raci import FILE ORG_SLUG/TEAM_SLUG [--create] [--dry-run] [reading flags]
     manage.py raci import BACKUP.json ORG_SLUG [--dry-run]
+    manage.py raci bench [--database-url URL] [--runs N] [--json FILE]
+    manage.py raci loadtest [--database-url URL] [--seconds N]
 
 A file may be CSV, XLSX, XLS, ODS, Markdown, HTML or JSON; what the reader
 had to guess (which table, which layout, what "PM" means) is printed before
@@ -72,8 +74,21 @@ class Command(BaseCommand):
         reference.add_argument("--format", choices=["csv", "json"], default="csv")
         add_export_parser(actions)
         add_import_parser(actions)
+        database_help = (
+            "A PostgreSQL database to create for the run and drop afterwards "
+            "(default: a temporary SQLite file)."
+        )
+        bench = actions.add_parser("bench", help="Time the app from outside, under gunicorn.")
+        bench.add_argument("--database-url", help=database_help)
+        bench.add_argument("--runs", type=int, default=15, help="Interleaved rounds.")
+        bench.add_argument("--json", metavar="FILE", help="Also write the table as JSON.")
+        load = actions.add_parser("loadtest", help="Sixteen editors at once, with locust.")
+        load.add_argument("--database-url", help=database_help)
+        load.add_argument("--seconds", type=int, default=60)
 
     def handle(self, *args, **options):
+        if options["action"] in ("bench", "loadtest"):
+            return self._measure(options)
         if options["action"] == "export":
             return handle_export(self, options)
         if options["action"] == "import":
@@ -98,6 +113,26 @@ class Command(BaseCommand):
             self.stdout.write(findings_text(label, findings, matches, matrix.context, guesses))
         if any(finding.severity == Severity.ERROR for finding in rules.open_findings(findings)):
             sys.exit(EXIT_ERRORS)
+
+    def _measure(self, options):
+        # Imported here: the bench needs gunicorn and requests, lint does not.
+        from raci import bench
+
+        if options["action"] == "bench":
+            measures = bench.run_bench(
+                database_url=options["database_url"], runs=options["runs"], log=self.stderr.write
+            )
+            self.stdout.write(bench.bench_table(measures))
+            if options["json"]:
+                with open(options["json"], "w") as file:
+                    json.dump([m.as_dict() for m in measures], file, indent=2)
+        else:
+            result = bench.run_loadtest(
+                database_url=options["database_url"],
+                seconds=options["seconds"],
+                log=self.stderr.write,
+            )
+            self.stdout.write(bench.loadtest_report(result))
 
     def _load(self, options):
         path, team_path = options["file"], options["team"]
