@@ -21,6 +21,7 @@ matrices ("draft stories" for user stories), so that rows without a catalogue
 key can be matched by name (see `raci.matching`).
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -68,22 +69,50 @@ def fold(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
+def _job_words(column_name: str) -> str:
+    """A column's name as a job title: no abbreviation in parentheses ("Project
+    Manager (PjM)"), no punctuation ("Proj. Mgr"), case and spacing folded."""
+    text = re.sub(r"\([^)]*\)\s*$", "", column_name) or column_name
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 @dataclass(frozen=True)
 class OtherRole:
     """A job the sources name that is none of the four documented roles.
 
-    No column "acts as" it, so a column is recognised by its name.
+    No column "acts as" it, so a column is recognised by its name. `plain_names`
+    count only for a column that plays none of the four roles: "PM" is the
+    Product Manager when a team makes it act as one, and otherwise the other
+    job the letters stand for (the file reader reads a "PM" column beside a
+    Product Manager column that way).
     """
 
     label: str
     names: frozenset[str]
+    plain_names: frozenset[str] = frozenset()
 
-    def is_named(self, column_name: str) -> bool:
-        return fold(column_name) in self.names
+    def is_named(self, column_name: str, kind: CanonicalRole | None = None) -> bool:
+        words = _job_words(column_name)
+        return words in self.names or (kind is None and words in self.plain_names)
 
 
 PROJECT_MANAGER = OtherRole(
-    "Project Manager", frozenset({"project manager", "project lead", "delivery manager"})
+    "Project Manager",
+    frozenset(
+        {
+            "project manager",
+            "project managers",
+            "project mgr",
+            "proj mgr",
+            "proj manager",
+            "pjm",
+            "prjm",
+            "project lead",
+            "delivery manager",
+            "delivery lead",
+        }
+    ),
+    plain_names=frozenset({"pm", "pms"}),
 )
 # 001's first FAQ answer, on the project manager's job: cited by two entries.
 PROJECT_MANAGER_FAQ = (
@@ -92,7 +121,8 @@ PROJECT_MANAGER_FAQ = (
     "A project manager usually oversees a project's strategy, timing, money and resources.",
 )
 BUSINESS_ANALYST = OtherRole(
-    "Business Analyst", frozenset({"business analyst", "business analysts", "ba", "bas"})
+    "Business Analyst",
+    frozenset({"business analyst", "business analysts", "bus analyst", "ba", "bas"}),
 )
 
 

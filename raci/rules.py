@@ -1055,7 +1055,7 @@ class _Analysis:
         documented roles covers (a project manager), by its name."""
         role = self.roles[r]
         if isinstance(holder, OtherRole):
-            return holder.is_named(role.name)
+            return holder.is_named(role.name, role.kind)
         return role.kind == holder
 
     def _dispute_held(self, entry: CatalogueEntry, columns: list[int]) -> Dispute | None:

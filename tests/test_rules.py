@@ -411,6 +411,33 @@ def test_a_project_manager_column_holding_the_timeline_follows_a_documented_alte
     assert not fires(matrix, "owner-missing")
 
 
+@pytest.mark.parametrize(
+    "name", ["PM", "PjM", "Proj Mgr", "Project Manager (PM)", "Project managers", "Delivery Lead"]
+)
+def test_a_column_that_names_the_project_manager_follows_the_alternative(name):
+    # The file reader keeps a "PM" column beside the Product Manager as a role of its
+    # own, the project manager; tables also write the job in these other ways.
+    roles = (*FOUR, custom("proj", name))
+    matrix = build(
+        row("Schedule", "development-timeline", pm="C", proj="AR"),
+        row("Budget", "budget-and-resources", pm="C", proj="AR"),
+        roles=roles,
+    )
+    assert [f.rule for f in analyse(matrix) if f.activity_key] == ["documented-alternative"] * 2
+
+
+def test_a_pm_column_acting_as_the_product_manager_is_not_the_project_manager():
+    roles = (custom("pm", "PM", PM), *FOUR[1:], custom("ba", "Bus. Analyst"))
+    matrix = build(
+        row("Schedule", "development-timeline", pm="AR", po="C"),
+        row("Requirements", "product-requirements", ba="AR", pm="C"),
+        roles=roles,
+    )
+    assert not fires(matrix, "owner-mismatch")
+    (finding,) = findings(matrix, "documented-alternative")
+    assert finding.role == "Bus. Analyst"  # 004's business analysts, however abbreviated.
+
+
 def test_documented_alternative_also_when_the_alternative_holds_only_the_r():
     matrix = build(row("Tasks", "daily-task-breakdown", dev="R", po="C"))
     found = rules_of(matrix)
