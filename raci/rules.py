@@ -1068,6 +1068,18 @@ class _Analysis:
             None,
         )
 
+    def _alternative_followed(self, entry: CatalogueEntry, holders: list[int]) -> Dispute | None:
+        """The documented alternative every accountable column plays, if there is one: a
+        Scrum Master beside the Developers is not following 000."""
+        return next(
+            (
+                dispute
+                for dispute in entry.alternatives
+                if all(self._plays(r, dispute.holder) for r in holders)
+            ),
+            None,
+        )
+
     def _owner_kinds(self, entry: CatalogueEntry) -> tuple[CanonicalRole, ...]:
         return documented_owners(entry, uses_scrum=self.context.uses_scrum)
 
@@ -1155,18 +1167,19 @@ class _Analysis:
         if row.accountable:
             holders = row.accountable
             names = [self.roles[r] for r in holders]
+            alternative = self._alternative_followed(entry, holders)
             dispute = self._dispute_held(entry, holders)
             masters = [r for r in holders if self.roles[r].kind == SM]
-            if dispute and dispute.alternative:
+            if alternative:
                 self._add(
                     DOCUMENTED_ALTERNATIVE,
                     f"The A on {title} sits with {_names(names)}: a documented alternative "
                     f"to the {owner_label}.",
-                    f"{dispute.note} Nothing to change if this is how the team works.",
+                    f"{alternative.note} Nothing to change if this is how the team works.",
                     a=a,
                     r=holders[0],
                     reference=entry,
-                    sources=dispute.sources,
+                    sources=alternative.sources,
                 )
             elif masters and entry.project_work:
                 self._add(

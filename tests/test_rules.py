@@ -438,6 +438,15 @@ def test_a_pm_column_acting_as_the_product_manager_is_not_the_project_manager():
     assert finding.role == "Bus. Analyst"  # 004's business analysts, however abbreviated.
 
 
+def test_documented_alternative_only_when_every_accountable_role_follows_it():
+    matrix = build(row("Tasks", "daily-task-breakdown", po="C", dev="AR", sm="A"))
+    assert not fires(matrix, "documented-alternative")
+    (mismatch,) = findings(matrix, "owner-mismatch")
+    assert mismatch.severity == Severity.WARNING
+    assert "Scrum Master" in mismatch.message
+    assert fires(matrix, "multiple-accountable")
+
+
 def test_documented_alternative_also_when_the_alternative_holds_only_the_r():
     matrix = build(row("Tasks", "daily-task-breakdown", dev="R", po="C"))
     found = rules_of(matrix)
