@@ -826,6 +826,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "align business and engineering",
             "business and tech alignment",
         ],
+        # Talking with stakeholders is not among the project manager's jobs in 001.
+        project_work=False,
     ),
     _entry(
         "stakeholder-buy-in",
@@ -881,6 +883,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "keep stakeholders informed",
             "stakeholder engagement",
         ],
+        # Talking with stakeholders is not among the project manager's jobs in 001.
+        project_work=False,
     ),
     # Product Owner: the backlog and the team's day-to-day direction (Scrum only).
     _entry(

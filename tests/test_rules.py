@@ -480,6 +480,14 @@ def test_scrum_master_on_process_work_is_not_project_work():
     assert fires(backlog, "owner-mismatch") and not fires(backlog, "scrum-master-project-work")
 
 
+@pytest.mark.parametrize("key", ["stakeholder-buy-in", "business-engineering-liaison"])
+def test_scrum_master_on_stakeholder_work_is_an_owner_mismatch_not_project_work(key):
+    # 001's project manager oversees strategy, schedule, budget and resources; talking
+    # with stakeholders is none of them (001 even has the Scrum Master educate them).
+    matrix = build(row("Stakeholders", key, sm="AR", pm="C"))
+    assert fires(matrix, "owner-mismatch") and not fires(matrix, "scrum-master-project-work")
+
+
 def test_inverted_split_names_004_and_lists_the_rows():
     (finding,) = findings(TRIGGERS["inverted-pm-po-split"](), "inverted-pm-po-split")
     assert finding.role == "Product Owner"
