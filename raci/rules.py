@@ -1303,8 +1303,8 @@ class _Analysis:
         else:
             severity = Severity.INFO
             suggestion = (
-                "Some overlap between the two roles is usual, and where the line runs varies "
-                "from company to company (003): check that this is the split you mean." + owner_hint
+                "PM and PO often share some of the work, and each company draws the line in "
+                "its own place (003): check that this is the split you mean." + owner_hint
             )
         self._add(
             PM_PO_OVERLAP,

@@ -17,8 +17,9 @@ from raci.catalogue import (
     documented_accountable,
     entries_owned_by,
 )
-from raci.rules import RULES
+from raci.rules import RULES, analyse
 from raci.vocabulary import CanonicalRole, Category, Letter
+from tests.test_rules import FOUR, NO_SCRUM, SCRUM, STARTUP, TRIGGERS, build, custom, person, row
 
 PM = CanonicalRole.PRODUCT_MANAGER
 PO = CanonicalRole.PRODUCT_OWNER
@@ -188,14 +189,19 @@ def _shingles(words: list[str], size: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def test_catalogue_paraphrases_and_never_pastes_the_seed_articles():
-    """No run of six words in our text appears in a seed article."""
+def _seed_shingles(words=_words) -> set[tuple[str, ...]]:
     if not SEEDS_DIR.is_dir():
         # The articles are third-party text and are not kept in this repository.
         pytest.skip(f"the seed articles are not beside this checkout ({SEEDS_DIR})")
-    seed_shingles = set()
+    shingles = set()
     for seed in SEED_TITLES:
-        seed_shingles |= _shingles(_words((SEEDS_DIR / seed).read_text()), 6)
+        shingles |= _shingles(words((SEEDS_DIR / seed).read_text()), 6)
+    return shingles
+
+
+def test_catalogue_paraphrases_and_never_pastes_the_seed_articles():
+    """No run of six words in our text appears in a seed article."""
+    seed_shingles = _seed_shingles()
     texts = [entry.description for entry in CATALOGUE]
     texts += [entry.name for entry in CATALOGUE]
     texts += [synonym for entry in CATALOGUE for synonym in entry.synonyms]
@@ -209,4 +215,40 @@ def test_catalogue_paraphrases_and_never_pastes_the_seed_articles():
     texts += [rule.why for rule in RULES]
     texts += [source.paraphrase for rule in RULES for source in rule.sources]
     pasted = [text for text in texts if _shingles(_words(text), 6) & seed_shingles]
+    assert pasted == []
+
+
+# Role names are the vocabulary, not the prose: "the Product Manager and the Product
+# Owner" in a message is no quotation.
+ROLE_NAMES = re.compile(r"\b(product|project) (manager|owner)s?\b|\bscrum masters?\b")
+
+
+def _words_without_role_names(text: str) -> list[str]:
+    return _words(ROLE_NAMES.sub("role", text.lower().replace("\u2019", "'")))
+
+
+def _findings_of_every_branch():
+    """The trigger of each rule, then each entry held by each role (the four, a project
+    manager, a business analyst), A or R alone, in a Scrum team, a startup where one
+    person holds PM and PO, and a team without Scrum."""
+    roles = (*FOUR, custom("pj", "Project Manager"), custom("ba", "Business Analyst"))
+    one_person = (person("Ana", "pm", "po"), person("Sam", "sm"), person("Dee", "dev"))
+    contexts = ((SCRUM, None), (STARTUP, one_person), (NO_SCRUM, None))
+    for trigger in TRIGGERS.values():
+        yield from analyse(trigger())
+    for entry in CATALOGUE:
+        for key in ("pm", "po", "sm", "dev", "pj", "ba"):
+            for context, people in contexts:
+                for letters in ("AR", "R"):
+                    cells = row(entry.name, entry.key, **{key: letters})
+                    yield from analyse(build(cells, roles=roles, context=context, people=people))
+
+
+def test_finding_messages_and_suggestions_never_paste_the_seed_articles():
+    seed_shingles = _seed_shingles(_words_without_role_names)
+    texts = {text for f in _findings_of_every_branch() for text in (f.message, f.suggestion)}
+    assert len(texts) > 300  # Every branch of the engine had its say.
+    pasted = [
+        text for text in texts if _shingles(_words_without_role_names(text), 6) & seed_shingles
+    ]
     assert pasted == []

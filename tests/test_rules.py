@@ -591,7 +591,7 @@ def test_pm_po_overlap_is_info_for_a_shared_r_and_says_overlap_is_common():
     matrix = build(row("Order", "backlog-ordering", pm="R", po="AR"))
     (finding,) = findings(matrix, "pm-po-overlap")
     assert finding.severity == Severity.INFO
-    assert "overlap between the two roles is usual" in finding.suggestion
+    assert "often share some of the work" in finding.suggestion
     assert "keep warning" not in finding.suggestion
     assert finding.fixes[0].changes == (CellChange("a0", "pm", letters("C")),)
     assert not fires(apply(matrix, finding.fixes[0].changes), "pm-po-overlap")
