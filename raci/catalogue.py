@@ -259,13 +259,20 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             _dispute(
                 PO,
                 "001 contradicts itself: its main text gives the vision to the PM, but its "
-                "first FAQ answer puts developing and keeping up the vision with the PO. The "
-                "other primary sources side with the PM, and 004 calls a senior decision-maker "
-                "titled 'product owner' a misuse of the word.",
+                "first FAQ answer puts developing and keeping up the vision with the PO, and "
+                "one snippet of 002 (secondary) has the PM build the strategy on the PO's "
+                "instruction. The other primary sources side with the PM, and 004 calls a "
+                "senior decision-maker titled 'product owner' a misuse of the word.",
                 (
                     SIMPLILEARN,
                     "FAQs: 1. Can one person fulfill both roles?",
                     "The answer hands the product vision to the PO, unlike the rest of 001.",
+                ),
+                (
+                    SNIPPETS,
+                    "snippet block, near 'product owner's instruction'",
+                    "The PO leads and the PM works out the strategy from it (alone among the "
+                    "sources).",
                 ),
                 (
                     FORUM,
@@ -346,7 +353,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             ),
             (
                 SNIPPETS,
-                "Disciplined Agile Delivery summary",
+                "snippet block, near 'doing market research'",
                 "Market research is listed among the PM's duties (agrees with 001).",
             ),
         ],
@@ -511,7 +518,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             ),
             (
                 SNIPPETS,
-                "product manager vs product owner, opening snippets",
+                "snippet block, near 'Simply put'",
                 "The PM chooses the next product to build; the PO supports the team in "
                 "building it (agrees with 001).",
             ),
@@ -903,11 +910,6 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "Setting the product goal and making it known comes first among the PO's "
                 "backlog duties.",
             ),
-            (
-                CAREERFOUNDRY,
-                "3. What does a product owner do? Product owner responsibilities",
-                "The PO keeps the sprint-to-sprint work in line with where the roadmap leads.",
-            ),
         ],
         disputes=[
             _dispute(
@@ -1006,7 +1008,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             ),
             (
                 SNIPPETS,
-                "product manager vs product owner, middle snippets",
+                "snippet block, near 'high-level vision'",
                 "Much of the PO's work is converting the PM's high-level vision into concrete "
                 "tasks (agrees with 000).",
             ),
@@ -1019,7 +1021,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "here is vision from the PM, backlog from the PO.",
                 (
                     SNIPPETS,
-                    "product manager vs product owner, middle snippets",
+                    "snippet block, near 'product owner's instruction'",
                     "One snippet has the PM develop strategy following the PO's lead.",
                 ),
             ),
@@ -1109,6 +1111,21 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 CAREERFOUNDRY,
                 "3. What does a product owner do? Reviews completed user stories",
                 "The PO checks finished work against the criteria it must meet.",
+            ),
+        ],
+        disputes=[
+            _dispute(
+                BUSINESS_ANALYST,
+                "004 describes business analysts hired to write the detailed requirements the "
+                "developers build from, in stories and epics; a story's acceptance criteria "
+                "are part of that detail. A team whose analyst answers for them follows 004.",
+                (
+                    FORUM,
+                    "Other roles",
+                    "Analysts write the detailed requirements, as stories and epics, for the "
+                    "developers.",
+                ),
+                alternative=True,
             ),
         ],
         synonyms=[
@@ -1391,7 +1408,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 ),
                 (
                     SNIPPETS,
-                    "product manager vs product owner, opening snippets",
+                    "snippet block, near 'voice of the customer'",
                     "The PM carries the customer's voice (agrees with 001).",
                 ),
             ),
@@ -1901,7 +1918,7 @@ ROLE_PROFILES: dict[CanonicalRole, RoleProfile] = {
             ),
             Source(
                 SNIPPETS,
-                "SAFe note",
+                "snippet block, near 'SAFe'",
                 "The SAFe scaling framework keeps a PM and a PO apart; POs are found mostly in "
                 "agile organisations (secondary, agrees with 001).",
             ),

@@ -6,12 +6,14 @@ from pathlib import Path
 import pytest
 
 from raci.catalogue import (
+    BUSINESS_ANALYST,
     CATALOGUE,
     CATALOGUE_BY_KEY,
     PRIMARY_SEEDS,
     PROJECT_MANAGER,
     ROLE_PROFILES,
     SEED_TITLES,
+    SIMPLILEARN,
     SNIPPETS,
     by_key,
     documented_accountable,
@@ -158,6 +160,40 @@ def test_citation_slips_are_fixed():
     assert "fund" not in liaison and "business stakeholders" in liaison
     market = " ".join(s.paraphrase for s in by_key("market-research").sources)
     assert "largely" not in market
+
+
+def test_review_citation_slips_are_fixed():
+    # 003's passage on sprint work following the roadmap says nothing of a product goal.
+    goal = by_key("product-goal")
+    assert [source.seed for source in goal.sources] == [SIMPLILEARN]
+    # 002's "the PM builds the strategy on the PO's instruction" is the PO leading the
+    # vision: it sits beside 001's FAQ on that dispute.
+    (vision,) = by_key("product-vision").disputes
+    assert vision.holder == PO and SNIPPETS in {source.seed for source in vision.sources}
+    # 004's analysts write the detailed requirements developers work from: criteria too.
+    assert holders("acceptance-criteria", alternative=True) == {BUSINESS_ANALYST}
+
+
+def _all_sources():
+    for entry in CATALOGUE:
+        yield from entry.sources
+        for dispute in entry.disputes:
+            yield from dispute.sources
+    for profile in ROLE_PROFILES.values():
+        yield from profile.sources
+    for rule in RULES:
+        yield from rule.sources
+
+
+def test_parts_of_the_snippet_page_quote_where_to_look():
+    """002 is one block of snippets without headings: a part quotes a few words of it."""
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"the seed articles are not beside this checkout ({SEEDS_DIR})")
+    page = " ".join((SEEDS_DIR / SNIPPETS).read_text().replace("\u2019", "'").split())
+    parts = {source.part for source in _all_sources() if source.seed == SNIPPETS}
+    for part in parts:
+        (quoted,) = re.findall(r"'([^']+)'", part.replace("\u2019", "'"))
+        assert len(quoted.split()) < 6 and quoted in page, part
 
 
 def test_profiles_keep_the_hedges_and_disputes_of_the_sources():
