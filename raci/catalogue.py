@@ -291,6 +291,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "strategic direction",
             "product strategy",
             "vision and strategy",
+            "vision statement",
         ],
     ),
     _entry(
@@ -325,7 +326,13 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "A PM's share in prioritisation often takes the form of defining the roadmap.",
             ),
         ],
-        synonyms=["roadmap", "product roadmap", "roadmapping", "update the roadmap"],
+        synonyms=[
+            "roadmap",
+            "product roadmap",
+            "roadmapping",
+            "update the roadmap",
+            "roadmap planning",
+        ],
     ),
     _entry(
         "market-research",
@@ -434,10 +441,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         synonyms=[
             "user experience",
             "ux",
-            "ux design",
-            "user experience design",
             "ideal user experience",
-            "experience design",
         ],
     ),
     _entry(
@@ -586,6 +590,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "product kpi",
             "measure success",
             "success measures",
+            "success criteria",
         ],
     ),
     _entry(
@@ -681,7 +686,14 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "A PM needs to understand profits, budgets and cash flow.",
             ),
         ],
-        synonyms=["pricing", "price", "set prices", "pricing strategy", "pricing analysis"],
+        synonyms=[
+            "pricing",
+            "price",
+            "set prices",
+            "pricing strategy",
+            "pricing analysis",
+            "pricing and packaging",
+        ],
     ),
     _entry(
         "budget-and-resources",
@@ -728,6 +740,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "resourcing",
             "resource planning",
             "headcount",
+            "staffing",
             "funding",
         ],
     ),
@@ -1132,7 +1145,6 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "acceptance criteria",
             "write acceptance criteria",
             "story acceptance criteria",
-            "definition of done",
         ],
     ),
     _entry(
@@ -1286,11 +1298,9 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             ),
         ],
         synonyms=[
-            "dependencies",
             "team dependencies",
             "cross team dependencies",
-            "dependency management",
-            "manage dependencies",
+            "dependencies with other teams",
             "interdependencies",
         ],
     ),
@@ -1362,6 +1372,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "accept stories",
             "accept finished stories",
             "accept completed stories",
+            "accept user stories",
             "review completed stories",
             "sign off stories",
             "accept work",
@@ -1602,6 +1613,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "coach stakeholders",
             "stakeholder coaching",
             "agile coaching for stakeholders",
+            "educate stakeholders on scrum",
         ],
     ),
     _entry(
@@ -1672,6 +1684,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "build features",
             "implement features",
             "implement stories",
+            "implement user stories",
             "development execution",
         ],
         project_work=True,
