@@ -155,6 +155,8 @@ class CatalogueEntry:
     # Strategy, schedule, budget or delivery: what 001 separates as a project
     # manager's job, never the Scrum Master's.
     project_work: bool = False
+    # Work that exists only in sprints, which are Scrum's (000, 003).
+    needs_sprints: bool = False
 
     def letters_for(self, kind: CanonicalRole) -> frozenset[Letter]:
         return self.letters.get(kind, frozenset())
@@ -209,6 +211,7 @@ def _entry(
     disputes=(),
     synonyms=(),
     project_work=None,
+    needs_sprints=False,
 ):
     """One catalogue entry; the letters are written the way a RACI chart shows them.
 
@@ -224,6 +227,7 @@ def _entry(
         disputes=tuple(disputes),
         synonyms=tuple(synonyms),
         project_work=category == Category.STRATEGY if project_work is None else project_work,
+        needs_sprints=needs_sprints,
     )
 
 
@@ -1521,6 +1525,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "review with stakeholders",
             "showcase",
         ],
+        needs_sprints=True,
     ),
     # Scrum Master: the team's way of working (Scrum only).
     _entry(
@@ -1737,6 +1742,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "sprint scope",
             "sprint commitment",
         ],
+        needs_sprints=True,
     ),
     _entry(
         "claim-sprint-tasks",
@@ -1784,6 +1790,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "take tasks",
             "self assign tasks",
         ],
+        needs_sprints=True,
     ),
 )
 
@@ -1818,6 +1825,14 @@ def documented_owners(entry: CatalogueEntry, *, uses_scrum: bool) -> tuple[Canon
     return (owner,)
 
 
+def in_reference(entry: CatalogueEntry, *, uses_scrum: bool) -> bool:
+    """The entry is work a team in this context does: someone owns it, and without
+    Scrum there are no sprints to review or fill."""
+    if not documented_owners(entry, uses_scrum=uses_scrum):
+        return False
+    return uses_scrum or not entry.needs_sprints
+
+
 def entries_owned_by(kind: CanonicalRole) -> tuple[CatalogueEntry, ...]:
     return tuple(entry for entry in CATALOGUE if documented_accountable(entry) == kind)
 
@@ -1825,21 +1840,22 @@ def entries_owned_by(kind: CanonicalRole) -> tuple[CatalogueEntry, ...]:
 def reference_rows(*, uses_scrum: bool) -> list[tuple[CatalogueEntry, dict]]:
     """The catalogue fitted to a team: (entry, {kind: letters}) in catalogue order.
 
-    Without Scrum there is no Product Owner or Scrum Master: the entries
-    nobody owns are left out, and the Product Owner's letters fall to the
-    Product Manager, as `documented_owners` reads the sources.
+    Without Scrum there is no Product Owner or Scrum Master, and no sprint:
+    the entries nobody owns and the sprints' work are left out, and the
+    Product Owner's letters fall to the Product Manager, as
+    `documented_owners` reads the sources.
     """
     rows = []
     for entry in CATALOGUE:
-        if not documented_owners(entry, uses_scrum=uses_scrum):
+        if not in_reference(entry, uses_scrum=uses_scrum):
             continue
         letters = dict(entry.letters)
         if not uses_scrum:
-            merged = letters.pop(PM, frozenset()) | letters.pop(PO, frozenset())
-            # A role that does the work (A or R) need not also be consulted or informed.
-            if merged & {Letter.ACCOUNTABLE, Letter.RESPONSIBLE}:
-                merged -= {Letter.CONSULTED, Letter.INFORMED}
-            letters[PM] = merged
+            managers, owners = letters.pop(PM, frozenset()), letters.pop(PO, frozenset())
+            # The PM absorbs the PO's work (000), its A and R; where neither does the
+            # work, the PM keeps its own letter (or takes the PO's, having none).
+            work = (managers | owners) & {Letter.ACCOUNTABLE, Letter.RESPONSIBLE}
+            letters[PM] = work or managers or owners
             letters.pop(SM, None)
         rows.append((entry, {kind: value for kind, value in letters.items() if value}))
     return rows

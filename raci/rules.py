@@ -33,6 +33,7 @@ from raci.catalogue import (
     documented_accountable,
     documented_owners,
     fold,
+    in_reference,
     reference_rows,
 )
 from raci.matching import match_entry
@@ -1379,7 +1380,7 @@ class _Analysis:
             return  # The matrix does not use the catalogue: one info per entry would be noise.
         present = {entry.key for entry in self.entries if entry is not None}
         for entry in CATALOGUE:
-            if entry.key in present:
+            if entry.key in present or not in_reference(entry, uses_scrum=self.context.uses_scrum):
                 continue
             kinds = self._owner_kinds(entry)
             owners = [r for kind in kinds for r in self.roles_of_kind[kind]]

@@ -201,6 +201,19 @@ def test_reference_matrix_without_scrum_staffed_by_one_pm_is_clean_at_every_stag
     assert analyse(replace(reference_matrix(context), people=people)) == []
 
 
+def test_reference_without_scrum_has_no_sprints_and_says_each_letter_once():
+    # Sprints are Scrum's (000, 003): a team without Scrum has no sprint review to run.
+    matrix = reference_matrix(NO_SCRUM)
+    keys = {activity.catalogue_key for activity in matrix.activities}
+    assert not keys & {"sprint-review", "sprint-selection", "claim-sprint-tasks"}
+    assert "build-increment" in keys
+    # The PM takes over the PO's work, not its consultations: informed of the build,
+    # as before, rather than "CI".
+    assert all(not {Letter.CONSULTED, Letter.INFORMED} <= cell for cell in matrix.cells.values())
+    assert matrix.letters("build-increment", "pm") == letters("I")
+    assert matrix.letters("backlog-ordering", "pm") == letters("AR")
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
 def test_each_rule_is_silent_on_the_reference_matrix(rule):
     matrix = replace(reference_matrix(), context=SCRUM, people=staffed())
@@ -641,10 +654,15 @@ def test_missing_core_activity_counts_rows_matched_by_name_as_present():
     assert "user-stories" not in keys
 
 
-def test_missing_core_activity_skips_scrum_master_work_without_scrum():
+def test_missing_core_activity_skips_scrum_master_work_and_sprints_without_scrum():
     matrix = build(row("Order", "backlog-ordering", po="AR"), context=NO_SCRUM)
     keys = {f.reference.key for f in findings(matrix, "missing-core-activity")}
     assert "po-coaching" not in keys and "user-stories" in keys
+    assert "sprint-review" not in keys and "build-increment" in keys
+    scrum = {
+        f.reference.key for f in findings(replace(matrix, context=SCRUM), "missing-core-activity")
+    }
+    assert "sprint-review" in scrum
 
 
 def test_findings_on_catalogue_rows_cite_titles_and_parts():
