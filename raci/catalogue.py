@@ -21,6 +21,7 @@ matrices ("draft stories" for user stories), so that rows without a catalogue
 key can be matched by name (see `raci.matching`).
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -68,22 +69,50 @@ def fold(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
+def _job_words(column_name: str) -> str:
+    """A column's name as a job title: no abbreviation in parentheses ("Project
+    Manager (PjM)"), no punctuation ("Proj. Mgr"), case and spacing folded."""
+    text = re.sub(r"\([^)]*\)\s*$", "", column_name) or column_name
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 @dataclass(frozen=True)
 class OtherRole:
     """A job the sources name that is none of the four documented roles.
 
-    No column "acts as" it, so a column is recognised by its name.
+    No column "acts as" it, so a column is recognised by its name. `plain_names`
+    count only for a column that plays none of the four roles: "PM" is the
+    Product Manager when a team makes it act as one, and otherwise the other
+    job the letters stand for (the file reader reads a "PM" column beside a
+    Product Manager column that way).
     """
 
     label: str
     names: frozenset[str]
+    plain_names: frozenset[str] = frozenset()
 
-    def is_named(self, column_name: str) -> bool:
-        return fold(column_name) in self.names
+    def is_named(self, column_name: str, kind: CanonicalRole | None = None) -> bool:
+        words = _job_words(column_name)
+        return words in self.names or (kind is None and words in self.plain_names)
 
 
 PROJECT_MANAGER = OtherRole(
-    "Project Manager", frozenset({"project manager", "project lead", "delivery manager"})
+    "Project Manager",
+    frozenset(
+        {
+            "project manager",
+            "project managers",
+            "project mgr",
+            "proj mgr",
+            "proj manager",
+            "pjm",
+            "prjm",
+            "project lead",
+            "delivery manager",
+            "delivery lead",
+        }
+    ),
+    plain_names=frozenset({"pm", "pms"}),
 )
 # 001's first FAQ answer, on the project manager's job: cited by two entries.
 PROJECT_MANAGER_FAQ = (
@@ -92,7 +121,8 @@ PROJECT_MANAGER_FAQ = (
     "A project manager usually oversees a project's strategy, timing, money and resources.",
 )
 BUSINESS_ANALYST = OtherRole(
-    "Business Analyst", frozenset({"business analyst", "business analysts", "ba", "bas"})
+    "Business Analyst",
+    frozenset({"business analyst", "business analysts", "bus analyst", "ba", "bas"}),
 )
 
 
@@ -125,6 +155,8 @@ class CatalogueEntry:
     # Strategy, schedule, budget or delivery: what 001 separates as a project
     # manager's job, never the Scrum Master's.
     project_work: bool = False
+    # Work that exists only in sprints, which are Scrum's (000, 003).
+    needs_sprints: bool = False
 
     def letters_for(self, kind: CanonicalRole) -> frozenset[Letter]:
         return self.letters.get(kind, frozenset())
@@ -179,6 +211,7 @@ def _entry(
     disputes=(),
     synonyms=(),
     project_work=None,
+    needs_sprints=False,
 ):
     """One catalogue entry; the letters are written the way a RACI chart shows them.
 
@@ -194,6 +227,7 @@ def _entry(
         disputes=tuple(disputes),
         synonyms=tuple(synonyms),
         project_work=category == Category.STRATEGY if project_work is None else project_work,
+        needs_sprints=needs_sprints,
     )
 
 
@@ -229,13 +263,20 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             _dispute(
                 PO,
                 "001 contradicts itself: its main text gives the vision to the PM, but its "
-                "first FAQ answer puts developing and keeping up the vision with the PO. The "
-                "other primary sources side with the PM, and 004 calls a senior decision-maker "
-                "titled 'product owner' a misuse of the word.",
+                "first FAQ answer puts developing and keeping up the vision with the PO, and "
+                "one snippet of 002 (secondary) has the PM build the strategy on the PO's "
+                "instruction. The other primary sources side with the PM, and 004 calls a "
+                "senior decision-maker titled 'product owner' a misuse of the word.",
                 (
                     SIMPLILEARN,
                     "FAQs: 1. Can one person fulfill both roles?",
                     "The answer hands the product vision to the PO, unlike the rest of 001.",
+                ),
+                (
+                    SNIPPETS,
+                    "snippet block, near 'product owner's instruction'",
+                    "The PO leads and the PM works out the strategy from it (alone among the "
+                    "sources).",
                 ),
                 (
                     FORUM,
@@ -254,6 +295,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "strategic direction",
             "product strategy",
             "vision and strategy",
+            "vision statement",
         ],
     ),
     _entry(
@@ -288,7 +330,13 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "A PM's share in prioritisation often takes the form of defining the roadmap.",
             ),
         ],
-        synonyms=["roadmap", "product roadmap", "roadmapping", "update the roadmap"],
+        synonyms=[
+            "roadmap",
+            "product roadmap",
+            "roadmapping",
+            "update the roadmap",
+            "roadmap planning",
+        ],
     ),
     _entry(
         "market-research",
@@ -316,7 +364,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             ),
             (
                 SNIPPETS,
-                "Disciplined Agile Delivery summary",
+                "snippet block, near 'doing market research'",
                 "Market research is listed among the PM's duties (agrees with 001).",
             ),
         ],
@@ -397,10 +445,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         synonyms=[
             "user experience",
             "ux",
-            "ux design",
-            "user experience design",
             "ideal user experience",
-            "experience design",
         ],
     ),
     _entry(
@@ -481,7 +526,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             ),
             (
                 SNIPPETS,
-                "product manager vs product owner, opening snippets",
+                "snippet block, near 'Simply put'",
                 "The PM chooses the next product to build; the PO supports the team in "
                 "building it (agrees with 001).",
             ),
@@ -549,6 +594,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "product kpi",
             "measure success",
             "success measures",
+            "success criteria",
         ],
     ),
     _entry(
@@ -644,7 +690,14 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "A PM needs to understand profits, budgets and cash flow.",
             ),
         ],
-        synonyms=["pricing", "price", "set prices", "pricing strategy", "pricing analysis"],
+        synonyms=[
+            "pricing",
+            "price",
+            "set prices",
+            "pricing strategy",
+            "pricing analysis",
+            "pricing and packaging",
+        ],
     ),
     _entry(
         "budget-and-resources",
@@ -691,6 +744,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "resourcing",
             "resource planning",
             "headcount",
+            "staffing",
             "funding",
         ],
     ),
@@ -796,6 +850,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "align business and engineering",
             "business and tech alignment",
         ],
+        # Talking with stakeholders is not among the project manager's jobs in 001.
+        project_work=False,
     ),
     _entry(
         "stakeholder-buy-in",
@@ -851,6 +907,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "keep stakeholders informed",
             "stakeholder engagement",
         ],
+        # Talking with stakeholders is not among the project manager's jobs in 001.
+        project_work=False,
     ),
     # Product Owner: the backlog and the team's day-to-day direction (Scrum only).
     _entry(
@@ -868,11 +926,6 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "Key Responsibilities of a Product Owner: Overseeing The Backlog of Products",
                 "Setting the product goal and making it known comes first among the PO's "
                 "backlog duties.",
-            ),
-            (
-                CAREERFOUNDRY,
-                "3. What does a product owner do? Product owner responsibilities",
-                "The PO keeps the sprint-to-sprint work in line with where the roadmap leads.",
             ),
         ],
         disputes=[
@@ -972,7 +1025,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             ),
             (
                 SNIPPETS,
-                "product manager vs product owner, middle snippets",
+                "snippet block, near 'high-level vision'",
                 "Much of the PO's work is converting the PM's high-level vision into concrete "
                 "tasks (agrees with 000).",
             ),
@@ -985,7 +1038,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "here is vision from the PM, backlog from the PO.",
                 (
                     SNIPPETS,
-                    "product manager vs product owner, middle snippets",
+                    "snippet block, near 'product owner's instruction'",
                     "One snippet has the PM develop strategy following the PO's lead.",
                 ),
             ),
@@ -1077,11 +1130,25 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 "The PO checks finished work against the criteria it must meet.",
             ),
         ],
+        disputes=[
+            _dispute(
+                BUSINESS_ANALYST,
+                "004 describes business analysts hired to write the detailed requirements the "
+                "developers build from, in stories and epics; a story's acceptance criteria "
+                "are part of that detail. A team whose analyst answers for them follows 004.",
+                (
+                    FORUM,
+                    "Other roles",
+                    "Analysts write the detailed requirements, as stories and epics, for the "
+                    "developers.",
+                ),
+                alternative=True,
+            ),
+        ],
         synonyms=[
             "acceptance criteria",
             "write acceptance criteria",
             "story acceptance criteria",
-            "definition of done",
         ],
     ),
     _entry(
@@ -1235,11 +1302,9 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             ),
         ],
         synonyms=[
-            "dependencies",
             "team dependencies",
             "cross team dependencies",
-            "dependency management",
-            "manage dependencies",
+            "dependencies with other teams",
             "interdependencies",
         ],
     ),
@@ -1311,6 +1376,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "accept stories",
             "accept finished stories",
             "accept completed stories",
+            "accept user stories",
             "review completed stories",
             "sign off stories",
             "accept work",
@@ -1357,7 +1423,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
                 ),
                 (
                     SNIPPETS,
-                    "product manager vs product owner, opening snippets",
+                    "snippet block, near 'voice of the customer'",
                     "The PM carries the customer's voice (agrees with 001).",
                 ),
             ),
@@ -1459,6 +1525,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "review with stakeholders",
             "showcase",
         ],
+        needs_sprints=True,
     ),
     # Scrum Master: the team's way of working (Scrum only).
     _entry(
@@ -1551,6 +1618,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "coach stakeholders",
             "stakeholder coaching",
             "agile coaching for stakeholders",
+            "educate stakeholders on scrum",
         ],
     ),
     _entry(
@@ -1621,6 +1689,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "build features",
             "implement features",
             "implement stories",
+            "implement user stories",
             "development execution",
         ],
         project_work=True,
@@ -1673,6 +1742,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "sprint scope",
             "sprint commitment",
         ],
+        needs_sprints=True,
     ),
     _entry(
         "claim-sprint-tasks",
@@ -1720,6 +1790,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "take tasks",
             "self assign tasks",
         ],
+        needs_sprints=True,
     ),
 )
 
@@ -1754,6 +1825,14 @@ def documented_owners(entry: CatalogueEntry, *, uses_scrum: bool) -> tuple[Canon
     return (owner,)
 
 
+def in_reference(entry: CatalogueEntry, *, uses_scrum: bool) -> bool:
+    """The entry is work a team in this context does: someone owns it, and without
+    Scrum there are no sprints to review or fill."""
+    if not documented_owners(entry, uses_scrum=uses_scrum):
+        return False
+    return uses_scrum or not entry.needs_sprints
+
+
 def entries_owned_by(kind: CanonicalRole) -> tuple[CatalogueEntry, ...]:
     return tuple(entry for entry in CATALOGUE if documented_accountable(entry) == kind)
 
@@ -1761,21 +1840,22 @@ def entries_owned_by(kind: CanonicalRole) -> tuple[CatalogueEntry, ...]:
 def reference_rows(*, uses_scrum: bool) -> list[tuple[CatalogueEntry, dict]]:
     """The catalogue fitted to a team: (entry, {kind: letters}) in catalogue order.
 
-    Without Scrum there is no Product Owner or Scrum Master: the entries
-    nobody owns are left out, and the Product Owner's letters fall to the
-    Product Manager, as `documented_owners` reads the sources.
+    Without Scrum there is no Product Owner or Scrum Master, and no sprint:
+    the entries nobody owns and the sprints' work are left out, and the
+    Product Owner's letters fall to the Product Manager, as
+    `documented_owners` reads the sources.
     """
     rows = []
     for entry in CATALOGUE:
-        if not documented_owners(entry, uses_scrum=uses_scrum):
+        if not in_reference(entry, uses_scrum=uses_scrum):
             continue
         letters = dict(entry.letters)
         if not uses_scrum:
-            merged = letters.pop(PM, frozenset()) | letters.pop(PO, frozenset())
-            # A role that does the work (A or R) need not also be consulted or informed.
-            if merged & {Letter.ACCOUNTABLE, Letter.RESPONSIBLE}:
-                merged -= {Letter.CONSULTED, Letter.INFORMED}
-            letters[PM] = merged
+            managers, owners = letters.pop(PM, frozenset()), letters.pop(PO, frozenset())
+            # The PM absorbs the PO's work (000), its A and R; where neither does the
+            # work, the PM keeps its own letter (or takes the PO's, having none).
+            work = (managers | owners) & {Letter.ACCOUNTABLE, Letter.RESPONSIBLE}
+            letters[PM] = work or managers or owners
             letters.pop(SM, None)
         rows.append((entry, {kind: value for kind, value in letters.items() if value}))
     return rows
@@ -1867,7 +1947,7 @@ ROLE_PROFILES: dict[CanonicalRole, RoleProfile] = {
             ),
             Source(
                 SNIPPETS,
-                "SAFe note",
+                "snippet block, near 'SAFe'",
                 "The SAFe scaling framework keeps a PM and a PO apart; POs are found mostly in "
                 "agile organisations (secondary, agrees with 001).",
             ),

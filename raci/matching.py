@@ -21,17 +21,21 @@ from functools import lru_cache
 from raci.catalogue import CATALOGUE, CatalogueEntry
 
 # Words that say nothing about which responsibility a row is: articles and
-# prepositions, the product and team every row is about, and the generic
-# verbs of a to-do list ("own", "manage", "define"...).
+# prepositions, the product every row is about, the generic verbs of a to-do
+# list ("own", "manage", "define"...) and the meetings work happens in.
+# "Team" is not one of them: a team's goals or metrics are not the product's.
 FILLER = frozenset(
     " ".join(
         [
             "a an the and or of for to with in on at by per from into as all each any",
-            "our their its up down is are be it this that new",
-            "product products team teams",
+            "our their its up down is are be it this that new which what",
+            "product products",
             "own owning manage managing management handle handling do doing perform",
-            "conduct create creating define defining set setting establish make making",
-            "produce prepare keep ensure drive",
+            "conduct create creating define defining definition set setting establish make",
+            "making",
+            "produce prepare keep ensure drive maintain maintaining gather collect run running",
+            "ownership",
+            "session sessions meeting meetings",
         ]
     ).split()
 )
@@ -77,6 +81,13 @@ WORD_FORMS = {
     "launching": "launch",
     "interviewing": "interview",
     "kpis": "kpi",
+    "spec": "specification",
+    "specs": "specification",
+    "dev": "developer",
+    "devs": "developer",
+    # "Product" is filler, so the Product Owner is its second word.
+    "po": "owner",
+    "blocker": "impediment",
 }
 
 _WORD = re.compile(r"[a-z0-9]+")

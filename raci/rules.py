@@ -33,6 +33,7 @@ from raci.catalogue import (
     documented_accountable,
     documented_owners,
     fold,
+    in_reference,
     reference_rows,
 )
 from raci.matching import match_entry
@@ -1055,7 +1056,7 @@ class _Analysis:
         documented roles covers (a project manager), by its name."""
         role = self.roles[r]
         if isinstance(holder, OtherRole):
-            return holder.is_named(role.name)
+            return holder.is_named(role.name, role.kind)
         return role.kind == holder
 
     def _dispute_held(self, entry: CatalogueEntry, columns: list[int]) -> Dispute | None:
@@ -1064,6 +1065,18 @@ class _Analysis:
                 dispute
                 for dispute in entry.disputes
                 if any(self._plays(r, dispute.holder) for r in columns)
+            ),
+            None,
+        )
+
+    def _alternative_followed(self, entry: CatalogueEntry, holders: list[int]) -> Dispute | None:
+        """The documented alternative every accountable column plays, if there is one: a
+        Scrum Master beside the Developers is not following 000."""
+        return next(
+            (
+                dispute
+                for dispute in entry.alternatives
+                if all(self._plays(r, dispute.holder) for r in holders)
             ),
             None,
         )
@@ -1155,18 +1168,19 @@ class _Analysis:
         if row.accountable:
             holders = row.accountable
             names = [self.roles[r] for r in holders]
+            alternative = self._alternative_followed(entry, holders)
             dispute = self._dispute_held(entry, holders)
             masters = [r for r in holders if self.roles[r].kind == SM]
-            if dispute and dispute.alternative:
+            if alternative:
                 self._add(
                     DOCUMENTED_ALTERNATIVE,
                     f"The A on {title} sits with {_names(names)}: a documented alternative "
                     f"to the {owner_label}.",
-                    f"{dispute.note} Nothing to change if this is how the team works.",
+                    f"{alternative.note} Nothing to change if this is how the team works.",
                     a=a,
                     r=holders[0],
                     reference=entry,
-                    sources=dispute.sources,
+                    sources=alternative.sources,
                 )
             elif masters and entry.project_work:
                 self._add(
@@ -1290,8 +1304,8 @@ class _Analysis:
         else:
             severity = Severity.INFO
             suggestion = (
-                "Some overlap between the two roles is usual, and where the line runs varies "
-                "from company to company (003): check that this is the split you mean." + owner_hint
+                "PM and PO often share some of the work, and each company draws the line in "
+                "its own place (003): check that this is the split you mean." + owner_hint
             )
         self._add(
             PM_PO_OVERLAP,
@@ -1366,7 +1380,7 @@ class _Analysis:
             return  # The matrix does not use the catalogue: one info per entry would be noise.
         present = {entry.key for entry in self.entries if entry is not None}
         for entry in CATALOGUE:
-            if entry.key in present:
+            if entry.key in present or not in_reference(entry, uses_scrum=self.context.uses_scrum):
                 continue
             kinds = self._owner_kinds(entry)
             owners = [r for kind in kinds for r in self.roles_of_kind[kind]]

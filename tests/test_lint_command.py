@@ -196,6 +196,26 @@ def test_unkeyed_rows_get_a_suggested_key(tmp_path):
     assert mismatch["matched_by_name"] is True
 
 
+def test_a_pm_column_beside_the_product_manager_is_the_project_manager(tmp_path):
+    # The reader takes this "PM" for the project manager; holding the schedule and the
+    # budget is then what 001's first FAQ answer describes, not two owner warnings.
+    path = tmp_path / "two_pms.csv"
+    path.write_text(
+        "Activity,Product Manager,PM,PO,Developers\n"
+        "Project schedule,C,AR,C,C\n"
+        "Budget and resources,C,AR,I,I\n"
+        "Build features,I,I,C,AR\n"
+    )
+    code, document = lint_json(path)
+    assert code == 0
+    alternatives = [f for f in document["findings"] if f["rule"] == "documented-alternative"]
+    assert [(f["activity"], f["role"]) for f in alternatives] == [
+        ("Project schedule", "PM"),
+        ("Budget and resources", "PM"),
+    ]
+    assert "owner-mismatch" not in rules_in(document)
+
+
 def test_accepted_findings_are_reported_apart_and_do_not_fail_the_run():
     # Without its "accepted" list the same file has an error (next test).
     code, out, _ = raci("lint", SAMPLES / "accepted.json")

@@ -201,6 +201,19 @@ def test_reference_matrix_without_scrum_staffed_by_one_pm_is_clean_at_every_stag
     assert analyse(replace(reference_matrix(context), people=people)) == []
 
 
+def test_reference_without_scrum_has_no_sprints_and_says_each_letter_once():
+    # Sprints are Scrum's (000, 003): a team without Scrum has no sprint review to run.
+    matrix = reference_matrix(NO_SCRUM)
+    keys = {activity.catalogue_key for activity in matrix.activities}
+    assert not keys & {"sprint-review", "sprint-selection", "claim-sprint-tasks"}
+    assert "build-increment" in keys
+    # The PM takes over the PO's work, not its consultations: informed of the build,
+    # as before, rather than "CI".
+    assert all(not {Letter.CONSULTED, Letter.INFORMED} <= cell for cell in matrix.cells.values())
+    assert matrix.letters("build-increment", "pm") == letters("I")
+    assert matrix.letters("backlog-ordering", "pm") == letters("AR")
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
 def test_each_rule_is_silent_on_the_reference_matrix(rule):
     matrix = replace(reference_matrix(), context=SCRUM, people=staffed())
@@ -411,6 +424,42 @@ def test_a_project_manager_column_holding_the_timeline_follows_a_documented_alte
     assert not fires(matrix, "owner-missing")
 
 
+@pytest.mark.parametrize(
+    "name", ["PM", "PjM", "Proj Mgr", "Project Manager (PM)", "Project managers", "Delivery Lead"]
+)
+def test_a_column_that_names_the_project_manager_follows_the_alternative(name):
+    # The file reader keeps a "PM" column beside the Product Manager as a role of its
+    # own, the project manager; tables also write the job in these other ways.
+    roles = (*FOUR, custom("proj", name))
+    matrix = build(
+        row("Schedule", "development-timeline", pm="C", proj="AR"),
+        row("Budget", "budget-and-resources", pm="C", proj="AR"),
+        roles=roles,
+    )
+    assert [f.rule for f in analyse(matrix) if f.activity_key] == ["documented-alternative"] * 2
+
+
+def test_a_pm_column_acting_as_the_product_manager_is_not_the_project_manager():
+    roles = (custom("pm", "PM", PM), *FOUR[1:], custom("ba", "Bus. Analyst"))
+    matrix = build(
+        row("Schedule", "development-timeline", pm="AR", po="C"),
+        row("Requirements", "product-requirements", ba="AR", pm="C"),
+        roles=roles,
+    )
+    assert not fires(matrix, "owner-mismatch")
+    (finding,) = findings(matrix, "documented-alternative")
+    assert finding.role == "Bus. Analyst"  # 004's business analysts, however abbreviated.
+
+
+def test_documented_alternative_only_when_every_accountable_role_follows_it():
+    matrix = build(row("Tasks", "daily-task-breakdown", po="C", dev="AR", sm="A"))
+    assert not fires(matrix, "documented-alternative")
+    (mismatch,) = findings(matrix, "owner-mismatch")
+    assert mismatch.severity == Severity.WARNING
+    assert "Scrum Master" in mismatch.message
+    assert fires(matrix, "multiple-accountable")
+
+
 def test_documented_alternative_also_when_the_alternative_holds_only_the_r():
     matrix = build(row("Tasks", "daily-task-breakdown", dev="R", po="C"))
     found = rules_of(matrix)
@@ -442,6 +491,14 @@ def test_scrum_master_on_process_work_is_not_project_work():
     # Owning backlog work is a plain owner mismatch, not project work.
     backlog = build(row("Order", "backlog-ordering", sm="AR", po="C"))
     assert fires(backlog, "owner-mismatch") and not fires(backlog, "scrum-master-project-work")
+
+
+@pytest.mark.parametrize("key", ["stakeholder-buy-in", "business-engineering-liaison"])
+def test_scrum_master_on_stakeholder_work_is_an_owner_mismatch_not_project_work(key):
+    # 001's project manager oversees strategy, schedule, budget and resources; talking
+    # with stakeholders is none of them (001 even has the Scrum Master educate them).
+    matrix = build(row("Stakeholders", key, sm="AR", pm="C"))
+    assert fires(matrix, "owner-mismatch") and not fires(matrix, "scrum-master-project-work")
 
 
 def test_inverted_split_names_004_and_lists_the_rows():
@@ -547,7 +604,7 @@ def test_pm_po_overlap_is_info_for_a_shared_r_and_says_overlap_is_common():
     matrix = build(row("Order", "backlog-ordering", pm="R", po="AR"))
     (finding,) = findings(matrix, "pm-po-overlap")
     assert finding.severity == Severity.INFO
-    assert "overlap between the two roles is usual" in finding.suggestion
+    assert "often share some of the work" in finding.suggestion
     assert "keep warning" not in finding.suggestion
     assert finding.fixes[0].changes == (CellChange("a0", "pm", letters("C")),)
     assert not fires(apply(matrix, finding.fixes[0].changes), "pm-po-overlap")
@@ -597,10 +654,15 @@ def test_missing_core_activity_counts_rows_matched_by_name_as_present():
     assert "user-stories" not in keys
 
 
-def test_missing_core_activity_skips_scrum_master_work_without_scrum():
+def test_missing_core_activity_skips_scrum_master_work_and_sprints_without_scrum():
     matrix = build(row("Order", "backlog-ordering", po="AR"), context=NO_SCRUM)
     keys = {f.reference.key for f in findings(matrix, "missing-core-activity")}
     assert "po-coaching" not in keys and "user-stories" in keys
+    assert "sprint-review" not in keys and "build-increment" in keys
+    scrum = {
+        f.reference.key for f in findings(replace(matrix, context=SCRUM), "missing-core-activity")
+    }
+    assert "sprint-review" in scrum
 
 
 def test_findings_on_catalogue_rows_cite_titles_and_parts():
