@@ -273,44 +273,79 @@ class Team(models.Model):
             pk=activity_id, team=self, team__team_roles__role_id=role_id
         ).exists()
 
-    def edit_cell(self, *, activity_id: int, role_id: int, letters, version: int):
-        """Write one cell as a compare-and-set (see AssignmentQuerySet).
+    def edit_cell(self, *, activity_id: int, role_id: int, letters, version: int, by=None):
+        """Write one cell as a compare-and-set (see AssignmentQuerySet), recorded
+        as a change set by `by` in the same transaction.
 
         Returns None, changing nothing, when the activity or the role column
         is no longer in the matrix (a colleague removed it, maybe while this
         edit was on its way); else a CellEdit saying whether it was saved.
         """
+        from raci import history
+
+        after = letters_to_text(letters)
         try:
             with transaction.atomic():
                 # Taken first: a removal of the activity or the column waits
                 # for this edit, or this edit sees the removal below.
-                self.record_change()
+                change_set = history.change_set(self, by=by, action="cell")
+                current = Assignment.objects.filter(
+                    activity_id=models.OuterRef("pk"), role_id=role_id
+                ).values("letters")
                 found = (
                     Activity.objects.filter(
                         pk=activity_id, team=self, team__team_roles__role_id=role_id
                     )
-                    .values_list("name", "team__team_roles__role__name", "team__revision")
+                    .annotate(before=models.Subquery(current))
+                    .values_list("name", "team__team_roles__role__name", "before")
                     .first()
                 )
                 saved = found is not None and Assignment.objects.compare_and_set(
-                    activity_id=activity_id, role_id=role_id, letters=letters, version=version
+                    activity_id=activity_id, role_id=role_id, letters=after, version=version
                 )
-                if not saved:
+                if saved:
+                    activity_name, role_name, before = found
+                    change_set.cell(activity_id, role_id, before or "", after)
+                    change_set.describe(
+                        history.cell_summary(role_name, activity_name, before or "", after)
+                    )
+                else:
                     transaction.set_rollback(True)
         except IntegrityError:
             # The activity went by a path that does not record changes (a
             # database shell): the new cell's foreign key failed at commit.
             return None
-        return None if found is None else CellEdit(*found, saved=saved)
+        if found is None:
+            return None
+        return CellEdit(found[0], found[1], revision=change_set.revision, saved=saved)
 
-    def apply_fix(self, *, rule: str, activity: str, role: str, fix: str = "") -> str | None:
+    def write_cells(self, cells, *, by, action: str = "paste", summary: str = "", undoes=None):
+        """Write several cells as one change set, all or nothing: pastes, fills,
+        clears.
+
+        `cells`: (activity id, role id, letters, expected version) each, the
+        version as the writer saw it (0: no row yet). Every activity and role
+        must be in this matrix, else nothing is written and the answer names
+        the cell; if any cell was changed meanwhile, nothing is written and
+        the answer names those cells. `summary` replaces the one-line summary
+        made from the cells. Returns a history.CellsWritten.
+        """
+        from raci import history
+
+        return history.write_cells(
+            self, cells, by=by, action=action, summary=summary, undoes=undoes
+        )
+
+    def apply_fix(
+        self, *, rule: str, activity: str, role: str, fix: str = "", by=None
+    ) -> str | None:
         """Apply a suggested fix of the finding named by rule, activity and role;
         `fix` names the fix when the finding offers one per candidate column.
 
         The fix is recomputed from the current matrix, so a stale or forged
-        request can only apply a fix the engine suggests right now. Each cell
-        is written as a compare-and-set: if a colleague changed one meanwhile,
-        nothing is written. Returns what changed, or None.
+        request can only apply a fix the engine suggests right now. Its cells
+        are written as one change set with compare-and-set: if a colleague
+        changed one meanwhile, nothing is written. Returns what changed, or None.
         """
         snapshot = self.snapshot()
         matrix = snapshot.to_matrix()
@@ -323,23 +358,9 @@ class Team(models.Model):
             for a, row in snapshot.cells.items()
             for r, cell in row.items()
         }
-        try:
-            with transaction.atomic():
-                self.record_change()
-                for change in chosen.changes:
-                    key = (change.activity_key, change.role_key)
-                    if not Assignment.objects.compare_and_set(
-                        activity_id=int(change.activity_key),
-                        role_id=int(change.role_key),
-                        letters=change.letters,
-                        version=versions.get(key, 0),
-                    ):
-                        raise _ChangedMeanwhile
-        except _ChangedMeanwhile:
-            return None
         activity_names = {a.key: a.name for a in matrix.activities}
         role_names = {r.key: r.name for r in matrix.roles}
-        return (
+        described = (
             "; ".join(
                 f"{role_names[change.role_key]} on “{activity_names[change.activity_key]}” "
                 f"is now {letters_to_text(change.letters) or 'not involved'}"
@@ -347,6 +368,21 @@ class Team(models.Model):
             )
             + "."
         )
+        written = self.write_cells(
+            [
+                (
+                    int(change.activity_key),
+                    int(change.role_key),
+                    change.letters,
+                    versions.get((change.activity_key, change.role_key), 0),
+                )
+                for change in chosen.changes
+            ],
+            by=by,
+            action="fix",
+            summary=f"Applied a fix: {described}",
+        )
+        return described if written.ok and written.change_set else None
 
     def accept_finding(
         self,
@@ -406,10 +442,6 @@ def find_finding(findings, *, rule, activity="", role="", person="", subject="")
     """The finding a form names by its identity ("" for no activity, role or person)."""
     wanted = (rule, activity or None, role or None, person or None, subject)
     return next((finding for finding in findings if finding.identity == wanted), None)
-
-
-class _ChangedMeanwhile(Exception):
-    pass
 
 
 class CellEdit(NamedTuple):
@@ -963,3 +995,89 @@ class ImportUpload(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.organization})"
+
+
+class ChangeKind(models.TextChoices):
+    CELL = "cell", "Cell"
+    ACTIVITY = "activity", "Activity"
+    COLUMN = "column", "Column"
+    HOLDER = "holder", "Holder"
+    SETTING = "setting", "Setting"
+    ACCEPTANCE = "acceptance", "Acceptance"
+
+
+class ChangeSet(models.Model):
+    """One user action on a team (an edit, a fix, a paste, an undo...) as it
+    was recorded, in the transaction that made it: see raci/history.py."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="change_sets")
+    # The team's revision this change produced.
+    revision = models.PositiveBigIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=20)
+    summary = models.CharField(max_length=300, blank=True)
+    undoes = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="undone_by"
+    )
+
+    class Meta:
+        ordering = ["-revision"]
+        constraints = [
+            # Its index also serves "the latest N of a team", read backwards:
+            # a second index on (team, -revision) would only slow the writes.
+            models.UniqueConstraint(fields=["team", "revision"], name="change_set_revision_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.team} r{self.revision}: {self.summary or self.action}"
+
+    def cell(self, activity_id: int, role_id: int, before: str, after: str) -> "Change":
+        """Record that a cell went from `before` to `after` (letters as text)."""
+        return Change.objects.create(
+            change_set=self,
+            kind=ChangeKind.CELL,
+            activity_id=activity_id,
+            role_id=role_id,
+            before=before,
+            after=after,
+        )
+
+    def add(self, changes) -> None:
+        """Record several changes (unsaved Change rows) in one query."""
+        changes = list(changes)
+        for change in changes:
+            change.change_set = self
+        Change.objects.bulk_create(changes)
+
+    def describe(self, summary: str) -> None:
+        self.summary = summary[: self._meta.get_field("summary").max_length]
+        ChangeSet.objects.filter(pk=self.pk).update(summary=self.summary)
+
+
+class Change(models.Model):
+    """One thing a change set changed, before and after, as JSON.
+
+    Ids rather than foreign keys: the activity or column may be deleted, and
+    restored with the same id by an undo.
+    """
+
+    change_set = models.ForeignKey(ChangeSet, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=12, choices=ChangeKind.choices)
+    activity_id = models.IntegerField(null=True, blank=True)
+    role_id = models.IntegerField(null=True, blank=True)
+    person_id = models.IntegerField(null=True, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The history of one cell.
+            models.Index(fields=["activity_id", "role_id"], name="change_cell_history"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.activity_id}/{self.role_id}: {self.before!r} -> {self.after!r}"

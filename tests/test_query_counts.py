@@ -92,6 +92,17 @@ def test_cell_edit_queries_do_not_grow_with_activities(
     assert queries(large) == queries(small)
 
 
+def test_cell_edit_runs_a_known_number_of_queries(editor_client, organization):
+    team = make_filled_team(organization, "Small", activities=10)
+    activity = team.activities.get(name="Activity 3")
+    digest = editor_client.get(matrix_url(team)).context["grid"].digest
+    count_queries(edit(editor_client, team, activity, version=0, digest=digest))
+
+    # 17 before the change log; it adds four: the new revision read, the
+    # change set, its cell change and its one-line summary.
+    assert count_queries(edit(editor_client, team, activity, version=1, digest=digest)) == 21
+
+
 @pytest.mark.parametrize("warm", [False, True])
 def test_organization_page_queries_do_not_grow_with_teams(owner_client, organization, warm):
     def queries():

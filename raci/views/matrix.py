@@ -164,6 +164,7 @@ def cell(request, org_slug, team_slug, activity_id, role_id):
             role_id=role_id,
             letters=form.cleaned_data["letters"],
             version=form.cleaned_data["version"],
+            by=request.user,
         )
         stale = edit is not None and not edit.saved
     # Gone, whether the edit found it so or the edit was unreadable.
@@ -242,7 +243,7 @@ def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
 def apply_fix(request, org_slug, team_slug):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
     form = FixForm(request.POST)
-    applied = form.is_valid() and team.apply_fix(**form.cleaned_data)
+    applied = form.is_valid() and team.apply_fix(**form.cleaned_data, by=request.user)
     if applied:
         messages.success(request, f"Applied the fix: {applied}")
     else:
