@@ -13,6 +13,8 @@ from django.urls import reverse
 from raci.models import (
     Activity,
     Assignment,
+    Change,
+    ChangeSet,
     Membership,
     Organization,
     Person,
@@ -312,3 +314,41 @@ def test_cells_saved_while_their_role_or_team_is_deleted(organization, editor):
         assert not Role.objects.filter(pk=role.pk).exists()
         assert not Activity.objects.filter(team_id=team.pk).exists()
         assert not Assignment.objects.filter(activity__in=activities).exists()
+
+
+def test_every_acknowledged_cell_edit_is_recorded_exactly_once(organization, editor):
+    """Concurrent edits to one team: some to cells of their own, some racing
+    for one cell (one wins). The log holds one change per acknowledged edit,
+    numbered without a gap or a double by the team's revision."""
+    team = make_team(organization, "Checkout")
+    roles = list(team.roles.all())
+    acknowledged = 0
+    for round_ in range(ROUNDS):
+        activity = make_activity(team, f"Contended {round_}")
+        own = make_activity(team, f"Spread {round_}")
+        edits = [(activity, roles[0])] * (TOGETHER // 2) + [
+            (own, role) for role in roles[: TOGETHER // 2]
+        ]
+        base = [organization.slug, team.slug]
+        responses = at_once(
+            *[
+                partial(
+                    browser_for(editor).post,
+                    reverse("raci:cell", args=[*base, row.pk, role.pk]),
+                    {"letters": ["R"], "version": 0},
+                    **HTMX,
+                )
+                for row, role in edits
+            ]
+        )
+
+        assert statuses(responses) == {200: len(edits)}
+        saved = [r for r in responses if "your edit was not saved" not in r.text]
+        assert len(saved) == 1 + len(roles[: TOGETHER // 2])
+        acknowledged += len(saved)
+
+    assert Change.objects.filter(change_set__team=team, kind="cell").count() == acknowledged
+    revisions = sorted(ChangeSet.objects.filter(team=team).values_list("revision", flat=True))
+    assert revisions == list(range(1, acknowledged + 1))
+    team.refresh_from_db()
+    assert team.revision == acknowledged
