@@ -1045,6 +1045,10 @@ class ChangeSet(models.Model):
             after=after,
         )
 
+    def record(self, kind: str, *, before=None, after=None, **ids) -> "Change":
+        """Record one change of any kind; `ids`: activity_id, role_id, person_id."""
+        return Change.objects.create(change_set=self, kind=kind, before=before, after=after, **ids)
+
     def add(self, changes) -> None:
         """Record several changes (unsaved Change rows) in one query."""
         changes = list(changes)
