@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
+from raci import history
 from raci.catalogue import CATALOGUE
 from raci.matrix_io import RESERVED_HEADERS
 from raci.models import (
@@ -146,14 +147,17 @@ class ActivityLinkForm(forms.Form):
 # Set-up forms (sign-up, members, teams, people, roles) follow.
 
 
-def save_unless_taken(form, message, *, team=None):
+def save_unless_taken(form, message, *, team=None, by=None, action="", summary=""):
     """Save a valid model form; if a colleague took the name since the form
     was checked, the database refuses it and the form shows `message`. A
-    change to what `team`'s matrix shows is recorded with it."""
+    change to what `team`'s matrix shows is recorded with it, as one change
+    set by `by` (an activity form's or the team settings')."""
     try:
-        with transaction.atomic():
-            if team is not None:
-                team.record_change()
+        if team is None:
+            with transaction.atomic():
+                return form.save()
+        parts = ("settings",) if isinstance(form.instance, Team) else ("activities",)
+        with history.recording(team, by=by, action=action, summary=summary, parts=parts):
             return form.save()
     except IntegrityError:
         form.add_error("name", message)

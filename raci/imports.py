@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
 
-from raci import catalogue, matrix_io, rules
+from raci import catalogue, history, matrix_io, rules
 from raci.models import (
     Activity,
     Assignment,
@@ -410,10 +410,12 @@ def import_apply(
     organization: Organization,
     uses_scrum: bool | None = None,
     stage: str | None = None,
+    by=None,
+    filename: str = "",
 ) -> Team:
     """Write `plan`, all or nothing: the team's activities, columns, cells and (when the
-    file has people) holders become what the file says. Raises ChangedMeanwhile when the
-    team changed since the plan was made."""
+    file has people) holders become what the file says, recorded as one change set.
+    Raises ChangedMeanwhile when the team changed since the plan was made."""
     matrix = plan.matrix
     with transaction.atomic():
         team = plan.team
@@ -426,19 +428,20 @@ def import_apply(
                 )
         else:
             team = _new_team(organization, plan.team_name)
-        context = matrix.context
-        if context is not None:
-            team.uses_scrum, team.stage = context.uses_scrum, context.stage.value
-        if uses_scrum is not None:
-            team.uses_scrum = uses_scrum
-        if stage is not None:
-            team.stage = Stage(stage).value
-        team.save()
-        team.record_change()
-        role_ids = _write_roles(plan, organization, team)
-        _write_activities(plan, team, role_ids)
-        if matrix.people is not None:
-            _write_people(plan, organization, team, role_ids)
+        summary = f"Imported {filename}" if filename else "Imported a matrix file"
+        with history.recording(team, by=by, action="import", summary=summary):
+            context = matrix.context
+            if context is not None:
+                team.uses_scrum, team.stage = context.uses_scrum, context.stage.value
+            if uses_scrum is not None:
+                team.uses_scrum = uses_scrum
+            if stage is not None:
+                team.stage = Stage(stage).value
+            team.save()
+            role_ids = _write_roles(plan, organization, team)
+            _write_activities(plan, team, role_ids)
+            if matrix.people is not None:
+                _write_people(plan, organization, team, role_ids)
     return team
 
 

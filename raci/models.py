@@ -422,9 +422,16 @@ class Team(models.Model):
             "accepted_by": user,
             "accepted_at": timezone.now(),
         }
+        from raci import history
+
         try:
-            with transaction.atomic():
-                self.record_change()
+            with history.recording(
+                self,
+                by=user,
+                action="accept",
+                summary=f"Accepted the finding {finding.rule}: {reason}",
+                parts=("acceptances",),
+            ):
                 acceptance, _created = AcceptedFinding.objects.update_or_create(
                     **identity, defaults=values
                 )
@@ -590,7 +597,7 @@ class Activity(models.Model):
     def display_order(self) -> tuple[int, int, int]:
         return display_order(self.category, self.position, self.pk)
 
-    def move(self, *, up: bool) -> bool:
+    def move(self, *, up: bool, by=None) -> bool:
         """Swap places with the neighbouring activity of the same category.
 
         The team's positions are renumbered in the order shown, so that equal
@@ -598,8 +605,16 @@ class Activity(models.Model):
         Returns False, moving nothing, when a colleague deleted the activity
         since it was loaded.
         """
-        with transaction.atomic():
-            Team.objects.filter(pk=self.team_id).record_change()
+        from raci import history
+
+        direction = "up" if up else "down"
+        with history.recording(
+            Team(pk=self.team_id),
+            by=by,
+            action="activity-move",
+            summary=f"Moved “{self.name}” {direction}",
+            parts=("activities",),
+        ):
             # Locked in primary-key order, as deletions lock them.
             shown = sorted(
                 Activity.objects.select_for_update().filter(team_id=self.team_id).order_by("pk"),

@@ -18,7 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
-from raci import catalogue
+from raci import catalogue, history
 from raci.models import (
     Activity,
     Assignment,
@@ -383,17 +383,23 @@ def team_copy(*, source: Team, name: str, uses_scrum: bool, stage: str) -> Team:
     return team
 
 
-def team_column_add(*, team: Team, role: Role) -> None:
-    with transaction.atomic():
-        team.record_change()
+# What a column's removal takes with it.
+COLUMN_PARTS = ("columns", "cells", "holders", "acceptances")
+
+
+def team_column_add(*, team: Team, role: Role, by=None) -> None:
+    summary = f"Added the {role.name} column"
+    with history.recording(team, by=by, action="column-add", summary=summary, parts=COLUMN_PARTS):
         position = team.next_position(team.team_roles)
         TeamRole.objects.get_or_create(team=team, role=role, defaults={"position": position})
 
 
-def team_column_remove(*, team_role: TeamRole) -> None:
+def team_column_remove(*, team_role: TeamRole, by=None) -> None:
     """Take a role off a team's matrix: its cells and its holders in the team go too."""
-    with transaction.atomic():
-        team_role.team.record_change()
+    summary = f"Removed the {team_role.role.name} column, its cells and holders"
+    with history.recording(
+        team_role.team, by=by, action="column-remove", summary=summary, parts=COLUMN_PARTS
+    ):
         Assignment.objects.filter(activity__team=team_role.team, role=team_role.role).delete()
         RoleHolder.objects.filter(team=team_role.team, role=team_role.role).delete()
         team_role.delete()
@@ -402,37 +408,51 @@ def team_column_remove(*, team_role: TeamRole) -> None:
 # People
 
 
-def team_person_save(*, team: Team, person, roles) -> None:
+def team_person_save(*, team: Team, person, roles, by=None) -> None:
     """Save `person` (new or changed) and make `roles` exactly what they hold in `team`."""
+    held_now = ", ".join(role.name for role in roles) or "no role"
     with transaction.atomic():
         changed = models.Q(pk=team.pk)
         if person.pk:
             # Their name shows in the column headers of every team they hold a role in.
             changed |= models.Q(role_holders__person_id=person.pk)
+        # All of them locked at once, in one order, before this team's change set.
         Team.objects.filter(changed).record_change()
-        person.organization = team.organization
-        person.save()
-        wanted = {role.pk for role in roles}
-        RoleHolder.objects.filter(team=team, person=person).exclude(role_id__in=wanted).delete()
-        held = set(
-            RoleHolder.objects.filter(team=team, person=person).values_list("role_id", flat=True)
-        )
-        # A colleague adding the same person at the same moment gives the same result.
-        RoleHolder.objects.bulk_create(
-            (RoleHolder(team=team, person=person, role_id=role_id) for role_id in wanted - held),
-            ignore_conflicts=True,
-        )
+        summary = f"{person.name} holds {held_now}"
+        with history.recording(team, by=by, action="holders", summary=summary, parts=("holders",)):
+            person.organization = team.organization
+            person.save()
+            wanted = {role.pk for role in roles}
+            holders = RoleHolder.objects.filter(team=team, person=person)
+            holders.exclude(role_id__in=wanted).delete()
+            held = set(holders.values_list("role_id", flat=True))
+            # A colleague adding the same person at the same moment gives the same result.
+            RoleHolder.objects.bulk_create(
+                (
+                    RoleHolder(team=team, person=person, role_id=role_id)
+                    for role_id in wanted - held
+                ),
+                ignore_conflicts=True,
+            )
 
 
-def team_person_remove(*, team: Team, person) -> None:
+def team_person_remove(*, team: Team, person, by=None) -> None:
     """Take `person` off `team`; they stay in the organization and its other teams."""
-    with transaction.atomic():
-        team.record_change()
+    summary = f"Took {person.name} off the team"
+    with history.recording(team, by=by, action="holders", summary=summary, parts=("holders",)):
         RoleHolder.objects.filter(team=team, person=person).delete()
 
 
-def role_delete(*, role: Role) -> None:
-    """Delete a custom role with its columns, cells and holders in every team."""
+def role_delete(*, role: Role, by=None) -> None:
+    """Delete a custom role with its columns, cells and holders in every team,
+    recorded as one change set in each of those teams."""
     with transaction.atomic():
-        Team.objects.using_role(role).record_change()
+        teams = list(Team.objects.using_role(role).distinct().order_by("pk"))
+        Team.objects.filter(pk__in=[team.pk for team in teams]).record_change()
+        before = {team.pk: history.team_state(team, COLUMN_PARTS) for team in teams}
         delete_locked(role)
+        for team in teams:
+            cs = history.change_set(
+                team, by=by, action="role-delete", summary=f"Deleted the role {role.name}"
+            )
+            cs.add(history.state_changes(before[team.pk], history.team_state(team, COLUMN_PARTS)))

@@ -7,13 +7,12 @@ htmx, a redirect back (POST/redirect/GET) without JavaScript.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from raci import catalogue, rules
+from raci import catalogue, history, rules
 from raci.forms import ActivityLinkForm, FindingAcceptForm, FindingForm, ReopenForm
 from raci.models import find_finding
 from raci.views.access import team_for_user
@@ -98,8 +97,13 @@ def _back_to_the_editor(request, team, membership):
 def finding_reopen(request, org_slug, team_slug, acceptance_id):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
     acceptance = get_object_or_404(team.accepted_findings, pk=acceptance_id)
-    with transaction.atomic():
-        team.record_change()
+    with history.recording(
+        team,
+        by=request.user,
+        action="reopen",
+        summary=f"Reopened the finding {acceptance.rule}",
+        parts=("acceptances",),
+    ):
         acceptance.delete()
     messages.success(request, "Reopened: the finding counts again.")
     form = ReopenForm(request.POST)
@@ -120,8 +124,13 @@ def activity_link(request, org_slug, team_slug, activity_id):
     if form.is_valid():
         entry = catalogue.by_key(form.cleaned_data["key"])
         activity.catalogue_key = entry.key
-        with transaction.atomic():
-            team.record_change()
+        with history.recording(
+            team,
+            by=request.user,
+            action="activity-link",
+            summary=f"Linked “{activity.name}” to “{entry.name}”",
+            parts=("activities",),
+        ):
             activity.save(update_fields=["catalogue_key"])
         messages.success(
             request, f"Linked “{activity.name}” to the catalogue entry “{entry.name}”."

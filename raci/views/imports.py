@@ -283,6 +283,8 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
                     organization=organization,
                     uses_scrum=upload.uses_scrum if team is None else None,
                     stage=upload.stage if team is None else None,
+                    by=request.user,
+                    filename=upload.filename,
                 )
             except imports.ChangedMeanwhile as error:
                 messages.warning(request, str(error))

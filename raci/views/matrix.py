@@ -9,7 +9,6 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
-from raci import rules, services
+from raci import history, rules, services
 from raci.forms import (
     ActivityForm,
     ActivityMoveForm,
@@ -262,7 +261,15 @@ def activity_add(request, org_slug, team_slug):
     if form.is_valid():
         form.instance.position = team.next_position(team.activities)
         taken = "This team already has an activity with that name."
-        activity = save_unless_taken(form, taken, team=team)
+        name = form.cleaned_data["name"]
+        activity = save_unless_taken(
+            form,
+            taken,
+            team=team,
+            by=request.user,
+            action="activity-add",
+            summary=f"Added “{name}”",
+        )
         if activity:
             messages.success(request, f"Added “{activity.name}”.")
     if form.is_valid():
@@ -287,7 +294,12 @@ def activity_update(request, org_slug, team_slug, activity_id):
     activity = get_object_or_404(team.activities, pk=activity_id)
     form = ActivityForm(request.POST or None, instance=activity, team=team)
     taken = "This team already has an activity with that name."
-    if request.method == "POST" and form.is_valid() and save_unless_taken(form, taken, team=team):
+    saved = (
+        request.method == "POST"
+        and form.is_valid()
+        and save_unless_taken(form, taken, team=team, by=request.user, action="activity-rename")
+    )
+    if saved:
         messages.success(request, f"Saved “{activity.name}”.")
         return _edited(request, team, membership, row_id(activity.pk))
     return render(
@@ -306,7 +318,8 @@ def activity_move(request, org_slug, team_slug, activity_id):
     if activity is None:
         return _gone(request, team, membership)
     form = ActivityMoveForm(request.POST)
-    if form.is_valid() and not activity.move(up=form.cleaned_data["direction"] == "up"):
+    up = form.is_valid() and form.cleaned_data["direction"] == "up"
+    if form.is_valid() and not activity.move(up=up, by=request.user):
         # A colleague deleted it between the lookup above and the move.
         if not request.htmx:
             raise Http404("Not in this matrix")
@@ -328,8 +341,11 @@ def activity_delete(request, org_slug, team_slug, activity_id):
             question=f"Delete “{activity.name}” and its cells?",
             button="Delete the activity",
         )
-    with transaction.atomic():
-        team.record_change()
+    summary = f"Deleted “{activity.name}” and its cells"
+    parts = ("activities", "cells", "acceptances")
+    with history.recording(
+        team, by=request.user, action="activity-delete", summary=summary, parts=parts
+    ):
         delete_locked(activity)
     messages.success(request, f"Deleted “{activity.name}” and its cells.")
     return _edited(request, team, membership)
@@ -342,7 +358,7 @@ def column_add(request, org_slug, team_slug):
     form = ColumnAddForm(request.POST, team=team)
     if form.is_valid():
         role = form.cleaned_data["role"]
-        services.team_column_add(team=team, role=role)
+        services.team_column_add(team=team, role=role, by=request.user)
         messages.success(request, f"Added the {role.name} column.")
         added = column_id(role.pk)
     else:
@@ -368,7 +384,7 @@ def column_remove(request, org_slug, team_slug, role_id):
             "it in this team? The role itself stays in the organization.",
             button="Remove the column",
         )
-    services.team_column_remove(team_role=team_role)
+    services.team_column_remove(team_role=team_role, by=request.user)
     messages.success(
         request, f"Removed the {team_role.role.name} column, its cells and who held it here."
     )

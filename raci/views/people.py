@@ -36,7 +36,7 @@ def team_people(request, org_slug, team_slug):
         messages.error(request, "Choose whether to add a new or an existing person.")
     elif form is not None and form.is_valid():
         person = form.cleaned_data["person"] if form is pick_form else form.instance
-        if _person_saved(form, team=team, person=person):
+        if _person_saved(form, team=team, person=person, by=request.user):
             messages.success(request, f"Added {person.name} to {team.name}.")
             return redirect("raci:team_people", org_slug=org_slug, team_slug=team_slug)
     return render(
@@ -55,11 +55,11 @@ def team_people(request, org_slug, team_slug):
     )
 
 
-def _person_saved(form, *, team, person) -> bool:
+def _person_saved(form, *, team, person, by) -> bool:
     """Save the person and their roles; False, with the form saying why, when a
     colleague gave someone the same email at the same moment."""
     try:
-        services.team_person_save(team=team, person=person, roles=form.cleaned_data["roles"])
+        services.team_person_save(team=team, person=person, roles=form.cleaned_data["roles"], by=by)
     except IntegrityError:
         if not conflict_shown(form):
             raise
@@ -84,7 +84,7 @@ def person_update(request, org_slug, team_slug, person_id):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _person_saved(form, team=team, person=person)
+        and _person_saved(form, team=team, person=person, by=request.user)
     ):
         messages.success(request, f"Saved {person.name}.")
         return redirect("raci:team_people", org_slug=org_slug, team_slug=team_slug)
@@ -101,7 +101,7 @@ def person_remove(request, org_slug, team_slug, person_id):
     """Takes the person off this team; they stay in the organization and its other teams."""
     team, _membership = team_for_user(request, org_slug, team_slug, edit=True)
     person = _person_in_team(team, person_id)
-    services.team_person_remove(team=team, person=person)
+    services.team_person_remove(team=team, person=person, by=request.user)
     messages.success(request, f"Removed {person.name} from {team.name}.")
     return redirect("raci:team_people", org_slug=org_slug, team_slug=team_slug)
 
@@ -140,7 +140,7 @@ def role_delete(request, org_slug, role_id):
     cells = Assignment.objects.filter(role=role).exclude(letters="")
     if request.method == "POST":
         cell_count = cells.count()
-        services.role_delete(role=role)
+        services.role_delete(role=role, by=request.user)
         messages.success(
             request,
             f"Deleted the role {role.name}, its columns and the {cell_count} "

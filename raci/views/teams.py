@@ -44,7 +44,12 @@ def team_settings(request, org_slug, team_slug):
     form = TeamSettingsForm(request.POST or None, instance=team)
     # The slug stays as it was, so that links to the team keep working.
     taken = "This organization already has a team with that name."
-    if request.method == "POST" and form.is_valid() and save_unless_taken(form, taken, team=team):
+    saved = (
+        request.method == "POST"
+        and form.is_valid()
+        and save_unless_taken(form, taken, team=team, by=request.user, action="settings")
+    )
+    if saved:
         messages.success(request, f"Saved the settings of {team.name}.")
         return redirect("raci:matrix", org_slug=org_slug, team_slug=team.slug)
     return render(
