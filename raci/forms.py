@@ -144,6 +144,30 @@ class ActivityLinkForm(forms.Form):
     key = forms.ChoiceField(choices=[(entry.key, entry.name) for entry in CATALOGUE])
 
 
+class HistoryFilterForm(forms.Form):
+    """The history page's filters: who, which activity, which role."""
+
+    user = forms.ModelChoiceField(
+        queryset=None, required=False, label="Person", empty_label="Anyone"
+    )
+    activity = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any activity")
+    role = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any role")
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only those who changed this team: not the organization's member list.
+        self.fields["user"].queryset = (
+            get_user_model().objects.filter(changeset__team=team).distinct().order_by("username")
+        )
+        self.fields["user"].label_from_instance = lambda user: user.get_username()
+        self.fields["activity"].queryset = team.activities.order_by("name")
+        self.fields["role"].queryset = Role.objects.filter(
+            organization=team.organization_id
+        ).order_by("name")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+
 # Set-up forms (sign-up, members, teams, people, roles) follow.
 
 

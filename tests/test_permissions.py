@@ -81,6 +81,12 @@ ACCESS = {
     "raci:column_add": (None, EDITOR),
     "raci:column_remove": (EDITOR, EDITOR),
     "raci:export": (VIEWER, None),
+    # History: reading it is for every member, undoing and restoring for editors.
+    "raci:undo": (None, EDITOR),
+    "raci:redo": (None, EDITOR),
+    "raci:history": (VIEWER, None),
+    "raci:cell_history": (VIEWER, None),
+    "raci:restore": (EDITOR, EDITOR),
     # Findings a team accepts
     "raci:finding_accept": (EDITOR, EDITOR),
     "raci:finding_reopen": (None, EDITOR),
@@ -111,6 +117,7 @@ ARGUMENTS = {
     "membership_id": "membership",
     "acceptance_id": "acceptance",
     "upload_id": "team_upload",
+    "revision": "revision",
     "file_format": "json",
     "uidb64": "MQ",
     "token": "expired-token",
@@ -194,6 +201,11 @@ def world(organization, owner, editor, viewer):
     acceptance = AcceptedFinding.objects.create(
         team=team, rule="idle-role", role=role, reason="Designers only advise here."
     )
+    # Two recorded edits: one to restore to, one to undo or restore away.
+    for version, letters in enumerate(["A", "AR"]):
+        team.edit_cell(
+            activity_id=activity.pk, role_id=role.pk, letters=letters, version=version + 1, by=owner
+        )
     # An upload waiting for its preview is seen by its uploader only: one each.
     uploads = {
         name: {user: _upload(organization, user, team=team if name == "team_upload" else None)
@@ -208,6 +220,7 @@ def world(organization, owner, editor, viewer):
         "person": person.pk,
         "membership": Membership.objects.get(user=viewer).pk,
         "acceptance": acceptance.pk,
+        "revision": team.change_sets.order_by("revision").first().revision,
         **uploads,
     }
 
