@@ -574,9 +574,12 @@ class _Reverter:
                 continue
             if letters == change.before:
                 continue
-            Assignment.objects.compare_and_set(
+            if not Assignment.objects.compare_and_set(
                 activity_id=a, role_id=r, letters=change.before, version=version
-            )
+            ):
+                # Written by a path that takes no team lock (a database shell).
+                self.cell_conflicts.append((a, r, letters))
+                continue
             current[(a, r)] = (change.before, version + 1)
             self._did(change, activity_id=a, role_id=r)
 
