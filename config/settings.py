@@ -202,6 +202,10 @@ CSRF_FAILURE_VIEW = "raci.views.errors.csrf_failure"
 SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", str(8 * 3600))
 SESSION_COOKIE_AGE = envint("SESSION_MAX_AGE", str(14 * 24 * 3600))
 
+# A team's change log (undo, history, restore) keeps this many days;
+# `manage.py prune_history`, run daily, deletes what is older.
+HISTORY_KEPT_DAYS = envint("HISTORY_KEPT_DAYS", "400")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "raci:home"
 LOGOUT_REDIRECT_URL = "login"
