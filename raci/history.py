@@ -738,8 +738,11 @@ def _revert(team: Team, cs: ChangeSet, sources, *, summary: str, undoes=None) ->
     cs.save(update_fields=["summary", "undoes"])
     changes = _changes_of(sources)
     reverter = _Reverter(team, cs, changes)
+    by_source = {}
+    for change in changes:
+        by_source.setdefault(change.change_set_id, []).append(change)
     for source in sources:
-        reverter.revert([change for change in changes if change.change_set_id == source.pk])
+        reverter.revert(by_source.get(source.pk, []))
     conflicts = reverter.finish()
     return Reverted(cs, tuple(describe(c, reverter.names) for c in reverter.done), conflicts)
 

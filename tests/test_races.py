@@ -352,3 +352,22 @@ def test_every_acknowledged_cell_edit_is_recorded_exactly_once(organization, edi
     assert revisions == list(range(1, acknowledged + 1))
     team.refresh_from_db()
     assert team.revision == acknowledged
+
+
+def test_undos_sent_at_once_each_undo_a_change_of_their_own(organization, editor):
+    team = make_team(organization, "Checkout")
+    role = team.roles.first()
+    rows = [make_activity(team, f"Row {number}") for number in range(2)]
+    for row in rows:
+        assert team.edit_cell(
+            activity_id=row.pk, role_id=role.pk, letters="R", version=0, by=editor
+        ).saved
+    url = reverse("raci:undo", args=[organization.slug, team.slug])
+
+    responses = at_once(*[partial(browser_for(editor).post, url, **HTMX) for _ in range(TOGETHER)])
+
+    assert statuses(responses) == {200: TOGETHER}
+    assert sum("Undid:" in response.text for response in responses) == 2
+    undone = ChangeSet.objects.filter(team=team, action="undo").values_list("undoes", flat=True)
+    assert len(set(undone)) == 2 == len(undone)
+    assert not Assignment.objects.filter(activity__in=rows).exclude(letters="").exists()
