@@ -46,9 +46,15 @@ def change_set(team: Team, *, by, action: str, summary: str = "", undoes=None) -
         revision=revision,
         user=by if by is not None and by.is_authenticated else None,
         action=action,
-        summary=summary,
+        summary=fit_summary(summary),
         undoes=undoes,
     )
+
+
+def fit_summary(text: str) -> str:
+    """`text` cut to the summary's column, with an ellipsis where it was cut."""
+    limit = ChangeSet._meta.get_field("summary").max_length
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def show_letters(text: str) -> str:
@@ -734,7 +740,7 @@ def _changes_of(change_sets) -> list[Change]:
 
 def _revert(team: Team, cs: ChangeSet, sources, *, summary: str, undoes=None) -> Reverted:
     """Undo `sources` (change sets of `team`, newest first) as the change set `cs`."""
-    cs.summary, cs.undoes = summary[: ChangeSet._meta.get_field("summary").max_length], undoes
+    cs.summary, cs.undoes = fit_summary(summary), undoes
     cs.save(update_fields=["summary", "undoes"])
     changes = _changes_of(sources)
     reverter = _Reverter(team, cs, changes)

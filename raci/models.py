@@ -1072,7 +1072,10 @@ class ChangeSet(models.Model):
         Change.objects.bulk_create(changes)
 
     def describe(self, summary: str) -> None:
-        self.summary = summary[: self._meta.get_field("summary").max_length]
+        """Set the one-line summary the history page shows."""
+        from raci.history import fit_summary
+
+        self.summary = fit_summary(summary)
         ChangeSet.objects.filter(pk=self.pk).update(summary=self.summary)
 
 

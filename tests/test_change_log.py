@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from raci import history
 from raci.models import Assignment, Change, ChangeSet, Team
 from tests.builders import (
     DEV,
@@ -226,3 +227,12 @@ def test_an_applied_fix_is_one_change_set_however_many_cells(editor_client, edit
     assert (change_set.action, change_set.user) == ("fix", editor)
     assert change_set.summary.startswith("Applied a fix: Product Owner on “Backlog ordering”")
     assert change_set.changes.count() == len(finding.fixes[0].changes) >= 2
+
+
+def test_a_long_summary_is_cut_to_fit_on_every_database(editor, team, ordering):
+    finding_reason = "Because " + "we decided so " * 100
+
+    cs = history.change_set(team, by=editor, action="accept", summary=finding_reason)
+
+    cs.refresh_from_db()
+    assert len(cs.summary) == 300 and cs.summary.endswith("…")

@@ -2,6 +2,8 @@
 holder is back; Ctrl+Z in a text field stays the field's; "h" on a cell
 opens who changed it."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -93,3 +95,15 @@ def test_h_on_a_cell_opens_who_changed_it(page, team):
         f"{activity.pk}/{scrum_master.pk}/history/"
     )
     expect(page.get_by_role("heading", level=1)).to_contain_text("Who changed Scrum Master on")
+
+
+def test_the_pickers_link_opens_the_history_of_the_cell_being_edited(page, team):
+    scrum_master = canonical_role(team.organization, SM)
+    activity = team.activities.order_by("position").last()
+    open_matrix(page, team)
+    cell = page.locator(f"#cell-{activity.pk}-{scrum_master.pk}")
+
+    cell.locator(".cell-button").click()
+    cell.get_by_role("link", name="Who changed this cell").click()
+
+    expect(page).to_have_url(re.compile(rf"/cells/{activity.pk}/{scrum_master.pk}/history/$"))
