@@ -41,6 +41,13 @@ def change_set(team: Team, *, by, action: str, summary: str = "", undoes=None) -
     """
     Team.objects.filter(pk=team.pk).record_change()
     revision = Team.objects.filter(pk=team.pk).values_list("revision", flat=True).get()
+    return change_set_at(team, revision, by=by, action=action, summary=summary, undoes=undoes)
+
+
+def change_set_at(team: Team, revision: int, *, by, action: str, summary: str = "", undoes=None):
+    """The change set of a write that has already called record_change() in
+    its transaction and read the revision it made (the cell edit, which reads
+    it with the cell's names in one query)."""
     return ChangeSet.objects.create(
         team_id=team.pk,
         revision=revision,

@@ -288,7 +288,7 @@ class Team(models.Model):
             with transaction.atomic():
                 # Taken first: a removal of the activity or the column waits
                 # for this edit, or this edit sees the removal below.
-                change_set = history.change_set(self, by=by, action="cell")
+                self.record_change()
                 current = Assignment.objects.filter(
                     activity_id=models.OuterRef("pk"), role_id=role_id
                 ).values("letters")
@@ -297,18 +297,18 @@ class Team(models.Model):
                         pk=activity_id, team=self, team__team_roles__role_id=role_id
                     )
                     .annotate(before=models.Subquery(current))
-                    .values_list("name", "team__team_roles__role__name", "before")
+                    .values_list("name", "team__team_roles__role__name", "team__revision", "before")
                     .first()
                 )
                 saved = found is not None and Assignment.objects.compare_and_set(
                     activity_id=activity_id, role_id=role_id, letters=after, version=version
                 )
                 if saved:
-                    activity_name, role_name, before = found
-                    change_set.cell(activity_id, role_id, before or "", after)
-                    change_set.describe(
-                        history.cell_summary(role_name, activity_name, before or "", after)
-                    )
+                    activity_name, role_name, revision, before = found
+                    summary = history.cell_summary(role_name, activity_name, before or "", after)
+                    history.change_set_at(
+                        self, revision, by=by, action="cell", summary=summary
+                    ).cell(activity_id, role_id, before or "", after)
                 else:
                     transaction.set_rollback(True)
         except IntegrityError:
@@ -317,7 +317,7 @@ class Team(models.Model):
             return None
         if found is None:
             return None
-        return CellEdit(found[0], found[1], revision=change_set.revision, saved=saved)
+        return CellEdit(*found[:3], saved=saved)
 
     def write_cells(self, cells, *, by, action: str = "paste", summary: str = "", undoes=None):
         """Write several cells as one change set, all or nothing: pastes, fills,

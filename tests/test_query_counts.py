@@ -98,10 +98,10 @@ def test_cell_edit_runs_a_known_number_of_queries(editor_client, organization):
     digest = editor_client.get(matrix_url(team)).context["grid"].digest
     count_queries(edit(editor_client, team, activity, version=0, digest=digest))
 
-    # 17 before the change log; it adds four: the new revision read, the
-    # change set, its cell change and its one-line summary. PostgreSQL has
+    # 17 before the change log; it adds two: the change set and its cell
+    # change (the revision is read with the cell's names). PostgreSQL has
     # one more: the kept findings counts do not wait for the disk.
-    expected = 21 + (connection.vendor == "postgresql")
+    expected = 19 + (connection.vendor == "postgresql")
     assert count_queries(edit(editor_client, team, activity, version=1, digest=digest)) == expected
 
 
