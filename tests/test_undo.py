@@ -5,7 +5,7 @@ restoring the team as it was after any change set."""
 import pytest
 from django.urls import reverse
 
-from raci import history, services
+from raci import history, imports, matrix_io, services
 from raci.models import (
     AcceptedFinding,
     Activity,
@@ -268,15 +268,32 @@ def test_undo_of_settings_and_of_holders(owner_client, owner, team, ordering):
     assert (team.uses_scrum, team.stage, team.max_consulted) == before
 
 
-def test_undo_of_an_import_restores_the_team(editor, team, ordering):
-    services.team_column_remove(team_role=TeamRole.objects.get(team=team, role=role(team, PM)))
+def test_an_import_over_a_team_is_one_change_set_and_undoes_whole(
+    editor, team, ordering, organization
+):
+    make_person(organization, "Sam", team=team, roles=[SM])
     before = history.team_state(team)
-    with history.recording(team, by=editor, action="import", summary="Imported x.csv"):
-        Activity.objects.filter(pk=ordering.pk).delete()
-        make_activity(team, "Imported row", letters={PO: "AR"})
+    data = (
+        "Activity,Category,Product Owner,Developers,Legal\n"
+        "Backlog ordering,backlog,R,AR,\n"
+        "Privacy review,,I,C,AR\n"
+    )
+    plan = imports.import_plan(
+        organization=organization, team=team, matrix=matrix_io.read_matrix(data, "m.csv")
+    )
+    imports.import_apply(plan=plan, organization=organization, by=editor, filename="m.csv")
+    assert history.team_state(team) != before
 
-    history.undo(team, by=editor)
+    [change_set] = ChangeSet.objects.filter(team=team)
+    assert (change_set.action, change_set.summary, change_set.user) == (
+        "import",
+        "Imported m.csv",
+        editor,
+    )
 
+    undone = history.undo(team, by=editor)
+
+    assert undone.conflicts == ()
     assert history.team_state(team) == before
 
 
