@@ -171,3 +171,15 @@ def test_the_cell_page_and_the_picker_link_to_the_cells_history(editor_client, t
 
     assert cell_history in cell_page.content.decode()
     assert 'class="cell-history-link' in matrix
+
+
+def test_history_marks_what_was_undone(editor_client, editor, team):
+    ordering = make_activity(team, "Backlog ordering")
+    edits(team, ordering, PO, editor, ["A"])
+    editor_client.post(url("undo", team))
+
+    page = editor_client.get(url("history", team)).content.decode()
+
+    assert rows(page)[0] == ("edgar:", "Undid: Product Owner on “Backlog ordering” — → A")
+    assert page.count('class="badge text-bg-secondary">undone</span>') == 1
+    assert page.index("undone</span>") > page.index('id="change-1"')

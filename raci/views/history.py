@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from raci import history
 from raci.forms import HistoryFilterForm
-from raci.models import Change, ChangeKind, TeamRole
+from raci.models import Change, ChangeKind, ChangeSet, TeamRole
 from raci.views.access import team_for_user
 from raci.views.matrix import _edited, _matrix_url
 
@@ -52,7 +52,11 @@ def change_list(request, org_slug, team_slug):
     """The team's change sets, newest first, filtered by person, activity and
     role; the same number of queries whatever the page's size."""
     team, membership = team_for_user(request, org_slug, team_slug)
-    change_sets = team.change_sets.select_related("user").order_by("-revision")
+    change_sets = (
+        team.change_sets.select_related("user")
+        .annotate(undone=Exists(ChangeSet.objects.filter(undoes=OuterRef("pk"))))
+        .order_by("-revision")
+    )
     form = HistoryFilterForm(request.GET or None, team=team)
     if form.is_valid():
         data = form.cleaned_data
