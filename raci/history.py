@@ -821,7 +821,13 @@ def restore(team: Team, *, to: ChangeSet, by, preview: bool = False) -> Reverted
             transaction.set_rollback(True)
             return Reverted(None)
         summary = f"Restored the team as it was after change {to.revision} ({to.summary})"
+        before = team_state(team)
         reverted = _revert(team, cs, since, summary=summary)
+        # Said as the difference it makes, each cell once, rather than step by step.
+        names = Names(team, _changes_of(since))
+        names.activities.update((pk, row["name"]) for pk, row in before["activities"].items())
+        net = state_changes(before, team_state(team))
+        reverted = reverted._replace(lines=tuple(describe(change, names) for change in net))
         if preview:
             transaction.set_rollback(True)
     return reverted

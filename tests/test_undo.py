@@ -381,3 +381,17 @@ def test_restore_of_another_teams_change_is_not_found(editor_client, editor, org
     ChangeSet.objects.filter(pk=theirs.pk).update(revision=999)
 
     assert editor_client.get(url("restore", team, 999)).status_code == 404
+
+
+def test_restore_preview_says_each_cell_once_as_the_difference_it_makes(
+    editor_client, editor, team, ordering
+):
+    edit(team, ordering, DEV, "C", editor)
+    target = ChangeSet.objects.get(team=team)
+    for text in ("A", "AR", "I"):
+        edit(team, ordering, PO, text, editor)
+
+    page = editor_client.get(url("restore", team, target.revision)).content.decode()
+
+    assert page.count("Product Owner on “Backlog ordering”") == 1
+    assert "Product Owner on “Backlog ordering”: I → A</li>" in page

@@ -56,6 +56,18 @@ def build_site() -> dict[str, Page]:
     person = Person.objects.get(organization=organization, name="Ruth Adeyemi")
     custom_role = Role.objects.get(organization=organization, name="Business Analyst")
     activity = team.activities.order_by("position").first()
+    column = team.team_roles.order_by("position").first().role
+    # Two recorded edits: a history to list, and a change to restore away.
+    for letters in ("C", "I"):
+        cell = activity.assignments.filter(role=column).first()
+        team.edit_cell(
+            activity_id=activity.pk,
+            role_id=column.pk,
+            letters=letters,
+            version=cell.version if cell else 0,
+            by=owner,
+        )
+    first_change = team.change_sets.order_by("revision").first()
     org = {"org_slug": organization.slug}
     in_team = {**org, "team_slug": team.slug}
     pages = [
@@ -102,6 +114,18 @@ def build_site() -> dict[str, Page]:
         Page(
             "column-remove",
             reverse("raci:column_remove", kwargs={**in_team, "role_id": custom_role.pk}),
+        ),
+        Page("history", reverse("raci:history", kwargs=in_team)),
+        Page(
+            "cell-history",
+            reverse(
+                "raci:cell_history",
+                kwargs={**in_team, "activity_id": activity.pk, "role_id": column.pk},
+            ),
+        ),
+        Page(
+            "restore",
+            reverse("raci:restore", kwargs={**in_team, "revision": first_change.revision}),
         ),
         Page("password-change", reverse("password_change")),
         Page("password-change-done", reverse("password_change_done")),

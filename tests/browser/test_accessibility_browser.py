@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 # Page names from tests/browser/pages.py. The matrix editor joins this list
 # once its grid has been reworked (issue 9's grid part).
-CHECKED_PAGES = ["sign-in", "organization", "people", "role-definitions"]
+CHECKED_PAGES = ["sign-in", "organization", "people", "role-definitions", "history"]
 SIZES = [(390, 844), (1440, 900)]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
