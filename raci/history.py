@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 
 from raci.models import (
@@ -267,7 +268,7 @@ def _check_cells(cells: list[CellWrite]) -> None:
 #   cell        activity_id, role_id; the letters as text ("" for none)
 #   activity    activity_id; ACTIVITY_FIELDS (all of them when added or deleted,
 #               else only those that changed)
-#   column      role_id; {"position": n}
+#   column      role_id; {"position": n, "name": the role's name then}
 #   holder      person_id, role_id; true when the person holds the role
 #   setting     the SETTING_FIELDS that changed
 #   acceptance  activity_id, role_id, person_id; ACCEPTANCE_FIELDS with its "id"
@@ -304,8 +305,11 @@ def team_state(team: Team, parts=PARTS) -> dict:
         rows = Activity.objects.filter(team=team).values("pk", *ACTIVITY_FIELDS)
         state["activities"] = {row.pop("pk"): row for row in rows}
     if "columns" in parts:
-        rows = TeamRole.objects.filter(team=team).values_list("role_id", "position")
-        state["columns"] = {role_id: {"position": position} for role_id, position in rows}
+        # The name only to say which column it was once the role is deleted.
+        rows = TeamRole.objects.filter(team=team).values_list("role_id", "position", "role__name")
+        state["columns"] = {
+            role_id: {"position": position, "name": name} for role_id, position, name in rows
+        }
     if "cells" in parts:
         rows = Assignment.objects.filter(activity__team=team).exclude(letters="")
         state["cells"] = {
@@ -351,7 +355,7 @@ def state_changes(before: dict, after: dict) -> list[Change]:
         if new:
             changes.append(Change(kind=ChangeKind.ACTIVITY, activity_id=pk, before=old, after=new))
     for role_id in sorted(old_cols.keys() & new_cols.keys()):
-        if old_cols[role_id] != new_cols[role_id]:
+        if old_cols[role_id]["position"] != new_cols[role_id]["position"]:
             changes.append(
                 Change(
                     kind=ChangeKind.COLUMN,
@@ -444,8 +448,25 @@ class Names:
             if change.kind == ChangeKind.ACTIVITY and "name" in (change.before or change.after)
         }
         self.activities.update(Activity.objects.filter(team=team).values_list("pk", "name"))
+        unknown = {c.activity_id for c in changes if c.activity_id} - self.activities.keys()
+        if unknown:
+            # Deleted by a change not being replayed: its name is in the log.
+            logged = Change.objects.filter(
+                change_set__team=team, kind=ChangeKind.ACTIVITY, activity_id__in=unknown
+            ).values_list("activity_id", "before", "after")
+            for pk, before, after in logged:
+                if "name" in (before or after or {}):
+                    self.activities.setdefault(pk, (before or after)["name"])
         organization = team.organization_id
-        self.roles = dict(Role.objects.filter(organization=organization).values_list("pk", "name"))
+        self.existing_roles = dict(
+            Role.objects.filter(organization=organization).values_list("pk", "name")
+        )
+        self.roles = {
+            change.role_id: (change.before or change.after)["name"]
+            for change in changes
+            if change.kind == ChangeKind.COLUMN and "name" in (change.before or change.after)
+        }
+        self.roles.update(self.existing_roles)
         self.people = dict(
             Person.objects.filter(organization=organization).values_list("pk", "name")
         )
@@ -534,7 +555,9 @@ class _Reverter:
         self.done: list[Change] = []
         self.conflicts: list[str] = []
         self.cell_conflicts: list[tuple[int, int, str]] = []
-        self.missing: set[str] = set()
+        # Rows and columns that could not come back: their cells go unsaid.
+        self.missing_rows: set[int] = set()
+        self.missing_columns: set[int] = set()
 
     def revert(self, changes) -> None:
         cells = []
@@ -575,6 +598,8 @@ class _Reverter:
         current = current_cells(self.team, [(c.activity_id, c.role_id) for c in changes])
         for change in changes:
             a, r = change.activity_id, change.role_id
+            if a in self.missing_rows or r in self.missing_columns:
+                continue
             if a not in rows:
                 self._conflict(f"{self.names.activity(a)} is no longer in the matrix.")
                 continue
@@ -601,11 +626,15 @@ class _Reverter:
         name = self.names.activity(pk)
         row = Activity.objects.filter(team=self.team, pk=pk).values(*ACTIVITY_FIELDS).first()
         if change.after is None:  # deleted: bring it back, with its id
-            if row is None and self._saved(
+            if row is not None:
+                return
+            if self._saved(
                 lambda: Activity.objects.create(pk=pk, team=self.team, **change.before),
                 f"{name} could not come back: the team has an activity of that name now.",
             ):
                 self._did(change, activity_id=pk)
+            else:
+                self.missing_rows.add(pk)
         elif change.before is None:  # added: take it away, unless colleagues filled it since
             if row is None:
                 return
@@ -631,10 +660,12 @@ class _Reverter:
         if change.after is None:  # removed: bring it back where it was
             if column is not None:
                 return
-            if role_id not in self.names.roles:
+            if role_id not in self.names.existing_roles:
                 self._conflict(f"The role {role} no longer exists in the organization.")
+                self.missing_columns.add(role_id)
                 return
-            TeamRole.objects.create(team=self.team, role_id=role_id, **change.before)
+            position = change.before["position"]
+            TeamRole.objects.create(team=self.team, role_id=role_id, position=position)
             self._did(change, role_id=role_id)
         elif change.before is None:  # added: take it away, unless colleagues filled it since
             if column is None:
@@ -650,14 +681,14 @@ class _Reverter:
                 Change(
                     kind=change.kind,
                     role_id=role_id,
-                    before={"position": column.position},
+                    before={"position": column.position, "name": role},
                     after=None,
                 )
             )
         elif column is None or column.position != change.after["position"]:
             self._conflict(f"The {role} column was moved or removed since.")
         else:
-            TeamRole.objects.filter(pk=column.pk).update(**change.before)
+            TeamRole.objects.filter(pk=column.pk).update(position=change.before["position"])
             self._did(change, role_id=role_id)
 
     def _holder(self, change: Change) -> None:
@@ -666,9 +697,11 @@ class _Reverter:
         held = holders.exists()
         if held == change.before:
             return
+        if role_id in self.missing_columns:
+            return  # said once, for the column
         if not change.before:
             holders.delete()
-        elif person_id in self.names.people and role_id in self.names.roles:
+        elif person_id in self.names.people and role_id in self.names.existing_roles:
             RoleHolder.objects.create(team=self.team, person_id=person_id, role_id=role_id)
         else:
             self._conflict(
@@ -697,8 +730,20 @@ class _Reverter:
         row = found.values(*ACCEPTANCE_FIELDS).first()
         ids = {key: values[key] for key in ("activity_id", "role_id", "person_id")}
         if change.after is None:  # reopened: accept it again
-            if row is None and self._saved(
-                lambda: AcceptedFinding.objects.create(team=self.team, **change.before),
+            if row is not None:
+                return
+            # Checked here: foreign keys are checked only at commit, too late to say which.
+            if not self._still_there(ids):
+                self._conflict(
+                    f"The finding {values['rule']} was not accepted again: its row, column "
+                    "or person is no longer here."
+                )
+                return
+            accepted = dict(change.before)
+            if not get_user_model().objects.filter(pk=accepted["accepted_by_id"]).exists():
+                accepted["accepted_by_id"] = None
+            if self._saved(
+                lambda: AcceptedFinding.objects.create(team=self.team, **accepted),
                 f"The finding {values['rule']} could not be accepted again: it was since.",
             ):
                 self._did(change, **ids)
@@ -711,6 +756,14 @@ class _Reverter:
             self._did(change, **ids)
         else:
             self._conflict(f"The acceptance of {values['rule']} was changed since.")
+
+    def _still_there(self, ids: dict) -> bool:
+        activity, role, person = ids["activity_id"], ids["role_id"], ids["person_id"]
+        return (
+            (not activity or Activity.objects.filter(team=self.team, pk=activity).exists())
+            and (not role or role in self.names.existing_roles)
+            and (not person or person in self.names.people)
+        )
 
     def _saved(self, write, refusal: str) -> bool:
         try:

@@ -395,3 +395,60 @@ def test_restore_preview_says_each_cell_once_as_the_difference_it_makes(
 
     assert page.count("Product Owner on “Backlog ordering”") == 1
     assert "Product Owner on “Backlog ordering”: I → A</li>" in page
+
+
+def test_undo_of_a_cell_whose_row_a_colleague_deleted_says_so(
+    editor_client, editor, colleague, team, ordering
+):
+    edit(team, ordering, PO, "AR", editor)
+    services_delete = url("activity_delete", team, ordering.pk)
+    colleague_client = editor_client.__class__()
+    colleague_client.force_login(colleague)
+    colleague_client.post(services_delete, **HTMX)
+
+    response = editor_client.post(url("undo", team), **HTMX)
+
+    assert response.status_code == 200
+    assert "“Backlog ordering” is no longer in the matrix." in response.content.decode()
+    assert not Activity.objects.filter(pk=ordering.pk).exists()
+
+
+def test_a_deleted_custom_role_is_recorded_in_each_team_and_cannot_come_back(
+    owner_client, owner, organization, team, ordering
+):
+    from raci.models import Role
+
+    coach = Role.objects.create(organization=organization, name="Coach")
+    TeamRole.objects.create(team=team, role=coach, position=9)
+    Assignment.objects.create(activity=ordering, role=coach, letters="C")
+    other = make_team(organization, "Payments")
+    TeamRole.objects.create(team=other, role=coach, position=0)
+
+    owner_client.post(reverse("raci:role_delete", args=[organization.slug, coach.pk]))
+
+    assert set(ChangeSet.objects.filter(action="role-delete").values_list("team", flat=True)) == {
+        team.pk,
+        other.pk,
+    }
+    undone = history.undo(team, by=owner)
+    # Said once for the column, not again for each of its cells.
+    assert undone.conflicts == ("The role Coach no longer exists in the organization.",)
+
+
+def test_undo_of_a_reopening_whose_row_is_gone_says_so_and_saves_the_rest(
+    editor_client, editor, team, ordering
+):
+    acceptance = AcceptedFinding.objects.create(
+        team=team, rule="too-many-consulted", activity=ordering, reason="We ask everyone."
+    )
+    reopen = reverse("raci:finding_reopen", args=[team.organization.slug, team.slug, acceptance.pk])
+    editor_client.post(reopen, {"back_to": "matrix"})
+    Activity.objects.filter(pk=ordering.pk).delete()  # gone by a path that records nothing
+
+    undone = history.undo(team, by=editor)
+
+    assert undone.conflicts == (
+        "The finding too-many-consulted was not accepted again: its row, column or person "
+        "is no longer here.",
+    )
+    assert not AcceptedFinding.objects.exists()
