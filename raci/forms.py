@@ -17,13 +17,70 @@ from raci.models import (
     Person,
     Role,
     RoleHolder,
+    StaleEdit,
     Team,
     TeamRole,
+    TeamVersion,
+    claim_version,
 )
 from raci.services import StartFrom
 from raci.vocabulary import LETTER_ORDER, CanonicalRole, Letter, role_kind_for_header
 
 LETTER_CHOICES = [(letter.value, f"{letter.value} · {letter.label}") for letter in LETTER_ORDER]
+
+
+class BasedOnVersionForm(forms.ModelForm):
+    """A model form that carries the version of the object it was based on
+    (`version_field` of the model), so that a save from a page opened before
+    a colleague's save is refused instead of overwriting it.
+
+    On a refused save the form keeps the user's input, says why, lists the
+    values saved meanwhile (`current_values`), and is based on the current
+    version from then on: saving it again deliberately overwrites them.
+    """
+
+    version_field = "version"
+    STALE_MESSAGE = (
+        "A colleague changed this while you were editing, so it was not saved. "
+        "Their values are shown below; your input is kept in the form. "
+        "Save again to replace theirs with yours."
+    )
+
+    based_on = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_values: list[tuple[str, str]] = []
+        if self.instance.pk:
+            self.initial["based_on"] = getattr(self.instance, self.version_field)
+        else:
+            del self.fields["based_on"]
+
+    def claim_version(self) -> bool:
+        """Inside the save's transaction: whether the object is still at the
+        version the form was based on (see models.claim_version)."""
+        if "based_on" not in self.fields:
+            return True
+        return claim_version(self.instance, self.version_field, self.cleaned_data["based_on"])
+
+    def refuse_stale(self) -> None:
+        current = type(self.instance)._base_manager.get(pk=self.instance.pk)
+        self.current_values = [
+            (str(self.fields[name].label or name), self._shown(current, name))
+            for name in self._meta.fields
+            if name in self.fields
+        ]
+        self.data = self.data.copy()
+        self.data[self.add_prefix("based_on")] = getattr(current, self.version_field)
+        self.add_error(None, self.STALE_MESSAGE)
+
+    @staticmethod
+    def _shown(instance, name: str) -> str:
+        display = getattr(instance, f"get_{name}_display", None)
+        value = display() if display else getattr(instance, name)
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        return str(value) if value not in ("", None) else "—"
 
 
 class CellForm(forms.Form):
@@ -41,7 +98,7 @@ class CellForm(forms.Form):
         return frozenset(Letter(value) for value in self.cleaned_data["letters"])
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(BasedOnVersionForm):
     class Meta:
         model = Activity
         fields = ["name", "category", "description", "catalogue_key"]
@@ -173,19 +230,32 @@ class HistoryFilterForm(forms.Form):
 
 def save_unless_taken(form, message, *, team=None, by=None, action="", summary=""):
     """Save a valid model form; if a colleague took the name since the form
-    was checked, the database refuses it and the form shows `message`. A
-    change to what `team`'s matrix shows is recorded with it, as one change
-    set by `by` (an activity form's or the team settings')."""
+    was checked, the database refuses it and the form shows `message`; if the
+    form is based on a version a colleague saved over, it says so. A change to
+    what `team`'s matrix shows is recorded with it, as one change set by `by`
+    (an activity form's or the team settings')."""
     try:
         if team is None:
             with transaction.atomic():
+                _claim_version(form)
                 return form.save()
         parts = ("settings",) if isinstance(form.instance, Team) else ("activities",)
         with history.recording(team, by=by, action=action, summary=summary, parts=parts):
+            _claim_version(form)
             return form.save()
     except IntegrityError:
         form.add_error("name", message)
         return None
+    except StaleEdit:
+        form.refuse_stale()
+        return None
+
+
+def _claim_version(form) -> None:
+    """Inside the save's transaction: StaleEdit when a colleague saved the
+    object since the form was based on it."""
+    if isinstance(form, BasedOnVersionForm) and not form.claim_version():
+        raise StaleEdit
 
 
 def conflict_shown(form) -> bool:
@@ -322,7 +392,9 @@ class TeamCreateForm(TeamNameMixin, forms.ModelForm):
         return cleaned
 
 
-class TeamSettingsForm(TeamNameMixin, forms.ModelForm):
+class TeamSettingsForm(TeamNameMixin, BasedOnVersionForm):
+    version_field = "settings_version"
+
     class Meta:
         model = Team
         fields = [
@@ -376,7 +448,7 @@ def team_role_choices(team, person=None):
     )
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(BasedOnVersionForm):
     """A person's details and the roles they hold in one team."""
 
     roles = RoleChoiceField()
@@ -454,3 +526,52 @@ class RoleForm(forms.ModelForm):
                 f"“{name}” is a column of every matrix file: choose another name."
             )
         return name
+
+
+# Named versions
+
+
+class TeamVersionForm(forms.ModelForm):
+    class Meta:
+        model = TeamVersion
+        fields = ["name", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"name": "For instance “Agreed split, Q3”."}
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.team = team
+
+    def clean_name(self):
+        return _clean_unique_name(
+            self, self.instance.team.versions.all(), "This team already has a version of that name."
+        )
+
+
+NOW = "now"
+
+
+class CompareForm(forms.Form):
+    """Two sides to compare: saved versions of the team (by id) or NOW."""
+
+    before = forms.ChoiceField(label="Compare")
+    after = forms.ChoiceField(label="with")
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versions = {str(version.pk): version for version in versions}
+        choices = [(NOW, "Now"), *((key, v.name) for key, v in self.versions.items())]
+        for name in ("before", "after"):
+            self.fields[name].choices = choices
+        self.fields["before"].initial = next(iter(self.versions), NOW)
+        self.fields["after"].initial = NOW
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("before") and cleaned.get("before") == cleaned.get("after"):
+            raise forms.ValidationError("Choose two different sides to compare.")
+        return cleaned
+
+    def side_version(self, name: str):
+        """The version chosen as side `name`, or None for now."""
+        return self.versions.get(self.cleaned_data[name])

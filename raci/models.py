@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from raci import rules
+from raci import compare, matrix_io, rules
 from raci.vocabulary import (
     CANONICAL_ROLE_NAMES,
     LETTER_ORDER,
@@ -62,9 +62,36 @@ def delete_locked(instance, *also) -> None:
     own foreign key once the row is gone. Rows are locked in primary-key order.
     """
     with transaction.atomic():
-        for queryset in (type(instance).objects.filter(pk=instance.pk), *also):
+        for queryset in (type(instance)._base_manager.filter(pk=instance.pk), *also):
             list(queryset.select_for_update().order_by("pk").values_list("pk", flat=True))
         instance.delete()
+
+
+def claim_version(instance, field: str, based_on: int) -> bool:
+    """Move `instance`'s version `field` on, in the database, if it is still
+    `based_on`; False, changing nothing, when a colleague saved it meanwhile.
+
+    Run it inside the save's transaction, before the save: the UPDATE holds
+    the row's lock until the transaction ends, so two saves based on the same
+    version cannot both pass. The instance is given the new version, so that
+    its own save writes it back unchanged.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "claim_version() must run inside the save's transaction"
+        )
+    manager = type(instance)._base_manager
+    claimed = manager.filter(pk=instance.pk, **{field: based_on}).update(
+        **{field: models.F(field) + 1}
+    )
+    if claimed:
+        setattr(instance, field, based_on + 1)
+    return claimed == 1
+
+
+class StaleEdit(Exception):
+    """Raised inside a save's transaction to roll it back: it was based on a
+    version a colleague has saved over (claim_version returned False)."""
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -141,6 +168,10 @@ class Membership(models.Model):
 
 
 class TeamQuerySet(models.QuerySet):
+    def trash_expired(self):
+        """Trashed teams whose time in the trash is over: `raci purge-trash` deletes them."""
+        return self.filter(deleted_at__lt=timezone.now() - Team.KEPT_IN_TRASH)
+
     def using_role(self, role):
         """The teams whose matrix shows `role`: as a column or held by someone."""
         return self.filter(models.Q(team_roles__role=role) | models.Q(role_holders__role=role))
@@ -162,7 +193,18 @@ class TeamQuerySet(models.QuerySet):
         self.update(revision=models.F("revision") + 1)
 
 
+class LiveTeamManager(models.Manager.from_queryset(TeamQuerySet)):
+    """Teams not in the trash. The default manager, so that every lookup, list,
+    count and export (related managers such as `organization.teams` included)
+    leaves trashed teams out without saying so each time."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Team(models.Model):
+    KEPT_IN_TRASH = timedelta(days=30)
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60)
@@ -202,13 +244,39 @@ class Team(models.Model):
     findings_counts = models.JSONField(default=dict, editable=False)
     findings_revision = models.PositiveBigIntegerField(null=True, editable=False)
 
-    objects = TeamQuerySet.as_manager()
+    # Changes with every save of the settings form: a save based on an older
+    # one is refused (see claim_version).
+    settings_version = models.PositiveIntegerField(default=1, editable=False)
+    # In the trash since then; deleted for good KEPT_IN_TRASH later.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = LiveTeamManager()
+    with_trashed = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "slug"], name="team_slug_unique"),
-            models.UniqueConstraint("organization", Lower("name"), name="team_name_unique_ci"),
+            # Names and slugs are unique among the teams in use: a new team may
+            # take the name of one in the trash (restoring that one renames it).
+            models.UniqueConstraint(
+                fields=["organization", "slug"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="team_slug_unique",
+            ),
+            models.UniqueConstraint(
+                "organization",
+                Lower("name"),
+                condition=models.Q(deleted_at__isnull=True),
+                name="team_name_unique_ci",
+            ),
             models.CheckConstraint(
                 condition=models.Q(stage__in=[stage.value for stage in Stage]),
                 name="team_stage_valid",
@@ -222,8 +290,16 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
-    # Written only by TeamQuerySet.record_change and keep_finding_totals().
-    KEPT_APART = ("revision", "findings_counts", "findings_revision")
+    # Written only by TeamQuerySet.record_change, keep_finding_totals(),
+    # claim_version() and the trash.
+    KEPT_APART = (
+        "revision",
+        "findings_counts",
+        "findings_revision",
+        "settings_version",
+        "deleted_at",
+        "deleted_by",
+    )
 
     def save(self, *args, **kwargs):
         # A save from a copy of the team loaded before a change was recorded
@@ -266,6 +342,10 @@ class Team(models.Model):
 
     def analyse(self) -> list[rules.Finding]:
         return self.snapshot().analyse()
+
+    def side(self) -> compare.Side:
+        """The team as it is now, as one side of a comparison with a version."""
+        return compare.Side(label="Now", matrix=self.to_matrix(), thresholds=self.thresholds())
 
     def has_cell(self, activity_id: int, role_id: int) -> bool:
         """Whether the activity and the role's column are in this matrix."""
@@ -463,6 +543,8 @@ class Person(models.Model):
     name = models.CharField(max_length=120)
     email = models.EmailField(blank=True)
     title = models.CharField(max_length=120, blank=True)
+    # Changes with every save of the person form (see claim_version).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -579,6 +661,9 @@ class Activity(models.Model):
         blank=True,
         help_text="The documented responsibility this activity is checked against.",
     )
+    # Changes with every save of its name, description, category or documented
+    # responsibility (see claim_version); not with moves.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -960,6 +1045,52 @@ def keep_finding_totals(totals: dict[tuple[int, int], FindingTotals]) -> None:
             findings_revision=models.Case(*revisions, default=models.F("findings_revision")),
             findings_counts=models.Case(*values, default=models.F("findings_counts")),
         )
+
+
+class TeamVersion(models.Model):
+    """A team as it was when someone saved it under a name ("Agreed split, Q3").
+
+    The matrix is kept as the JSON document `raci export --format json` writes
+    (matrix_io), so that a version reads back whatever becomes of the team's
+    activities and columns; the thresholds, which that format leaves out, are
+    kept beside it so that its findings are those the team saw.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="versions")
+    name = models.CharField(max_length=120)
+    note = models.TextField(max_length=2000, blank=True)
+    document = models.JSONField()
+    max_responsible = models.PositiveSmallIntegerField()
+    max_consulted = models.PositiveSmallIntegerField()
+    # The team's revision when it was saved.
+    revision = models.PositiveBigIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint("team", Lower("name"), name="team_version_name_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(max_responsible__gte=1, max_consulted__gte=1),
+                name="team_version_thresholds_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.team})"
+
+    def thresholds(self) -> rules.Thresholds:
+        return rules.Thresholds(
+            max_responsible=self.max_responsible, max_consulted=self.max_consulted
+        )
+
+    def side(self) -> compare.Side:
+        """The version as one side of a comparison."""
+        matrix = matrix_io.read_json_document(self.document)
+        return compare.Side(label=self.name, matrix=matrix, thresholds=self.thresholds())
 
 
 class ImportUploadQuerySet(models.QuerySet):

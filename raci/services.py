@@ -5,6 +5,7 @@ Each write takes keyword arguments and runs in one transaction, so a failure
 half-way leaves nothing behind.
 """
 
+import json
 import logging
 
 from django.contrib.auth import get_user_model
@@ -14,11 +15,12 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
-from raci import catalogue, history
+from raci import catalogue, history, matrix_io
 from raci.models import (
     Activity,
     Assignment,
@@ -26,8 +28,10 @@ from raci.models import (
     Organization,
     Role,
     RoleHolder,
+    StaleEdit,
     Team,
     TeamRole,
+    TeamVersion,
     delete_locked,
 )
 from raci.vocabulary import CanonicalRole, letters_to_text
@@ -408,8 +412,13 @@ def team_column_remove(*, team_role: TeamRole, by=None) -> None:
 # People
 
 
-def team_person_save(*, team: Team, person, roles, by=None) -> None:
-    """Save `person` (new or changed) and make `roles` exactly what they hold in `team`."""
+def team_person_save(*, team: Team, person, roles, by=None, claim=None) -> None:
+    """Save `person` (new or changed) and make `roles` exactly what they hold in `team`.
+
+    `claim()`, when given, says whether the person is still as the form saving
+    them was based on (BasedOnVersionForm.claim_version); if not, StaleEdit is
+    raised and nothing is saved.
+    """
     held_now = ", ".join(role.name for role in roles) or "no role"
     with transaction.atomic():
         changed = models.Q(pk=team.pk)
@@ -418,6 +427,9 @@ def team_person_save(*, team: Team, person, roles, by=None) -> None:
             changed |= models.Q(role_holders__person_id=person.pk)
         # All of them locked at once, in one order, before this team's change set.
         Team.objects.filter(changed).record_change()
+        # After the teams' locks, in the order every write of a team takes them.
+        if claim is not None and not claim():
+            raise StaleEdit
         summary = f"{person.name} holds {held_now}"
         with history.recording(team, by=by, action="holders", summary=summary, parts=("holders",)):
             person.organization = team.organization
@@ -456,3 +468,87 @@ def role_delete(*, role: Role, by=None) -> None:
                 team, by=by, action="role-delete", summary=f"Deleted the role {role.name}"
             )
             cs.add(history.state_changes(before[team.pk], history.team_state(team, COLUMN_PARTS)))
+
+
+# Named versions
+
+
+def team_version_save(*, team: Team, name: str, note: str, by) -> TeamVersion:
+    """Keep the team as it is now under `name`.
+
+    Raises NameTakenError when the team has a version of that name (any case),
+    and MatrixFileError when the team is too large for the JSON format.
+    """
+    with transaction.atomic():
+        # The revision read with the matrix, under the team's lock: the version
+        # is the team at exactly that revision.
+        revision = (
+            Team.objects.select_for_update().values_list("revision", flat=True).get(pk=team.pk)
+        )
+        matrix = team.to_matrix()
+        document = json.loads(matrix_io.write_json(matrix))
+        matrix_io.read_json_document(document)
+        try:
+            with transaction.atomic():
+                return TeamVersion.objects.create(
+                    team=team,
+                    name=name,
+                    note=note,
+                    document=document,
+                    max_responsible=team.max_responsible,
+                    max_consulted=team.max_consulted,
+                    revision=revision,
+                    created_by=by,
+                )
+        except IntegrityError:
+            raise NameTakenError(f"This team already has a version named “{name}”.") from None
+
+
+# The trash
+
+
+def team_trash(*, team: Team, by) -> None:
+    """Move the team to the trash; it is invisible everywhere but the trash page."""
+    with transaction.atomic():
+        team.record_change()
+        Team.objects.filter(pk=team.pk).update(deleted_at=timezone.now(), deleted_by=by)
+
+
+def team_restore(*, team: Team) -> Team:
+    """Bring a trashed team back. When a team in use took its name or slug
+    meanwhile, it comes back renamed ("Checkout (restored)") with a free slug;
+    the caller can tell by the returned team's name."""
+    with transaction.atomic():
+        team = Team.with_trashed.select_for_update().get(pk=team.pk, deleted_at__isnull=False)
+        live = Team.objects.filter(organization_id=team.organization_id)
+        name, number = team.name, 1
+        while live.filter(name__iexact=name).exists():
+            number += 1
+            suffix = " (restored)" if number == 2 else f" (restored {number - 1})"
+            name = team.name[: Team._meta.get_field("name").max_length - len(suffix)] + suffix
+        slug = team.slug
+        if live.filter(slug=slug).exists():
+            slug = unique_slug(name, lambda s: live.filter(slug=s).exists(), fallback="team")
+        Team.with_trashed.filter(pk=team.pk).update(
+            name=name,
+            slug=slug,
+            deleted_at=None,
+            deleted_by=None,
+            revision=models.F("revision") + 1,
+        )
+    return Team.objects.get(pk=team.pk)
+
+
+def team_delete_for_good(*, team: Team) -> None:
+    """Delete a trashed team with its activities, cells, holders and versions."""
+    delete_locked(team, team.activities.all())
+
+
+def trash_purge() -> int:
+    """Delete for good the teams in the trash longer than Team.KEPT_IN_TRASH;
+    returns how many."""
+    purged = 0
+    for team in Team.with_trashed.trash_expired().order_by("pk"):
+        team_delete_for_good(team=team)
+        purged += 1
+    return purged

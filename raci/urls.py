@@ -11,6 +11,7 @@ from raci.views import (
     organizations,
     people,
     teams,
+    versions,
 )
 
 app_name = "raci"
@@ -42,6 +43,13 @@ urlpatterns = [
     path("o/<slug:org_slug>/roles/", people.roles, name="roles"),
     path("o/<slug:org_slug>/roles/<int:role_id>/delete/", people.role_delete, name="role_delete"),
     path("o/<slug:org_slug>/teams/new/", teams.team_create, name="team_create"),
+    path("o/<slug:org_slug>/trash/", teams.trash, name="trash"),
+    path(
+        "o/<slug:org_slug>/trash/<int:team_id>/restore/",
+        teams.trash_restore,
+        name="trash_restore",
+    ),
+    path("o/<slug:org_slug>/trash/<int:team_id>/delete/", teams.trash_delete, name="trash_delete"),
     # Team set-up
     path(team + "settings/", teams.team_settings, name="team_settings"),
     path(team + "delete/", teams.team_delete, name="team_delete"),
@@ -88,6 +96,15 @@ urlpatterns = [
         "o/<slug:org_slug>/export.<str:file_format>",
         exports.organization_export,
         name="organization_export",
+    ),
+    # Named versions
+    path(team + "versions/", versions.versions, name="versions"),
+    path(team + "versions/compare/", versions.version_compare, name="version_compare"),
+    path(team + "versions/compare.csv", versions.version_compare_csv, name="version_compare_csv"),
+    path(
+        team + "versions/<int:version_id>/delete/",
+        versions.version_delete,
+        name="version_delete",
     ),
     # Reviewing findings
     path(team + "findings/accept/", findings.finding_accept, name="finding_accept"),

@@ -321,7 +321,12 @@ def test_viewers_cannot_link_a_row(viewer_client, team, own_words):
 def test_the_activity_form_sets_or_clears_the_catalogue_entry(editor_client, team, own_words):
     editor_client.post(
         url("activity_update", team, own_words.pk),
-        {"name": "Draft stories", "category": "backlog", "catalogue_key": "acceptance-criteria"},
+        {
+            "name": "Draft stories",
+            "category": "backlog",
+            "catalogue_key": "acceptance-criteria",
+            "based_on": own_words.version,
+        },
     )
     own_words.refresh_from_db()
     assert own_words.catalogue_key == "acceptance-criteria"
@@ -389,6 +394,7 @@ def test_the_convention_setting_silences_no_responsible_and_shows_in_the_panel(e
         "accountable_does_work": "on",
         "max_responsible": 3,
         "max_consulted": 4,
+        "based_on": team.settings_version,
     }
 
     editor_client.post(url("team_settings", team), data)

@@ -244,7 +244,12 @@ def test_rename_activity_with_a_plain_form(editor_client, team, ordering):
 
     response = editor_client.post(
         url("activity_update", team, ordering.pk),
-        {"name": "Order the product backlog", "category": "backlog", "description": "Weekly"},
+        {
+            "name": "Order the product backlog",
+            "category": "backlog",
+            "description": "Weekly",
+            "based_on": ordering.version,
+        },
     )
 
     assert response.status_code == 302

@@ -149,6 +149,7 @@ def test_update_changes_details_and_roles(editor_client, team, organization):
         "email": "pat@example.com",
         "title": "Product lead",
         "roles": [canonical_role(organization, PO).pk, canonical_role(organization, DEV).pk],
+        "based_on": pat.version,
     }
     response = editor_client.post(update_url(team, pat), data, follow=True)
     assert "Saved Pat Lee." in response.text

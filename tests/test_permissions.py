@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from raci import services
 from raci.models import (
     AcceptedFinding,
     Assignment,
@@ -63,6 +64,9 @@ ACCESS = {
     "raci:roles": (VIEWER, EDITOR),
     "raci:role_delete": (EDITOR, EDITOR),
     "raci:team_create": (EDITOR, EDITOR),
+    "raci:trash": (OWNER, None),
+    "raci:trash_restore": (None, OWNER),
+    "raci:trash_delete": (OWNER, OWNER),
     # A team
     "raci:team_settings": (EDITOR, EDITOR),
     "raci:team_delete": (EDITOR, EDITOR),
@@ -87,6 +91,11 @@ ACCESS = {
     "raci:history": (VIEWER, None),
     "raci:cell_history": (VIEWER, None),
     "raci:restore": (EDITOR, EDITOR),
+    # Named versions
+    "raci:versions": (VIEWER, EDITOR),
+    "raci:version_compare": (VIEWER, None),
+    "raci:version_compare_csv": (VIEWER, None),
+    "raci:version_delete": (EDITOR, EDITOR),
     # Findings a team accepts
     "raci:finding_accept": (EDITOR, EDITOR),
     "raci:finding_reopen": (None, EDITOR),
@@ -118,6 +127,8 @@ ARGUMENTS = {
     "acceptance_id": "acceptance",
     "upload_id": "team_upload",
     "revision": "revision",
+    "team_id": "trashed_team",
+    "version_id": "version",
     "file_format": "json",
     "uidb64": "MQ",
     "token": "expired-token",
@@ -206,6 +217,9 @@ def world(organization, owner, editor, viewer):
         team.edit_cell(
             activity_id=activity.pk, role_id=role.pk, letters=letters, version=version + 1, by=owner
         )
+    saved_version = services.team_version_save(team=team, name="Agreed", note="", by=owner)
+    trashed = make_team(organization, "Old team")
+    services.team_trash(team=trashed, by=owner)
     # An upload waiting for its preview is seen by its uploader only: one each.
     uploads = {
         name: {user: _upload(organization, user, team=team if name == "team_upload" else None)
@@ -221,6 +235,8 @@ def world(organization, owner, editor, viewer):
         "membership": Membership.objects.get(user=viewer).pk,
         "acceptance": acceptance.pk,
         "revision": team.change_sets.order_by("revision").first().revision,
+        "version": saved_version.pk,
+        "trashed_team": trashed.pk,
         **uploads,
     }
 
@@ -260,7 +276,8 @@ def fingerprint():
     A team's kept findings totals are a cache that reading its matrix may fill in."""
     rows = {
         model.__name__: list(
-            model.objects.order_by("pk").values_list(
+            # The base manager: trashed teams included.
+            model._base_manager.order_by("pk").values_list(
                 *(
                     field.attname
                     for field in model._meta.concrete_fields

@@ -293,8 +293,9 @@ def test_cells_saved_while_their_activity_is_deleted(organization, editor):
         assert not Assignment.objects.filter(activity_id=activity.pk).exists()
 
 
-def test_cells_saved_while_their_role_or_team_is_deleted(organization, editor):
+def test_cells_saved_while_their_role_or_team_is_deleted(organization, editor, owner):
     client = browser_for(editor)
+    owners_client = browser_for(owner)
     for round_ in range(ROUNDS):
         team = make_team(organization, f"Doomed {round_}")
         role = Role.objects.create(organization=organization, name=f"Temporary {round_}")
@@ -306,8 +307,11 @@ def test_cells_saved_while_their_role_or_team_is_deleted(organization, editor):
         *_writes, role_deleted = at_once(
             *writes, partial(client.post, reverse("raci:role_delete", args=[*base, role.pk]))
         )
+        # A team is deleted for good from the trash.
+        client.post(reverse("raci:team_delete", args=[*base, team.slug]))
         *_writes, team_deleted = at_once(
-            *writes, partial(client.post, reverse("raci:team_delete", args=[*base, team.slug]))
+            *writes,
+            partial(owners_client.post, reverse("raci:trash_delete", args=[*base, team.pk])),
         )
 
         assert (role_deleted.status_code, team_deleted.status_code) == (302, 302)

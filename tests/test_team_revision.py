@@ -62,7 +62,7 @@ WRITES = {
     "add an activity": lambda team: (url("activity_add", team), {"name": "Demo", "category": ""}),
     "rename an activity": lambda team: (
         url("activity_update", team, first(team).pk),
-        {"name": "Order it", "category": "backlog", "description": ""},
+        {"name": "Order it", "category": "backlog", "description": "", "based_on": 1},
     ),
     "move an activity": lambda team: (
         url("activity_move", team, first(team).pk),
@@ -75,7 +75,13 @@ WRITES = {
     ),
     "team settings": lambda team: (
         url("team_settings", team),
-        {"name": "Checkout", "stage": "startup", "max_responsible": 2, "max_consulted": 4},
+        {
+            "name": "Checkout",
+            "stage": "startup",
+            "max_responsible": 2,
+            "max_consulted": 4,
+            "based_on": 1,
+        },
     ),
     "add a person": lambda team: (
         url("team_people", team),
@@ -137,6 +143,7 @@ def test_renaming_or_removing_a_person_moves_every_team_they_are_in_on(
             "email": "",
             "title": "",
             "roles": [canonical_role(organization, PM).pk],
+            "based_on": pat.version,
         },
     )
     assert revision(other) > before

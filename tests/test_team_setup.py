@@ -185,6 +185,7 @@ def test_settings_save(editor_client, team):
         "stage": "startup",
         "max_responsible": 2,
         "max_consulted": 5,
+        "based_on": team.settings_version,
     }
     response = editor_client.post(settings_url(team), data, follow=True)
     assert "Saved the settings of Checkout and Billing." in response.text
@@ -236,16 +237,18 @@ def test_delete_asks_for_confirmation(editor_client, team):
     assert Team.objects.filter(pk=team.pk).exists()
 
 
-def test_delete_removes_only_the_teams_data(editor_client, team, organization):
+def test_delete_for_good_removes_only_the_teams_data(owner_client, team, organization):
     other = make_team(organization, "Search")
     make_activity(other, "Ranking", letters={DEV: "AR"})
     make_activity(team, "Pricing", letters={PM: "AR"})
     pat = make_person(organization, "Pat", team=team, roles=[PM])
 
-    response = editor_client.post(delete_url(team), follow=True)
+    owner_client.post(delete_url(team))
+    trash_url = reverse("raci:trash_delete", args=[organization.slug, team.pk])
+    response = owner_client.post(trash_url, follow=True)
 
-    assert "Deleted the team Checkout." in response.text
-    assert not Team.objects.filter(pk=team.pk).exists()
+    assert "Deleted Checkout for good." in response.text
+    assert not Team.with_trashed.filter(pk=team.pk).exists()
     assert not RoleHolder.objects.filter(person=pat).exists()
     assert Person.objects.filter(pk=pat.pk).exists()
     assert organization.roles.count() == 4

@@ -7,6 +7,7 @@ htmx, a redirect back (POST/redirect/GET) without JavaScript.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -123,7 +124,6 @@ def activity_link(request, org_slug, team_slug, activity_id):
     form = ActivityLinkForm(request.POST)
     if form.is_valid():
         entry = catalogue.by_key(form.cleaned_data["key"])
-        activity.catalogue_key = entry.key
         with history.recording(
             team,
             by=request.user,
@@ -131,7 +131,10 @@ def activity_link(request, org_slug, team_slug, activity_id):
             summary=f"Linked “{activity.name}” to “{entry.name}”",
             parts=("activities",),
         ):
-            activity.save(update_fields=["catalogue_key"])
+            # A new version: an edit form opened before the link would undo it.
+            type(activity).objects.filter(pk=activity.pk).update(
+                catalogue_key=entry.key, version=F("version") + 1
+            )
         messages.success(
             request, f"Linked “{activity.name}” to the catalogue entry “{entry.name}”."
         )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from raci import services
 from raci.forms import PersonForm, PersonPickForm, RoleForm, conflict_shown, save_unless_taken
-from raci.models import Assignment, Person, RoleHolder
+from raci.models import Assignment, Person, RoleHolder, StaleEdit
 from raci.views.access import membership_for_user, team_for_user
 
 
@@ -57,12 +57,19 @@ def team_people(request, org_slug, team_slug):
 
 def _person_saved(form, *, team, person, by) -> bool:
     """Save the person and their roles; False, with the form saying why, when a
-    colleague gave someone the same email at the same moment."""
+    colleague gave someone the same email at the same moment, or saved the
+    person since the form was opened."""
+    claim = getattr(form, "claim_version", None)
     try:
-        services.team_person_save(team=team, person=person, roles=form.cleaned_data["roles"], by=by)
+        services.team_person_save(
+            team=team, person=person, roles=form.cleaned_data["roles"], by=by, claim=claim
+        )
     except IntegrityError:
         if not conflict_shown(form):
             raise
+        return False
+    except StaleEdit:
+        form.refuse_stale()
         return False
     return True
 
