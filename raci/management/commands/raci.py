@@ -11,6 +11,7 @@
     manage.py raci export ORG_SLUG --format xlsx|json [-o FILE]
     manage.py raci import FILE ORG_SLUG/TEAM_SLUG [--create] [--dry-run] [reading flags]
     manage.py raci import BACKUP.json ORG_SLUG [--dry-run]
+    manage.py raci purge-trash
     manage.py raci bench [--database-url URL] [--runs N] [--json FILE]
     manage.py raci loadtest [--database-url URL] [--seconds N]
 
@@ -32,7 +33,7 @@ from dataclasses import replace
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from raci import rules
+from raci import rules, services
 from raci.layouts import LAYOUTS, ReadOptions
 from raci.matrix_io import (
     MAX_BYTES,
@@ -78,6 +79,10 @@ class Command(BaseCommand):
             "A PostgreSQL database to create for the run and drop afterwards "
             "(default: a temporary SQLite file)."
         )
+        actions.add_parser(
+            "purge-trash",
+            help="Delete for good the teams in the trash for more than 30 days (run daily).",
+        )
         bench = actions.add_parser("bench", help="Time the app from outside, under gunicorn.")
         bench.add_argument("--database-url", help=database_help)
         bench.add_argument("--runs", type=int, default=15, help="Interleaved rounds.")
@@ -91,6 +96,10 @@ class Command(BaseCommand):
             return self._measure(options)
         if options["action"] == "export":
             return handle_export(self, options)
+        if options["action"] == "purge-trash":
+            purged = services.trash_purge()
+            self.stdout.write(f"Deleted {purged} team{'' if purged == 1 else 's'} for good.")
+            return
         if options["action"] == "import":
             return handle_import(self, options)
         if options["action"] == "reference":
