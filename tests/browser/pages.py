@@ -70,6 +70,15 @@ def build_site() -> dict[str, Page]:
     first_change = team.change_sets.order_by("revision").first()
     org = {"org_slug": organization.slug}
     in_team = {**org, "team_slug": team.slug}
+    version = services.team_version_save(team=team, name="Agreed split, Q3", note="", by=owner)
+    trashed = services.team_create(
+        organization=organization,
+        name="Old platform",
+        uses_scrum=True,
+        stage=Stage.ESTABLISHED,
+        start_from=StartFrom.BLANK,
+    )
+    services.team_trash(team=trashed, by=owner)
     pages = [
         # Signed out
         Page("sign-in", reverse("login"), user=None),
@@ -126,6 +135,16 @@ def build_site() -> dict[str, Page]:
         Page(
             "restore",
             reverse("raci:restore", kwargs={**in_team, "revision": first_change.revision}),
+        ),
+        Page("versions", reverse("raci:versions", kwargs=in_team)),
+        Page(
+            "version-compare",
+            reverse("raci:version_compare", kwargs=in_team) + f"?before={version.pk}&after=now",
+        ),
+        Page("trash", reverse("raci:trash", kwargs=org)),
+        Page(
+            "trash-delete",
+            reverse("raci:trash_delete", kwargs={**org, "team_id": trashed.pk}),
         ),
         Page("password-change", reverse("password_change")),
         Page("password-change-done", reverse("password_change_done")),
