@@ -7,6 +7,7 @@ from raci.views import (
     findings,
     history,
     imports,
+    live,
     matrix,
     organizations,
     people,
@@ -59,6 +60,7 @@ urlpatterns = [
     # The matrix editor
     path(team, matrix.matrix, name="matrix"),
     path(team + "rows/", matrix.matrix_rows, name="matrix_rows"),
+    path(team + "live/", live.team_live, name="live"),
     path(team + "cells/<int:activity_id>/<int:role_id>/", matrix.cell, name="cell"),
     path(team + "fix/", matrix.apply_fix, name="apply_fix"),
     path(team + "activities/", matrix.activity_add, name="activity_add"),

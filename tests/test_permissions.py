@@ -76,6 +76,7 @@ ACCESS = {
     # The matrix editor
     "raci:matrix": (VIEWER, None),
     "raci:matrix_rows": (VIEWER, None),
+    "raci:live": (VIEWER, None),
     "raci:cell": (EDITOR, EDITOR),
     "raci:apply_fix": (None, EDITOR),
     "raci:activity_add": (None, EDITOR),

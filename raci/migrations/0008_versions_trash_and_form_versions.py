@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('raci', '0006_team_revision_and_findings_counts'),
+        ('raci', '0007_change_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

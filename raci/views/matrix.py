@@ -26,7 +26,7 @@ from raci.forms import (
     save_unless_taken,
 )
 from raci.grid import GridMarkup, build_grid, cell_id, column_id, row_id
-from raci.models import Assignment, FindingTotals, delete_locked, keep_finding_totals
+from raci.models import Assignment, FindingTotals, Team, delete_locked, keep_finding_totals
 from raci.views.access import team_for_user
 from raci.vocabulary import LETTER_ORDER
 
@@ -59,8 +59,13 @@ def _grid(request, team, membership, *, added="", revision=None, **grid_options)
 
 
 def _context(request, team, membership, *, all_findings=False, added="", **extra):
+    if request.method == "POST":
+        # After a write: the revision the page now shows, read before the
+        # matrix, for its live poll (team.revision is the one before the write).
+        team.revision = Team.objects.values_list("revision", flat=True).get(pk=team.pk)
     grid, markup = _grid(request, team, membership, all_findings=all_findings, added=added)
     return {
+        "live_revision": team.revision,
         "team": team,
         "organization": team.organization,
         "can_edit": membership.can_edit,

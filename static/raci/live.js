@@ -1,0 +1,55 @@
+// Live awareness on the matrix page: the #live element polls the server
+// every 3 s (hx-trigger in matrix.html); the server answers 204 when nothing
+// changed, or swaps in colleagues' rows, or a notice with the cells to mark.
+// Here: no polling while the tab is hidden, the server told when an edit is
+// under way (a row must not be swapped under it), the focus kept, the marks set.
+(function () {
+  "use strict";
+
+  let focusedId = null; // the element focused before a poll's answer was swapped in
+
+  function isPoll(event) {
+    return event.detail.elt && event.detail.elt.id === "live";
+  }
+
+  function editing() {
+    const picker = document.getElementById("cell-picker");
+    if (picker && !picker.hidden) return true;
+    if (document.querySelector("#workspace td.is-saving")) return true;
+    const active = document.activeElement;
+    return Boolean(active && active.matches("input, textarea, select") && active.closest("#workspace form"));
+  }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (isPoll(event) && document.hidden) event.preventDefault();
+  });
+
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (isPoll(event) && editing()) event.detail.parameters.editing = "1";
+  });
+
+  // Back on the tab: ask at once rather than at the next tick.
+  document.addEventListener("visibilitychange", () => {
+    const live = document.getElementById("live");
+    if (!document.hidden && live) htmx.trigger(live, "live-poll");
+  });
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (isPoll(event)) focusedId = document.activeElement && document.activeElement.id;
+  });
+
+  document.addEventListener("htmx:afterSettle", () => {
+    const live = document.getElementById("live");
+    if (!live) return;
+    for (const id of (live.dataset.marked || "").split(" ").filter(Boolean)) {
+      const element = document.getElementById(id);
+      if (element) element.classList.add("is-changed-remotely");
+    }
+    // A swapped row takes the focus with it: put it back on the same cell.
+    if (focusedId && document.activeElement === document.body) {
+      const element = document.getElementById(focusedId);
+      if (element) element.focus();
+    }
+    focusedId = null;
+  });
+})();

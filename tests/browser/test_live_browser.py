@@ -1,0 +1,64 @@
+"""Two users on one team in two browsers: an edit in one appears in the
+other without a reload, the findings panel in step with the grid."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from raci import services
+from raci.models import Membership
+from raci.vocabulary import CanonicalRole
+from tests.builders import PASSWORD, canonical_role, make_organization, make_user
+
+pytestmark = pytest.mark.browser
+
+PO = CanonicalRole.PRODUCT_OWNER
+
+
+@pytest.fixture
+def team(transactional_db):
+    organization = make_organization("Acme Product")
+    make_user("ana", organization=organization, level=Membership.Level.EDITOR)
+    make_user("ben", organization=organization, level=Membership.Level.EDITOR)
+    return services.team_create(
+        organization=organization,
+        name="Checkout",
+        uses_scrum=True,
+        stage="established",
+        start_from="reference",
+    )
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_an_edit_in_one_browser_appears_in_the_other_with_its_findings(open_page, team):
+    backlog = team.activities.get(catalogue_key="backlog-ordering")
+    po = canonical_role(team.organization, PO)
+    matrix_url = reverse("raci:matrix", args=[team.organization.slug, team.slug])
+    ana, ben = open_page(), open_page()
+    sign_in(ana, "ana")
+    sign_in(ben, "ben")
+    ben.goto(matrix_url)
+    navigations = []
+    ben.on("framenavigated", lambda frame: navigations.append(frame.url))
+    cell = ben.locator(f"#cell-{backlog.pk}-{po.pk}")
+    expect(cell.locator(".letters")).to_have_text("AR")
+    missing_a = ben.locator("#findings").get_by_text(f"Nobody is accountable for “{backlog.name}”")
+    expect(missing_a).to_have_count(0)
+
+    # Ana takes the A off the Product Owner, on her own page.
+    ana.goto(reverse("raci:cell", args=[team.organization.slug, team.slug, backlog.pk, po.pk]))
+    ana.locator('input[name="letters"][value="A"]').set_checked(False)
+    ana.get_by_role("button", name="Save").click()
+    expect(ana.locator("#matrix")).to_be_visible()
+
+    # Ben's page catches up by itself: the cell and the findings together.
+    expect(cell.locator(".letters")).to_have_text("R", timeout=8_000)
+    expect(missing_a).to_have_count(1)
+    assert navigations == []
