@@ -93,6 +93,9 @@ class CellForm(forms.Form):
     # The fingerprint of the findings and column headers the page shows
     # (grid.Grid.digest): the answer leaves them out when they did not change.
     digest = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # The revision the page shows (its live poll's): colleagues' rows changed
+    # since then come back with the answer.
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def clean_letters(self):
         return frozenset(Letter(value) for value in self.cleaned_data["letters"])

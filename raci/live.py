@@ -64,6 +64,21 @@ def catch_up(
     )
 
 
+def rows_changed_by_others(
+    recorded: list[Recorded], *, seen: int, current: int, me: int
+) -> frozenset[int] | None:
+    """The rows others changed between `seen` and `current`, for a cell edit's
+    answer to bring along, so that the findings it shows (computed from the
+    whole team) match the grid; None when the page cannot catch up in place
+    (unrecorded or structural changes, too many rows)."""
+    complete = len({change_set.revision for change_set in recorded}) == current - seen
+    others = [cs for cs in recorded if cs.user_id != me]
+    if not complete or any(kind != CELL for cs in others for kind, _a, _r in cs.changes):
+        return None
+    rows = frozenset(a for cs in others for _kind, a, _r in cs.changes if a is not None)
+    return rows if len(rows) <= MAX_ROWS else None
+
+
 def _notice(others: list[Recorded], cells: set, cells_only: bool) -> str:
     names = sorted({cs.user_name for cs in others if cs.user_name})
     who = _join(names) if names else "Someone"

@@ -187,3 +187,53 @@ def test_a_write_inside_a_transaction_is_not_seen_before_it_commits(viewer_clien
         team.record_change()
         transaction.set_rollback(True)
     assert viewer_client.get(live_url(team, seen)).status_code == 204
+
+
+# A cell edit's answer brings colleagues' rows along
+
+
+def my_edit(client, team, activity_name, kind, letters, *, seen):
+    activity = team.activities.get(name=activity_name)
+    role = canonical_role(team.organization, kind)
+    cell = activity.assignments.filter(role=role).first()
+    url = reverse("raci:cell", args=[team.organization.slug, team.slug, activity.pk, role.pk])
+    return client.post(
+        url,
+        {"letters": list(letters), "version": cell.version if cell else 0, "seen": seen},
+        **HTMX,
+    )
+
+
+def test_my_edit_brings_a_colleagues_row_and_matching_findings(editor_client, owner, team):
+    seen = team.revision
+    theirs, _role = colleague_edits(team, owner, "Order the backlog", PO, "R")
+
+    response = my_edit(editor_client, team, "Set the product goal", PO, "I", seen=seen)
+
+    text = response.text
+    assert f'<tr hx-swap-oob="true" id="row-{theirs.pk}"' in text
+    assert "Nobody is accountable for “Order the backlog”" in text
+    # The page's poll moves on to this edit: it has everything up to it.
+    assert f'hx-get="{live_url(team, revision_of(team))}"'.replace("&", "&amp;") in text
+
+
+def test_my_edit_alone_moves_the_poll_on_without_other_rows(editor_client, team):
+    response = my_edit(editor_client, team, "Set the product goal", PO, "I", seen=team.revision)
+
+    assert 'hx-swap-oob="true" id="row-' not in response.text
+    assert f'hx-get="{live_url(team, revision_of(team))}"'.replace("&", "&amp;") in response.text
+
+
+def test_my_edit_after_a_colleague_added_a_column_shows_the_whole_editor(
+    editor_client, team, organization
+):
+    seen = team.revision
+    services.team_column_add(
+        team=team, role=Role.objects.create(organization=organization, name="UX")
+    )
+
+    response = my_edit(editor_client, team, "Set the product goal", PO, "I", seen=seen)
+
+    assert response.headers["HX-Retarget"] == "#workspace"
+    assert "A colleague changed the team meanwhile" in response.text
+    assert ">UX<" in response.text

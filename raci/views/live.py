@@ -10,16 +10,12 @@ cannot catch up by itself, a notice says who changed what.
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from raci import live
-from raci.models import Change, ChangeSet, Team
+from raci.models import Team
 from raci.views.access import team_for_user
-from raci.views.matrix import TEMPLATE, _grid
-
-# Beyond this many change sets to read, the page is told to refresh.
-MAX_CHANGE_SETS = 100
+from raci.views.matrix import TEMPLATE, _grid, oob_row, recorded_since
 
 
 def _revision_param(request) -> int | None:
@@ -49,7 +45,7 @@ def team_live(request, org_slug, team_slug):
         return HttpResponse(status=204)
     team, membership = team_for_user(request, org_slug, team_slug)
     plan = live.catch_up(
-        _recorded(team, seen, current),
+        recorded_since(team, seen, current),
         seen=seen,
         current=current,
         me=request.user.pk,
@@ -68,36 +64,10 @@ def team_live(request, org_slug, team_slug):
         grid, markup = _grid(request, team, membership, revision=current)
         # htmx swaps each row out of band, by its id, where the page has it.
         context["live_rows"] = [
-            SafeString(markup.row(row).replace("<tr ", '<tr hx-swap-oob="true" ', 1))
+            oob_row(markup, row)
             for activity_id in plan.rows
             if (row := grid.row(activity_id)) is not None
         ]
         context["grid"] = grid
         context["column_headers"] = markup.column_headers(oob=True)
     return render(request, TEMPLATE + "#live_response", context)
-
-
-def _recorded(team, seen: int, current: int) -> list[live.Recorded]:
-    """The change sets since `seen`, with their changes, in two queries; none
-    when there are too many to be worth reading (the page is told to refresh)."""
-    if current - seen > MAX_CHANGE_SETS:
-        return []
-    change_sets = list(
-        ChangeSet.objects.filter(team=team, revision__gt=seen, revision__lte=current)
-        .select_related("user")
-        .order_by("revision")
-    )
-    changes = {}
-    for change_set_id, kind, activity_id, role_id in Change.objects.filter(
-        change_set__in=change_sets
-    ).values_list("change_set_id", "kind", "activity_id", "role_id"):
-        changes.setdefault(change_set_id, []).append((kind, activity_id, role_id))
-    return [
-        live.Recorded(
-            revision=cs.revision,
-            user_id=cs.user_id,
-            user_name=(cs.user.get_short_name() or cs.user.get_username()) if cs.user else "",
-            changes=tuple(changes.get(cs.pk, ())),
-        )
-        for cs in change_sets
-    ]

@@ -13,10 +13,11 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
-from raci import history, rules, services
+from raci import history, live, rules, services
 from raci.forms import (
     ActivityForm,
     ActivityMoveForm,
@@ -26,11 +27,21 @@ from raci.forms import (
     save_unless_taken,
 )
 from raci.grid import GridMarkup, build_grid, cell_id, column_id, row_id
-from raci.models import Assignment, FindingTotals, Team, delete_locked, keep_finding_totals
+from raci.models import (
+    Assignment,
+    Change,
+    ChangeSet,
+    FindingTotals,
+    Team,
+    delete_locked,
+    keep_finding_totals,
+)
 from raci.views.access import team_for_user
 from raci.vocabulary import LETTER_ORDER
 
 TEMPLATE = "raci/matrix.html"
+# Beyond this many change sets to read, an open page is told to refresh.
+MAX_CHANGE_SETS = 100
 
 
 def _matrix_url(team, anchor=""):
@@ -217,29 +228,84 @@ def _cell_page(request, team, activity_id, role_id):
 
 def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
     """The edited row; the column headers and the findings panel too when they
-    no longer match what the page shows (by the digest it sent)."""
+    no longer match what the page shows (by the digest it sent).
+
+    The findings are the whole team's: when colleagues changed other rows
+    since the revision the page shows (`seen`), their rows come along, and
+    the page's live poll moves on to this edit's revision; when they cannot
+    (a column added meanwhile), the whole editor is shown as it is now.
+    """
+    seen = form.cleaned_data.get("seen") if form.is_valid() and not stale else None
+    others = frozenset()
+    previous = (edit_revision or 0) - 1
+    if seen is not None and seen < previous:
+        # Colleagues wrote between the page's revision and this edit.
+        others = live.rows_changed_by_others(
+            recorded_since(team, seen, previous), seen=seen, current=previous, me=request.user.pk
+        )
+        if others is None:
+            messages.info(
+                request, "A colleague changed the team meanwhile: here it is as it is now."
+            )
+            response = render(request, TEMPLATE + "#workspace", _context(request, team, membership))
+            return reswap(retarget(response, "#workspace"), "outerHTML")
+        others -= {cell[0]}
     grid, markup = _grid(
         request,
         team,
         membership,
         stale_cell=cell if stale else (),
-        only_row=cell[0],
+        only_row=None if others else cell[0],
         revision=None if stale else edit_revision,
     )
     row = grid.row(cell[0])
     if row is None:  # removed right after this edit
         return _gone(request, team, membership)
     shown = form.cleaned_data.get("digest") if form.is_valid() else ""
+    live_rows = [oob_row(markup, other) for a in others if (other := grid.row(a)) is not None]
     context = {
         "team": team,
         "organization": team.organization,
         "can_edit": membership.can_edit,
         "grid": grid,
         "row": markup.row(row),
-        "findings_changed": shown != grid.digest,
+        "findings_changed": shown != grid.digest or bool(live_rows),
         "column_headers": markup.column_headers(oob=True),
+        "live_rows": live_rows,
+        "live_revision": edit_revision if seen is not None else None,
     }
     return render(request, TEMPLATE + "#cell_response", context)
+
+
+def oob_row(markup: GridMarkup, row) -> SafeString:
+    """A row to swap out of band, by its id, where the page has it."""
+    return SafeString(markup.row(row).replace("<tr ", '<tr hx-swap-oob="true" ', 1))
+
+
+def recorded_since(team, seen: int, current: int) -> list[live.Recorded]:
+    """The change sets since `seen`, with their changes, in two queries; none
+    when there are too many to be worth reading (the page is told to refresh)."""
+    if current - seen > MAX_CHANGE_SETS:
+        return []
+    change_sets = list(
+        ChangeSet.objects.filter(team=team, revision__gt=seen, revision__lte=current)
+        .select_related("user")
+        .order_by("revision")
+    )
+    changes = {}
+    for change_set_id, kind, activity_id, role_id in Change.objects.filter(
+        change_set__in=change_sets
+    ).values_list("change_set_id", "kind", "activity_id", "role_id"):
+        changes.setdefault(change_set_id, []).append((kind, activity_id, role_id))
+    return [
+        live.Recorded(
+            revision=cs.revision,
+            user_id=cs.user_id,
+            user_name=(cs.user.get_short_name() or cs.user.get_username()) if cs.user else "",
+            changes=tuple(changes.get(cs.pk, ())),
+        )
+        for cs in change_sets
+    ]
 
 
 @login_required

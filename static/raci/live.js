@@ -26,6 +26,12 @@
 
   document.addEventListener("htmx:configRequest", (event) => {
     if (isPoll(event) && editing()) event.detail.parameters.editing = "1";
+    // A cell edit says which revision the page shows: colleagues' rows changed
+    // since then come back with its answer, in step with the findings.
+    const live = document.getElementById("live");
+    if (live && event.detail.verb === "post" && /cells\/\d+\/\d+\/$/.test(event.detail.path)) {
+      event.detail.parameters.seen = live.dataset.revision;
+    }
   });
 
   // Back on the tab: ask at once rather than at the next tick.

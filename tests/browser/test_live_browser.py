@@ -1,6 +1,8 @@
 """Two users on one team in two browsers: an edit in one appears in the
 other without a reload, the findings panel in step with the grid."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -62,3 +64,31 @@ def test_an_edit_in_one_browser_appears_in_the_other_with_its_findings(open_page
     expect(cell.locator(".letters")).to_have_text("R", timeout=8_000)
     expect(missing_a).to_have_count(1)
     assert navigations == []
+
+
+def test_mid_edit_a_notice_names_the_colleague_and_marks_the_cell(open_page, team):
+    backlog = team.activities.get(catalogue_key="backlog-ordering")
+    goal = team.activities.order_by("position").exclude(pk=backlog.pk).first()
+    po = canonical_role(team.organization, PO)
+    matrix_url = reverse("raci:matrix", args=[team.organization.slug, team.slug])
+    ana, ben = open_page(), open_page()
+    sign_in(ana, "ana")
+    sign_in(ben, "ben")
+    ben.goto(matrix_url)
+    # Ben opens a cell's picker: he is in the middle of an edit.
+    ben.locator(f"#cell-{goal.pk}-{po.pk} .cell-button").click()
+    expect(ben.locator("#cell-picker")).to_be_visible()
+
+    ana.goto(reverse("raci:cell", args=[team.organization.slug, team.slug, backlog.pk, po.pk]))
+    ana.locator('input[name="letters"][value="A"]').set_checked(False)
+    ana.get_by_role("button", name="Save").click()
+
+    expect(ben.locator(".live-notice")).to_contain_text(
+        "ana changed 1 cell — refresh", timeout=8_000
+    )
+    expect(ben.locator(f"#cell-{backlog.pk}-{po.pk}")).to_have_class(
+        re.compile("is-changed-remotely")
+    )
+    # His grid and findings still show the revision he is editing.
+    expect(ben.locator(f"#cell-{backlog.pk}-{po.pk} .letters")).to_have_text("AR")
+    expect(ben.locator("#cell-picker")).to_be_visible()
