@@ -34,7 +34,7 @@ from raci.models import (
     TeamVersion,
     delete_locked,
 )
-from raci.vocabulary import CanonicalRole, letters_to_text
+from raci.vocabulary import CanonicalRole, fold, letters_to_text
 
 logger = logging.getLogger(__name__)
 
@@ -552,3 +552,43 @@ def trash_purge() -> int:
         team_delete_for_good(team=team)
         purged += 1
     return purged
+
+
+def team_version_restore_letters(*, team: Team, version: TeamVersion, by):
+    """Set every cell of the team whose activity and role the version also has
+    (by name) to the version's letters, as one change set that can be undone.
+
+    Activities and columns are not added or removed: the answer names those
+    that differ. Cells a colleague changes while this runs make it write
+    nothing (see Team.write_cells). Returns (history.CellsWritten, the names
+    of the rows and columns left as they are).
+    """
+    snapshot = team.snapshot()
+    old = version.side().matrix
+    old_letters = {
+        (fold(a.name), fold(r.name)): letters_to_text(old.letters(a.key, r.key))
+        for a in old.activities
+        for r in old.roles
+    }
+    old_rows = {fold(activity.name) for activity in old.activities}
+    old_columns = {fold(role.name) for role in old.roles}
+    cells = []
+    for activity in snapshot.activities:
+        row = snapshot.cells.get(activity.pk, {})
+        for column in snapshot.columns:
+            key = (fold(activity.name), fold(column.name))
+            if key not in old_letters:
+                continue
+            letters, cell_version = row.get(column.role_id, ("", 0))
+            if letters != old_letters[key]:
+                cells.append((activity.pk, column.role_id, old_letters[key], cell_version))
+    left = [a.name for a in snapshot.activities if fold(a.name) not in old_rows]
+    left += [c.name for c in snapshot.columns if fold(c.name) not in old_columns]
+    now_rows = {fold(a.name) for a in snapshot.activities}
+    now_columns = {fold(c.name) for c in snapshot.columns}
+    left += [a.name for a in old.activities if fold(a.name) not in now_rows]
+    left += [r.name for r in old.roles if fold(r.name) not in now_columns]
+    written = team.write_cells(
+        cells, by=by, action="restore", summary=f"Restored the letters of “{version.name}”"
+    )
+    return written, left

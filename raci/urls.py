@@ -104,6 +104,11 @@ urlpatterns = [
     path(team + "versions/compare/", versions.version_compare, name="version_compare"),
     path(team + "versions/compare.csv", versions.version_compare_csv, name="version_compare_csv"),
     path(
+        team + "versions/<int:version_id>/restore/",
+        versions.version_restore,
+        name="version_restore",
+    ),
+    path(
         team + "versions/<int:version_id>/delete/",
         versions.version_delete,
         name="version_delete",

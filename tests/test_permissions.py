@@ -97,6 +97,7 @@ ACCESS = {
     "raci:version_compare": (VIEWER, None),
     "raci:version_compare_csv": (VIEWER, None),
     "raci:version_delete": (EDITOR, EDITOR),
+    "raci:version_restore": (EDITOR, EDITOR),
     # Findings a team accepts
     "raci:finding_accept": (EDITOR, EDITOR),
     "raci:finding_reopen": (None, EDITOR),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from raci import services
 from raci.matrix_io import read_json_document
-from raci.models import Assignment, TeamVersion
+from raci.models import Assignment, ChangeSet, TeamVersion
 from tests.builders import PM, PO, canonical_role, make_activity, make_team
 
 
@@ -202,3 +202,44 @@ def test_the_compare_page_reads_a_fixed_number_of_queries(
             url("version_compare", team, query=f"before={version.pk}&after=now")
         )
     assert page.status_code == 200
+
+
+# Restoring a version's letters
+
+
+def test_restoring_a_version_sets_its_letters_back_as_one_change_set(editor_client, editor, team):
+    version = services.team_version_save(team=team, name="Q3", note="", by=editor)
+    set_cell(team, "Order the backlog", PO, "R")
+    set_cell(team, "Set the product goal", PO, "C")
+    make_activity(team, "Run the retrospective", letters={PO: "I"})
+    before = ChangeSet.objects.filter(team=team).count()
+
+    page = editor_client.get(url("version_compare", team, query=f"before={version.pk}&after=now"))
+    assert "Restore the letters of “Q3”" in page.text
+    response = editor_client.post(url("version_restore", team, version.pk), follow=True)
+
+    letters = dict(
+        Assignment.objects.filter(activity__team=team, role__canonical="po").values_list(
+            "activity__name", "letters"
+        )
+    )
+    assert letters["Order the backlog"] == "AR"
+    assert letters["Set the product goal"] == ""
+    # A row the version does not have stays, and the user is told.
+    assert letters["Run the retrospective"] == "I"
+    assert "these differ: “Run the retrospective”." in response.text
+    assert ChangeSet.objects.filter(team=team).count() == before + 1
+    assert ChangeSet.objects.filter(team=team).first().action == "restore"
+
+
+def test_a_viewer_cannot_restore_a_version(viewer_client, editor, team):
+    version = services.team_version_save(team=team, name="Q3", note="", by=editor)
+    set_cell(team, "Order the backlog", PO, "R")
+
+    page = viewer_client.get(url("version_compare", team, query=f"before={version.pk}&after=now"))
+    assert "Restore the letters" not in page.text
+    assert viewer_client.post(url("version_restore", team, version.pk)).status_code == 403
+    assert (
+        Assignment.objects.get(activity__name="Order the backlog", role__canonical="po").letters
+        == "R"
+    )

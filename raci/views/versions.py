@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from raci import compare, services
-from raci.forms import CompareForm, TeamVersionForm
+from raci.forms import NOW, CompareForm, TeamVersionForm
 from raci.matrix_io import MatrixFileError
 from raci.views.access import team_for_user
 
@@ -70,7 +71,7 @@ def _comparison(request, team):
 def version_compare(request, org_slug, team_slug):
     """Two versions, or a version and now: rows, columns and cells added, removed
     or changed, and the findings of each side."""
-    team, _membership = team_for_user(request, org_slug, team_slug)
+    team, membership = team_for_user(request, org_slug, team_slug)
     form, comparison = _comparison(request, team)
     return render(
         request,
@@ -81,6 +82,11 @@ def version_compare(request, org_slug, team_slug):
             "form": form,
             "comparison": comparison,
             "query": request.GET.urlencode(),
+            "can_edit": membership.can_edit,
+            # A version compared with now can be restored from here.
+            "restorable": comparison is not None
+            and form.cleaned_data["after"] == NOW
+            and form.side_version("before"),
         },
         status=200 if comparison else 400,
     )
@@ -119,3 +125,36 @@ def version_delete(request, org_slug, team_slug, version_id):
             "button": "Delete the version",
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_restore(request, org_slug, team_slug, version_id):
+    """Restore a version's letters as one change set. The GET shows what would
+    change: the comparison of the version with now, which offers the button."""
+    team, _membership = team_for_user(request, org_slug, team_slug, edit=True)
+    version = get_object_or_404(team.versions, pk=version_id)
+    if request.method == "GET":
+        url = reverse("raci:version_compare", args=[org_slug, team_slug])
+        return redirect(f"{url}?before={version.pk}&after=now")
+    try:
+        written, left = services.team_version_restore_letters(
+            team=team, version=version, by=request.user
+        )
+    except MatrixFileError as error:
+        messages.error(request, f"The version cannot be read: {error}")
+        return redirect("raci:versions", org_slug=org_slug, team_slug=team_slug)
+    if not written.ok:
+        messages.warning(request, written.message)
+    elif written.change_set is None:
+        messages.info(request, f"The letters are already those of “{version.name}”.")
+    else:
+        messages.success(request, f"Restored the letters of “{version.name}”, as one change.")
+    if written.ok and left:
+        messages.info(
+            request,
+            "Rows and columns are not added or removed by a restore; these differ: "
+            + ", ".join(f"“{name}”" for name in left)
+            + ".",
+        )
+    return redirect("raci:matrix", org_slug=org_slug, team_slug=team_slug)
