@@ -40,8 +40,9 @@ def change_set(team: Team, *, by, action: str, summary: str = "", undoes=None) -
     after the other) and records the change set at that revision. A write that
     is rolled back takes its change set with it.
     """
-    Team.objects.filter(pk=team.pk).record_change()
-    revision = Team.objects.filter(pk=team.pk).values_list("revision", flat=True).get()
+    # With the trash: a write on its way while the team was trashed lands in it.
+    Team.with_trashed.filter(pk=team.pk).record_change()
+    revision = Team.with_trashed.filter(pk=team.pk).values_list("revision", flat=True).get()
     return change_set_at(team, revision, by=by, action=action, summary=summary, undoes=undoes)
 
 

@@ -313,8 +313,9 @@ class Team(models.Model):
         super().save(*args, **kwargs)
 
     def record_change(self) -> None:
-        """See TeamQuerySet.record_change."""
-        Team.objects.filter(pk=self.pk).record_change()
+        """See TeamQuerySet.record_change. A write that was on its way while
+        the team went to the trash lands in it, like the rest of the team."""
+        Team.with_trashed.filter(pk=self.pk).record_change()
 
     def next_position(self, related) -> int:
         """The position after the last of `related` (activities or columns)."""

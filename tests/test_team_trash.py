@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from raci import services
 from raci.models import Activity, Assignment, Team, TeamVersion
+from raci.vocabulary import Letter
 from tests.builders import PM, PO, make_activity, make_team
 
 
@@ -162,3 +163,21 @@ def test_purge_deletes_only_teams_in_the_trash_for_more_than_30_days(
     assert not Team.with_trashed.filter(pk=team.pk).exists()
     assert Team.with_trashed.filter(pk=fresh.pk).exists()
     assert Team.objects.filter(pk=kept.pk).exists()
+
+
+def test_an_edit_on_its_way_while_the_team_is_trashed_lands_in_the_trash(owner, team):
+    loaded = Team.objects.get(pk=team.pk)  # by the edit's request, before the trash
+    activity = team.activities.get()
+    services.team_trash(team=team, by=owner)
+
+    edit = loaded.edit_cell(
+        activity_id=activity.pk,
+        role_id=activity.assignments.get().role_id,
+        letters={Letter.RESPONSIBLE},
+        version=1,
+        by=owner,
+    )
+
+    assert edit.saved
+    services.team_restore(team=Team.with_trashed.get(pk=team.pk))
+    assert activity.assignments.get().letters == "R"

@@ -40,6 +40,25 @@
     if (!document.hidden && live) htmx.trigger(live, "live-poll");
   });
 
+  // A failed poll is not a failed edit: kept from the editor's error handling
+  // (app.js, listening on the document as the event bubbles). A team gone
+  // (trashed, or another organization's now) stops the polling with a word;
+  // a network blip or a 503 is simply tried again at the next tick.
+  function pollFailed(event) {
+    if (!isPoll(event)) return;
+    event.stopPropagation();
+    const xhr = event.detail.xhr;
+    if (!xhr || ![403, 404].includes(xhr.status)) return;
+    const notice = document.createElement("div");
+    notice.id = "live";
+    notice.className = "alert alert-warning py-2 mb-2";
+    notice.setAttribute("role", "status");
+    notice.textContent = "This team is no longer here: it may have been deleted. Changes made meanwhile are not shown.";
+    event.detail.elt.replaceWith(notice);
+  }
+  document.addEventListener("htmx:responseError", pollFailed, true);
+  document.addEventListener("htmx:sendError", pollFailed, true);
+
   document.addEventListener("htmx:beforeSwap", (event) => {
     if (isPoll(event)) focusedId = document.activeElement && document.activeElement.id;
   });

@@ -92,3 +92,26 @@ def test_mid_edit_a_notice_names_the_colleague_and_marks_the_cell(open_page, tea
     # His grid and findings still show the revision he is editing.
     expect(ben.locator(f"#cell-{backlog.pk}-{po.pk} .letters")).to_have_text("AR")
     expect(ben.locator("#cell-picker")).to_be_visible()
+
+
+@pytest.fixture
+def expected_http_errors():
+    return {404}
+
+
+def test_a_page_whose_team_was_trashed_says_so_and_stops_asking(open_page, team):
+    matrix_url = reverse("raci:matrix", args=[team.organization.slug, team.slug])
+    ben = open_page()
+    sign_in(ben, "ben")
+    ben.goto(matrix_url)
+    polls = []
+    ben.on("request", lambda request: "/live/" in request.url and polls.append(request.url))
+
+    services.team_trash(team=team, by=None)
+
+    expect(ben.get_by_text("This team is no longer here")).to_be_visible(timeout=8_000)
+    # Not mistaken for a failed edit, and no more polls.
+    expect(ben.locator("#flash .alert-danger")).to_have_count(0)
+    asked = len(polls)
+    ben.wait_for_timeout(4_000)
+    assert len(polls) == asked
