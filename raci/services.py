@@ -514,10 +514,19 @@ def team_trash(*, team: Team, by) -> None:
         Team.objects.filter(pk=team.pk).update(deleted_at=timezone.now(), deleted_by=by)
 
 
-def team_restore(*, team: Team) -> Team:
+def team_restore(*, team: Team) -> Team | None:
     """Bring a trashed team back. When a team in use took its name or slug
     meanwhile, it comes back renamed ("Checkout (restored)") with a free slug;
-    the caller can tell by the returned team's name."""
+    the caller can tell by the returned team's name. None, changing nothing,
+    when it is no longer in the trash (a colleague restored or deleted it), or
+    a team took its new name at the same moment."""
+    try:
+        return _team_restore(team)
+    except (Team.DoesNotExist, IntegrityError):
+        return None
+
+
+def _team_restore(team: Team) -> Team:
     with transaction.atomic():
         team = Team.with_trashed.select_for_update().get(pk=team.pk, deleted_at__isnull=False)
         live = Team.objects.filter(organization_id=team.organization_id)

@@ -181,3 +181,12 @@ def test_an_edit_on_its_way_while_the_team_is_trashed_lands_in_the_trash(owner, 
     assert edit.saved
     services.team_restore(team=Team.with_trashed.get(pk=team.pk))
     assert activity.assignments.get().letters == "R"
+
+
+def test_restoring_a_team_a_colleague_restored_meanwhile_changes_nothing(owner, team):
+    services.team_trash(team=team, by=owner)
+    trashed = Team.with_trashed.get(pk=team.pk)
+    services.team_restore(team=trashed)
+
+    assert services.team_restore(team=trashed) is None
+    assert Team.objects.filter(organization=team.organization, name="Checkout").count() == 1

@@ -118,6 +118,13 @@ def trash_restore(request, org_slug, team_id):
     membership = membership_for_user(request, org_slug, manage=True)
     trashed = _trashed_team(membership, team_id)
     team = services.team_restore(team=trashed)
+    if team is None:
+        messages.warning(
+            request,
+            f"{trashed.name} was not restored: a colleague restored or deleted it, or a team "
+            "took its name, at the same moment. Here is the trash as it is now.",
+        )
+        return redirect("raci:trash", org_slug=org_slug)
     if team.name != trashed.name:
         messages.warning(
             request,
