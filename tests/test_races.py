@@ -20,10 +20,11 @@ from raci.models import (
     Person,
     Role,
     RoleHolder,
+    Team,
     TeamRole,
 )
-from raci.vocabulary import Letter
-from tests.builders import make_activity, make_team, make_user
+from raci.vocabulary import CanonicalRole, Letter
+from tests.builders import canonical_role, make_activity, make_person, make_team, make_user
 from tests.races import at_once, browser_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -375,3 +376,43 @@ def test_undos_sent_at_once_each_undo_a_change_of_their_own(organization, editor
     undone = ChangeSet.objects.filter(team=team, action="undo").values_list("undoes", flat=True)
     assert len(set(undone)) == 2 == len(undone)
     assert not Assignment.objects.filter(activity__in=rows).exclude(letters="").exists()
+
+
+def test_two_saves_of_one_form_version_at_once_keep_exactly_one(organization, editor, owner):
+    """Settings, an activity and a person, each saved twice at once from pages
+    opened at the same version: one save is kept, the other refused, never
+    both nor a silent overwrite."""
+    team = make_team(organization, "Checkout")
+    activity = make_activity(team, "Order the backlog")
+    pat = make_person(organization, "Pat", team=team, roles=[CanonicalRole.PRODUCT_MANAGER])
+    base = [organization.slug, team.slug]
+    settings = {"stage": "established", "max_responsible": 3, "max_consulted": 4, "based_on": 1}
+    pm = canonical_role(organization, CanonicalRole.PRODUCT_MANAGER).pk
+    forms = [
+        (reverse("raci:team_settings", args=base), "name", settings),
+        (
+            reverse("raci:activity_update", args=[*base, activity.pk]),
+            "name",
+            {"category": "", "description": "", "catalogue_key": "", "based_on": 1},
+        ),
+        (
+            reverse("raci:person_update", args=[*base, pat.pk]),
+            "name",
+            {"email": "", "title": "", "roles": [pm], "based_on": 1},
+        ),
+    ]
+    for url, field, data in forms:
+        responses = at_once(
+            partial(browser_for(editor).post, url, {**data, field: "Editor's"}),
+            partial(browser_for(owner).post, url, {**data, field: "Owner's"}),
+        )
+
+        assert sorted(r.status_code for r in responses) in ([200, 302], [302, 400]), url
+        kept = next(r for r in responses if r.status_code == 302)
+        refused = next(r for r in responses if r.status_code != 302)
+        assert "A colleague changed this while you were editing" in refused.text
+        assert kept is not refused
+    assert Team.objects.get(pk=team.pk).name in ("Editor's", "Owner's")
+    assert Team.objects.get(pk=team.pk).settings_version == 2
+    assert Activity.objects.get(pk=activity.pk).version == 2
+    assert Person.objects.get(pk=pat.pk).version == 2
