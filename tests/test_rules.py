@@ -844,10 +844,10 @@ def test_cells_of_unknown_rows_or_columns_are_ignored():
     assert analyse(noisy) == analyse(matrix)
 
 
-def test_engine_catalogue_matcher_and_file_formats_import_no_django():
+def test_engine_catalogue_matcher_file_formats_and_comparison_import_no_django():
     code = (
         "import sys, raci.rules, raci.catalogue, raci.matching, raci.matrix_io, raci.tables, "
-        "raci.layouts, raci.exports; "
+        "raci.layouts, raci.exports, raci.compare, raci.live; "
         "sys.exit(any(name.startswith('django') for name in sys.modules))"
     )
     root = Path(__file__).resolve().parents[1]
