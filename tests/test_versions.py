@@ -243,3 +243,21 @@ def test_a_viewer_cannot_restore_a_version(viewer_client, editor, team):
         Assignment.objects.get(activity__name="Order the backlog", role__canonical="po").letters
         == "R"
     )
+
+
+def test_the_comparison_shows_the_rows_that_differ_unless_all_are_asked_for(
+    viewer_client, editor, team
+):
+    version = services.team_version_save(team=team, name="Q3", note="", by=editor)
+    set_cell(team, "Order the backlog", PO, "R")
+    query = f"before={version.pk}&after=now"
+
+    changed = viewer_client.get(url("version_compare", team, query=query))
+    everything = viewer_client.get(url("version_compare", team, query=query + "&rows=all"))
+
+    assert "Order the backlog" in changed.text
+    assert (
+        "Set the product goal" not in changed.text.split('id="comparison"')[1].split("</table>")[0]
+    )
+    assert "Show all activities</a> (1 more, unchanged)" in changed.text
+    assert "Set the product goal" in everything.text.split('id="comparison"')[1]

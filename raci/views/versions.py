@@ -73,6 +73,12 @@ def version_compare(request, org_slug, team_slug):
     or changed, and the findings of each side."""
     team, membership = team_for_user(request, org_slug, team_slug)
     form, comparison = _comparison(request, team)
+    # The rows that differ, unless all are asked for: a team has dozens.
+    everything = request.GET.get("rows") == "all"
+    rows = comparison.rows if comparison else ()
+    shown = rows if everything else [row for row in rows if row.status != compare.Status.SAME]
+    query = request.GET.copy()
+    query.pop("rows", None)
     return render(
         request,
         "raci/teamversion_compare.html",
@@ -81,7 +87,10 @@ def version_compare(request, org_slug, team_slug):
             "organization": team.organization,
             "form": form,
             "comparison": comparison,
-            "query": request.GET.urlencode(),
+            "rows": shown,
+            "hidden_rows": len(rows) - len(shown),
+            "everything": everything,
+            "query": query.urlencode(),
             "can_edit": membership.can_edit,
             # A version compared with now can be restored from here.
             "restorable": comparison is not None

@@ -46,7 +46,7 @@ def set_letters(page, team, activity, kind, letters):
     expect(page.locator("#matrix")).to_be_visible()
 
 
-def test_save_a_version_change_cells_compare_and_see_them_marked(page, team):
+def test_save_a_version_change_cells_compare_and_see_them_marked(page, team, artifacts):
     backlog = team.activities.get(catalogue_key="backlog-ordering")
     sign_in(page)
     page.goto(reverse("raci:matrix", args=[team.organization.slug, team.slug]))
@@ -73,6 +73,7 @@ def test_save_a_version_change_cells_compare_and_see_them_marked(page, team):
     # The findings of both sides are listed side by side.
     expect(page.locator("#before-findings")).to_be_visible()
     expect(page.locator("#after-findings")).to_be_visible()
+    page.screenshot(path=artifacts / "version-compare.png", full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the differences (.csv)").click()
     assert "changed,cell" in download.value.path().read_text(encoding="utf-8")
