@@ -438,6 +438,13 @@ def recording(team: Team, *, by, action: str, summary: str = "", parts=PARTS):
 # --- Undo, redo and restore: the recorded changes replayed backwards ------------------
 
 
+def _form_version(change: Change) -> dict:
+    """An activity's name, description, category or catalogue key written back
+    moves its version on, so that an edit form opened before is refused
+    instead of saving over it (a move alone does not)."""
+    return {"version": models.F("version") + 1} if set(change.before) - {"position"} else {}
+
+
 class Names:
     """Names for messages: the team's activities (those deleted too, from the
     changes being replayed), the organization's roles and people."""
@@ -649,7 +656,7 @@ class _Reverter:
         elif any(row[key] != value for key, value in change.after.items()):
             self._conflict(f"{name} was changed since.")
         elif self._saved(
-            lambda: Activity.objects.filter(pk=pk).update(**change.before),
+            lambda: Activity.objects.filter(pk=pk).update(**change.before, **_form_version(change)),
             f"{name} could not be renamed back: another activity has that name now.",
         ):
             self._did(change, activity_id=pk)
@@ -720,7 +727,8 @@ class _Reverter:
             fields = ", ".join(key.replace("_", " ") for key in changed)
             self._conflict(f"The team's settings were changed since ({fields}).")
         elif self._saved(
-            lambda: team.update(**change.before),
+            # A settings form opened before the undo is refused, not saved over it.
+            lambda: team.update(**change.before, settings_version=models.F("settings_version") + 1),
             "The team could not take its old name back: another team has it now.",
         ):
             self._did(change)

@@ -207,3 +207,24 @@ def test_a_missing_or_unreadable_version_is_refused(editor_client, team, value):
 
     assert response.status_code == 400
     assert Activity.objects.get(pk=activity.pk).name == "Order the backlog"
+
+
+def test_an_undone_rename_outdates_a_form_opened_before_the_undo(editor_client, team):
+    activity = make_activity(team, "Order the backlog")
+    page = editor_client.get(url("activity_update", team, activity.pk))
+    editor_client.post(
+        url("activity_update", team, activity.pk),
+        {**ACTIVITY, "name": "Ordering", "based_on": based_on(page)},
+    )
+    opened = editor_client.get(url("activity_update", team, activity.pk))
+    editor_client.post(url("undo", team))
+    assert Activity.objects.get(pk=activity.pk).name == "Order the backlog"
+
+    response = editor_client.post(
+        url("activity_update", team, activity.pk),
+        {**ACTIVITY, "name": "Ordering", "description": "Mine", "based_on": based_on(opened)},
+    )
+
+    assert response.status_code == 400
+    assert "A colleague changed this while you were editing" in response.text
+    assert Activity.objects.get(pk=activity.pk).name == "Order the backlog"

@@ -231,7 +231,7 @@ def test_undo_of_a_rename_and_a_move(editor_client, editor, team, ordering):
     second = make_activity(team, "Refinement", category="backlog")
     editor_client.post(
         url("activity_update", team, ordering.pk),
-        {"name": "Ordering", "category": "backlog", "description": ""},
+        {"name": "Ordering", "category": "backlog", "description": "", "based_on": 1},
     )
     assert Activity.objects.get(pk=ordering.pk).name == "Ordering"
     editor_client.post(url("activity_move", team, second.pk), {"direction": "up"})
@@ -252,6 +252,7 @@ def test_undo_of_settings_and_of_holders(owner_client, owner, team, ordering):
         "stage": "startup",
         "max_responsible": 3,
         "max_consulted": 4,
+        "based_on": team.settings_version,
     }
     owner_client.post(url("team_settings", team), settings_form)
     assert (Team.objects.get(pk=team.pk).uses_scrum, Team.objects.get(pk=team.pk).stage) == (
