@@ -13,6 +13,7 @@ from raci.matrix_io import RESERVED_HEADERS
 from raci.models import (
     CATEGORY_CHOICES,
     Activity,
+    EditorPreferences,
     Membership,
     Person,
     Role,
@@ -85,6 +86,21 @@ class ActivityForm(forms.ModelForm):
 
 class ActivityMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class EditorPreferencesForm(forms.Form):
+    """One or both of the editor's layout choices; what is not sent stays."""
+
+    density = forms.ChoiceField(choices=EditorPreferences.Density, required=False)
+    findings_collapsed = forms.TypedChoiceField(
+        choices=[("1", "Collapsed"), ("0", "Open")],
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=None,
+    )
+
+    def changes(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
 
 
 class ColumnAddForm(forms.Form):

@@ -1103,3 +1103,35 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.activity_id}/{self.role_id}: {self.before!r} -> {self.after!r}"
+
+
+class EditorPreferences(models.Model):
+    """How one user likes the matrix editor laid out, kept on the server so
+    that it follows them from browser to browser."""
+
+    class Density(models.TextChoices):
+        COMPACT = "compact", "Compact"
+        COMFORTABLE = "comfortable", "Comfortable"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_preferences"
+    )
+    density = models.CharField(max_length=12, choices=Density, default=Density.COMPACT)
+    findings_collapsed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "editor preferences"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(density__in=["compact", "comfortable"]),
+                name="editor_preferences_density_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"Editor preferences of {self.user}"
+
+    @classmethod
+    def of(cls, user) -> "EditorPreferences":
+        """The user's preferences, or the defaults (unsaved) if they have none yet."""
+        return cls.objects.filter(user=user).first() or cls(user=user)

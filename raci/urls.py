@@ -21,6 +21,7 @@ urlpatterns = [
     path("", organizations.home, name="home"),
     path("signup/", accounts.signup, name="signup"),
     path("roles/", catalogue.role_definitions, name="role_definitions"),
+    path("preferences/", accounts.editor_preferences, name="editor_preferences"),
     # Organization
     path("o/<slug:org_slug>/", organizations.organization_detail, name="organization"),
     path("o/<slug:org_slug>/members/", organizations.members, name="members"),

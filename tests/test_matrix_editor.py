@@ -354,15 +354,47 @@ def test_apply_fix_changes_nothing_when_a_cell_changed_meanwhile(editor_client, 
     assert cell(ordering, PM).letters == "A"
 
 
-def test_move_buttons_are_disabled_at_the_ends_of_a_category(editor_client, team, ordering):
+def test_rows_share_one_menu_and_each_name_leads_to_its_actions(editor_client, team, ordering):
     refine = make_activity(team, "Refine the backlog", category="backlog")
 
     page = editor_client.get(url("matrix", team)).content.decode()
 
-    first_up = f'aria-label="Move {ordering.name} up within Backlog" disabled'
-    last_down = f'aria-label="Move {refine.name} down within Backlog" disabled'
-    assert first_up in page and last_down in page
-    assert f'aria-label="Move {ordering.name} down within Backlog">' in page  # enabled
+    # One row menu for the page, not a menu per row; the catalogue key is data.
+    rows = re.findall(r'<tr id="row-\d+".*?</tr>', page)
+    assert len(rows) == 2 and not any("<details" in row or "<form" in row for row in rows)
+    assert page.count('<details id="row-menu"') == 1
+    assert page.count("Move up") == 1
+    assert f'<tr id="row-{ordering.pk}" class="activity-row" data-key="backlog-ordering">' in page
+    # Without JavaScript, a row's name opens its page, which moves and deletes it.
+    assert f'<a class="activity-name" href="activities/{refine.pk}/">' in page
+    activity_page = editor_client.get(url("activity_update", team, refine.pk)).content.decode()
+    assert url("activity_move", team, refine.pk) in activity_page
+    assert url("activity_delete", team, refine.pk) in activity_page
+
+
+def test_moving_an_activity_from_its_page_goes_back_to_the_matrix(editor_client, team, ordering):
+    refine = make_activity(team, "Refine the backlog", category="backlog")
+
+    response = editor_client.post(url("activity_move", team, refine.pk), {"direction": "up"})
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#row-{refine.pk}")
+    names = list(team.activities.order_by("position").values_list("name", flat=True))
+    assert names == ["Refine the backlog", "Order the backlog"]
+
+
+def test_column_header_opens_a_menu_with_its_holders_and_removal(editor_client, team, ordering):
+    make_person(team.organization, "Tom Becker", team=team, roles=[PO])
+    po = canonical_role(team.organization, PO)
+
+    page = editor_client.get(url("matrix", team)).content.decode()
+
+    header = re.search(rf'<th scope="col" id="col-{po.pk}".*?</th>', page).group(0)
+    assert '<details class="column-menu">' in header
+    assert 'Held by <span class="holders">Tom Becker</span>' in header
+    assert f'hx-post="columns/{po.pk}/remove/"' in header
+    # No "remove" link in every header any more.
+    assert ">remove<" not in page
 
 
 def test_a_new_activity_is_marked_so_the_page_shows_it(editor_client, team, ordering):

@@ -54,6 +54,7 @@ ACCESS = {
     "raci:signup": (PUBLIC, PUBLIC),
     "raci:role_definitions": (PUBLIC, PUBLIC),
     "raci:home": (SIGNED_IN, SIGNED_IN),
+    "raci:editor_preferences": (None, SIGNED_IN),
     # An organization
     "raci:organization": (VIEWER, None),
     "raci:members": (VIEWER, OWNER),

@@ -10,7 +10,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,7 +25,13 @@ from raci.forms import (
     save_unless_taken,
 )
 from raci.grid import GridMarkup, build_grid, cell_id, column_id, row_id
-from raci.models import Assignment, FindingTotals, delete_locked, keep_finding_totals
+from raci.models import (
+    Assignment,
+    EditorPreferences,
+    FindingTotals,
+    delete_locked,
+    keep_finding_totals,
+)
 from raci.views.access import team_for_user
 from raci.vocabulary import LETTER_ORDER
 
@@ -53,8 +58,7 @@ def _grid(request, team, membership, *, added="", revision=None, **grid_options)
             open=rules.count_by_severity(grid.findings), accepted=len(grid.accepted)
         )
         keep_finding_totals({(team.pk, revision): totals})
-    csrf_token = get_token(request)
-    markup = GridMarkup(grid, can_edit=membership.can_edit, csrf_token=csrf_token, added=added)
+    markup = GridMarkup(grid, can_edit=membership.can_edit, added=added)
     return grid, markup
 
 
@@ -70,6 +74,7 @@ def _context(request, team, membership, *, all_findings=False, added="", **extra
         "activity_form": ActivityForm(team=team),
         "column_form": ColumnAddForm(team=team),
         "letters": LETTER_ORDER,
+        "preferences": EditorPreferences.of(request.user),
         **extra,
     }
 
@@ -232,6 +237,7 @@ def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
         "grid": grid,
         "row": markup.row(row),
         "findings_changed": shown != grid.digest,
+        "preferences": EditorPreferences.of(request.user),
         "column_headers": markup.column_headers(oob=True),
     }
     return render(request, TEMPLATE + "#cell_response", context)

@@ -14,6 +14,7 @@
   const ARROWS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
   let picker = null; // #cell-picker, found once: it is never swapped out.
+  let rowMenu = null; // #row-menu, the page's one row menu, moved from row to row.
   let active = null; // The cell button that is the grid's one tab stop.
 
   function cellOf(element) {
@@ -43,8 +44,8 @@
   // Cells that arrived (the page, a row, the rest of a large matrix) leave
   // the tab order; the active cell, or the first one shown, stays in it.
   function initGrid() {
-    document.querySelectorAll("#matrix .cell-button:not([tabindex])").forEach((button) => {
-      button.setAttribute("tabindex", "-1");
+    document.querySelectorAll("#matrix .cell-button:not([tabindex]), #matrix a.activity-name:not([tabindex])").forEach((link) => {
+      link.setAttribute("tabindex", "-1");
     });
     const current = active && document.getElementById(active.id);
     const usable = current && !current.closest("tr").hidden ? current : null;
@@ -60,6 +61,74 @@
     const target = cell && cell.querySelector(".cell-button");
     if (target) setActive(target, true);
   }
+
+  // --- The row menu ----------------------------------------------------------------------
+
+  // The rows of a category in order (a large matrix's rest can continue a
+  // category in a <tbody> of its own).
+  function rowsOfGroup(row) {
+    const group = row.closest("tbody").dataset.group;
+    return Array.from(document.querySelectorAll(`#matrix tbody[data-group="${group}"] .activity-row`));
+  }
+
+  // Brings the row menu to `row` and points its links and forms at it.
+  function placeRowMenu(row) {
+    if (!rowMenu || !row) return;
+    const header = row.querySelector("th.activity-cell");
+    if (rowMenu.parentElement === header) return;
+    rowMenu.open = false;
+    const id = row.id.slice("row-".length);
+    const name = row.querySelector(".activity-name").textContent;
+    rowMenu.querySelector("summary").setAttribute("aria-label", `Actions and catalogue key of ${name}`);
+    const keyLine = rowMenu.querySelector(".row-menu-key");
+    const key = row.dataset.key || "";
+    keyLine.hidden = !key;
+    const keyLink = keyLine.querySelector("a");
+    keyLink.textContent = key;
+    keyLink.href = `${keyLink.dataset.base}#${key}`;
+    const rename = rowMenu.querySelector(".rename-link");
+    if (rename) {
+      rename.href = `activities/${id}/`;
+      rename.setAttribute("aria-label", `Rename or describe ${name}`);
+      const siblings = rowsOfGroup(row);
+      const move = rowMenu.querySelector(".move-form");
+      move.action = `activities/${id}/move/`;
+      move.setAttribute("hx-post", `activities/${id}/move/`);
+      move.dataset.focus = row.id;
+      const [up, down] = move.querySelectorAll("button");
+      up.disabled = siblings[0] === row;
+      down.disabled = siblings[siblings.length - 1] === row;
+      up.setAttribute("aria-label", `Move ${name} up within its category`);
+      down.setAttribute("aria-label", `Move ${name} down within its category`);
+      const remove = rowMenu.querySelector(".delete-form");
+      remove.action = `activities/${id}/delete/`;
+      remove.setAttribute("hx-post", `activities/${id}/delete/`);
+      remove.setAttribute("hx-confirm", `Delete “${name}” and its cells?`);
+      remove.querySelector("button").setAttribute("aria-label", `Delete ${name}`);
+      // htmx reads hx-post when it processes an element: again, for this row.
+      htmx.process(rowMenu);
+    }
+    header.appendChild(rowMenu);
+    rowMenu.hidden = false;
+  }
+
+  // Back home before a swap replaces the row it sits in.
+  function parkRowMenu() {
+    if (!rowMenu || !rowMenu.closest("#workspace")) return;
+    rowMenu.open = false;
+    rowMenu.hidden = true;
+    document.getElementById("row-menu-home").appendChild(rowMenu);
+  }
+
+  document.addEventListener("mouseover", (event) => {
+    const row = event.target.closest && event.target.closest("#matrix tr.activity-row");
+    if (row && rowMenu && !rowMenu.open) placeRowMenu(row);
+  });
+
+  document.addEventListener("focusin", (event) => {
+    const row = event.target.closest && event.target.closest("#matrix tr.activity-row");
+    if (row && !(rowMenu && rowMenu.contains(event.target))) placeRowMenu(row);
+  });
 
   // --- The picker ------------------------------------------------------------------------
 
@@ -232,6 +301,7 @@
   // in a row and the keyboard user keeps their place.
   let kept = [];
   document.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.shouldSwap) parkRowMenu();
     const row = event.detail.target;
     if (!row || !row.matches || !row.matches("tr.activity-row")) return;
     const focused = document.activeElement;
@@ -257,11 +327,11 @@
     const element = document.getElementById(id);
     if (!element) return;
     reveal(element);
-    if (selector) {
+    if (selector && element.matches("tr.activity-row")) {
       // A move: reopen the row's menu on the same button, for the next move.
-      const menu = element.querySelector("details.row-menu");
-      if (menu) menu.open = true;
-      const same = element.querySelector(selector);
+      placeRowMenu(element);
+      rowMenu.open = true;
+      const same = rowMenu.querySelector(selector);
       if (same && !same.disabled) return same.focus();
     }
     const focusable = element.matches("input, button, summary, a, [tabindex]")
@@ -418,7 +488,33 @@
     if (event.target.closest(".print-button")) window.print();
   });
 
+  // --- Layout preferences ----------------------------------------------------------------
+
+  // The density and the findings panel change at once; the form's POST keeps
+  // the choice for the user (its answer is empty).
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.target;
+    if (!form.matches || !form.matches("form.preference-form")) return;
+    const workspace = document.getElementById("workspace");
+    const button = submitter && form.contains(submitter) ? submitter : null;
+    if (!workspace || !button) return;
+    if (button.name === "density") {
+      const next = button.value;
+      workspace.classList.remove("density-compact", "density-comfortable");
+      workspace.classList.add(`density-${next}`);
+      button.value = next === "compact" ? "comfortable" : "compact";
+      button.textContent = next === "compact" ? "Comfortable rows" : "Compact rows";
+    } else if (button.name === "findings_collapsed") {
+      const collapse = button.value === "1";
+      workspace.classList.toggle("findings-collapsed", collapse);
+      button.value = collapse ? "0" : "1";
+      button.textContent = collapse ? "Show" : "Hide";
+      button.setAttribute("aria-expanded", String(!collapse));
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
+    rowMenu = document.getElementById("row-menu");
     picker = document.getElementById("cell-picker");
     initGrid();
   });
