@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from raci import history
+from raci.blocks import read_versions
 from raci.catalogue import CATALOGUE
 from raci.matrix_io import RESERVED_HEADERS
 from raci.models import (
@@ -86,6 +87,27 @@ class ActivityForm(forms.ModelForm):
 
 class ActivityMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class CellsWriteForm(forms.Form):
+    """A block of cells to write (raci/blocks.py): its tab-separated text, the
+    cell its top-left corner goes to, and the versions of the cells the page
+    shows."""
+
+    ACTIONS = [("paste", "Paste"), ("fill", "Fill down"), ("clear", "Clear")]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    activity = forms.IntegerField(min_value=1)
+    role = forms.IntegerField(min_value=1)
+    text = forms.CharField(required=False, strip=False, max_length=400_000)
+    versions = forms.CharField(max_length=1_000_000)
+    digest = forms.CharField(required=False, max_length=64)
+
+    def clean_versions(self):
+        try:
+            return read_versions(self.cleaned_data["versions"])
+        except ValueError:
+            raise forms.ValidationError("unreadable versions") from None
 
 
 class EditorPreferencesForm(forms.Form):

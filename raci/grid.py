@@ -462,13 +462,15 @@ class GridMarkup:
             f'<a href="?rows=all">Show the other {count} activities</a></td></tr></tbody>'
         )
 
-    def row(self, row: Row) -> SafeString:
+    def row(self, row: Row, *, oob: bool = False) -> SafeString:
+        """A row; `oob` marks it for htmx to swap in place by its id."""
         activity = row.activity
         a = activity.pk
         severity = f" has-{row.severity}" if row.severity else ""
         added = " data-added" if self.added == row.dom_id else ""
         key = escape(activity.catalogue_key)
         data_key = f' data-key="{key}"' if key else ""
+        swap = ' hx-swap-oob="true"' if oob else ""
         # The catalogue key and the row's actions are in the page's one row
         # menu, which the script brings to the row under the pointer or focus.
         name = escape(activity.name)
@@ -478,7 +480,7 @@ class GridMarkup:
             else f'<span class="activity-name">{name}</span>'
         )
         out = [
-            f'<tr id="{row.dom_id}" class="activity-row{severity}"{added}{data_key}>'
+            f'<tr id="{row.dom_id}" class="activity-row{severity}"{added}{data_key}{swap}>'
             f'<th scope="row" class="activity-cell">{name}{badges(row, on="activity")}</th>'
         ]
         cells = self.grid.cells.get(a, {})

@@ -52,6 +52,7 @@ urlpatterns = [
     # The matrix editor
     path(team, matrix.matrix, name="matrix"),
     path(team + "rows/", matrix.matrix_rows, name="matrix_rows"),
+    path(team + "cells/", matrix.cells_write, name="cells_write"),
     path(team + "cells/<int:activity_id>/<int:role_id>/", matrix.cell, name="cell"),
     path(team + "fix/", matrix.apply_fix, name="apply_fix"),
     path(team + "activities/", matrix.activity_add, name="activity_add"),

@@ -74,6 +74,7 @@ ACCESS = {
     "raci:matrix": (VIEWER, None),
     "raci:matrix_rows": (VIEWER, None),
     "raci:cell": (EDITOR, EDITOR),
+    "raci:cells_write": (None, EDITOR),
     "raci:apply_fix": (None, EDITOR),
     "raci:activity_add": (None, EDITOR),
     "raci:activity_update": (EDITOR, EDITOR),

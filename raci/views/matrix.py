@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
-from raci import history, rules, services
+from raci import blocks, history, rules, services
 from raci.forms import (
     ActivityForm,
     ActivityMoveForm,
     CellForm,
+    CellsWriteForm,
     ColumnAddForm,
     FixForm,
     save_unless_taken,
@@ -241,6 +242,56 @@ def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
         "column_headers": markup.column_headers(oob=True),
     }
     return render(request, TEMPLATE + "#cell_response", context)
+
+
+@login_required
+@require_POST
+def cells_write(request, org_slug, team_slug):
+    """A paste, a fill or a clear: a block of cells checked whole on the
+    server (raci/blocks.py) and written as one change set, all or nothing,
+    each cell compared with the version the page showed."""
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    form = CellsWriteForm(request.POST)
+    written = None
+    touched = set()
+    if not form.is_valid():
+        messages.error(request, "That paste could not be read; nothing was changed.")
+    else:
+        grid = build_grid(team.snapshot())
+        try:
+            cells = blocks.place_block(
+                blocks.read_block(form.cleaned_data["text"]),
+                rows=[blocks.Axis(row.activity.pk, row.activity.name) for row in grid.rows],
+                columns=[blocks.Axis(column.role_id, column.name) for column in grid.columns],
+                at=(form.cleaned_data["activity"], form.cleaned_data["role"]),
+                versions=form.cleaned_data["versions"],
+            )
+        except blocks.BlockRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            touched = {activity_id for activity_id, *_ in cells}
+            written = team.write_cells(cells, by=request.user, action=form.cleaned_data["action"])
+            if written.ok and written.change_set:
+                messages.success(request, written.message)
+            elif written.ok:
+                messages.info(request, "Those cells already hold these letters: nothing changed.")
+            else:
+                # Conflicts: the rows show what the cells hold now.
+                messages.error(request, written.message)
+    if not request.htmx:
+        return redirect(_matrix_url(team))
+    revision = written.change_set.revision if written and written.change_set else None
+    grid, markup = _grid(request, team, membership, revision=revision)
+    context = {
+        "team": team,
+        "organization": team.organization,
+        "can_edit": membership.can_edit,
+        "grid": grid,
+        "rows": [markup.row(row, oob=True) for row in grid.rows if row.activity.pk in touched],
+        "column_headers": markup.column_headers(oob=True),
+        "preferences": EditorPreferences.of(request.user),
+    }
+    return render(request, TEMPLATE + "#cells_response", context)
 
 
 @login_required
