@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
@@ -238,7 +239,8 @@ def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
         "grid": grid,
         "row": markup.row(row),
         "findings_changed": shown != grid.digest,
-        "preferences": EditorPreferences.of(request.user),
+        # Read only when the findings panel is sent (a query most edits spare).
+        "preferences": SimpleLazyObject(lambda: EditorPreferences.of(request.user)),
         "column_headers": markup.column_headers(oob=True),
     }
     return render(request, TEMPLATE + "#cell_response", context)
