@@ -36,13 +36,11 @@ def read_block(text: str) -> list[list[str]]:
     tab or a line break in it and end the block with a line break."""
     if len(text) > MAX_CELLS * 20:
         raise BlockRefused("That block is too large to paste: nothing was written.")
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t", strict=False))
-    while rows and not any(cell.strip() for cell in rows[-1]) and len(rows) > 1:
-        rows.pop()
-    if not rows:
-        rows = [[""]]
-    width = len(rows[0]) or 1
-    rows = [row or [""] for row in rows]
+    # The reader drops the block's last line break; a blank line is an empty
+    # cell of a one-column block (or a line too short, below).
+    rows = [row or [""] for row in csv.reader(io.StringIO(text), delimiter="\t", strict=False)]
+    rows = rows or [[""]]
+    width = len(rows[0])
     for number, row in enumerate(rows, start=1):
         if len(row) != width:
             raise BlockRefused(

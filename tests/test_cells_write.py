@@ -76,7 +76,7 @@ def letters(team) -> dict[tuple[str, str], str]:
 
 
 def test_a_block_from_a_spreadsheet_is_written_as_one_change_set(editor_client, team, rows):
-    pm, po, sm, _dev = columns(team)
+    _pm, po, _sm, _dev = columns(team)
 
     response = paste(editor_client, team, (rows[1], po), "A/R\tC\r\nI\tR, A\r\n")
 
@@ -103,7 +103,7 @@ def test_a_block_from_a_spreadsheet_is_written_as_one_change_set(editor_client, 
 def test_a_bad_letter_is_named_by_its_row_and_column_and_nothing_is_written(
     editor_client, team, rows
 ):
-    pm, po, *_ = columns(team)
+    pm, *_ = columns(team)
     before = letters(team)
 
     response = paste(editor_client, team, (rows[0], pm), "A\tR\nC\tX")
@@ -116,7 +116,7 @@ def test_a_bad_letter_is_named_by_its_row_and_column_and_nothing_is_written(
 
 
 def test_a_block_running_past_the_grid_is_refused(editor_client, team, rows):
-    *_, sm, dev = columns(team)
+    *_, sm, _dev = columns(team)
     before = letters(team)
 
     response = paste(editor_client, team, (rows[1], sm), "A\tR\tC\nI\tI\tI\nR\tR\tR")
@@ -214,7 +214,7 @@ def test_unreadable_versions_change_nothing(editor_client, team, rows):
 
 
 def test_clear_and_fill_are_recorded_as_such(editor_client, team, rows):
-    pm, po, *_ = columns(team)
+    pm, *_ = columns(team)
 
     paste(editor_client, team, (rows[0], pm), "\t\n\t", action="clear")
     paste(editor_client, team, (rows[0], pm), "I\tR\nI\tR\nI\tR", action="fill")
@@ -243,5 +243,8 @@ def test_spreadsheet_text_is_read_as_a_rectangle():
     # Sheets quotes a cell holding a line break; the block ends with one.
     assert read_block('A\t"R\nC"\r\nI\t\r\n') == [["A", "R\nC"], ["I", ""]]
     assert read_block("") == [[""]]
+    # A clear is a block of empty cells; a column's empty cell is a blank line.
+    assert read_block("\t\n\t") == [["", ""], ["", ""]]
+    assert read_block("A\r\n\r\nC\r\n") == [["A"], [""], ["C"]]
     with pytest.raises(BlockRefused, match="Line 2 of the block has 1 cells where the first has 2"):
         read_block("A\tR\nC\n")

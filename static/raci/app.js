@@ -128,6 +128,8 @@
   document.addEventListener("focusin", (event) => {
     const row = event.target.closest && event.target.closest("#matrix tr.activity-row");
     if (row && !(rowMenu && rowMenu.contains(event.target))) placeRowMenu(row);
+    // However a cell got the focus, it is the one the keys act on.
+    if (row && event.target.matches(".cell-button") && event.target !== active) setActive(event.target, false);
   });
 
   // --- The picker ------------------------------------------------------------------------
@@ -224,13 +226,162 @@
     }
   }
 
+  // --- Selection, copy, paste, fill ------------------------------------------------------
+
+  // A rectangle of cells, by the ids of the cell it started on and the cell
+  // it reaches; null when one cell (the active one) is all there is.
+  let selection = null;
+  let dragFrom = null; // The cell a mouse drag started on.
+  let dragged = false; // The drag reached another cell: its click opens no picker.
+  let refocus = null; // The cell to put the focus back on when a block's answer is in.
+
+  function allRows() {
+    return Array.from(document.querySelectorAll("#matrix tr.activity-row"));
+  }
+
+  // The cells between two corners, row by row, in the order the page has
+  // them (rows of a collapsed category included, as the server places blocks).
+  function rectangle(fromId, toId) {
+    const from = document.getElementById(fromId);
+    const to = document.getElementById(toId);
+    if (!from || !to) return [];
+    const rows = allRows();
+    const [top, bottom] = [rows.indexOf(from.closest("tr")), rows.indexOf(to.closest("tr"))].sort((a, b) => a - b);
+    const [left, right] = [from.cellIndex, to.cellIndex].sort((a, b) => a - b);
+    return rows.slice(top, bottom + 1).map((row) => Array.from(row.cells).slice(left, right + 1));
+  }
+
+  // The selected rectangle, or the active cell alone.
+  function selectedBlock() {
+    if (selection) return rectangle(selection.from, selection.to);
+    const cell = active && cellOf(active);
+    return cell ? [[cell]] : [];
+  }
+
+  function showSelection() {
+    document.querySelectorAll("#matrix td.is-selected").forEach((cell) => cell.classList.remove("is-selected"));
+    const cells = selection ? rectangle(selection.from, selection.to).flat() : [];
+    if (selection && !cells.length) selection = null; // a corner was removed
+    cells.forEach((cell) => cell.classList.add("is-selected"));
+  }
+
+  function select(fromCell, toCell) {
+    selection = fromCell === toCell ? null : { from: fromCell.id, to: toCell.id };
+    showSelection();
+  }
+
+  function clearSelection() {
+    if (!selection) return;
+    selection = null;
+    showSelection();
+  }
+
+  // Sends a block of tab-separated text to be written from `topLeft` on, with
+  // the version of every cell the page shows: the server checks the whole
+  // block before writing any of it, and answers with the rows it changed.
+  function writeBlock(action, topLeft, text) {
+    const [activity, role] = topLeft.id.slice("cell-".length).split("-");
+    const versions = Array.from(
+      document.querySelectorAll("#matrix td.raci-cell"),
+      (cell) => `${cell.id.slice("cell-".length)}-${cell.dataset.version || 0}`,
+    ).join(" ");
+    closePicker();
+    refocus = active ? cellOf(active).id : null;
+    htmx.ajax("POST", "cells/", {
+      source: document.getElementById("matrix"),
+      swap: "none",
+      values: { action, activity, role, text, versions },
+    });
+  }
+
+  function asText(block, letters) {
+    return block.map((cells) => cells.map(letters).join("\t")).join("\n");
+  }
+
+  function clearBlock() {
+    const block = selectedBlock();
+    if (block.length) writeBlock("clear", block[0][0], asText(block, () => ""));
+  }
+
+  // Each selected row takes the letters of the first; a single row takes
+  // those of the row shown above it, as in a spreadsheet.
+  function fillDown() {
+    let block = selectedBlock();
+    if (!block.length) return;
+    let source = block[0];
+    if (block.length === 1) {
+      const shown = allRows().filter((row) => !row.hidden);
+      const above = shown[shown.indexOf(block[0][0].closest("tr")) - 1];
+      if (!above) return;
+      source = block[0].map((cell) => above.cells[cell.cellIndex]);
+    } else {
+      block = block.slice(1);
+    }
+    writeBlock("fill", block[0][0], asText(block, (_cell, column) => source[column].dataset.letters || ""));
+  }
+
+  // Copied as spreadsheets copy: tab-separated, a line per row.
+  document.addEventListener("copy", (event) => {
+    if (!cellOf(document.activeElement) || !event.clipboardData) return;
+    const block = selectedBlock();
+    if (!block.length) return;
+    event.preventDefault();
+    event.clipboardData.setData("text/plain", `${asText(block, (cell) => cell.dataset.letters || "")}\n`);
+  });
+
+  document.addEventListener("paste", (event) => {
+    const cell = cellOf(document.activeElement);
+    if (!cell || !event.clipboardData) return;
+    const text = event.clipboardData.getData("text/plain");
+    if (!text) return;
+    event.preventDefault();
+    writeBlock("paste", selectedBlock()[0][0], text);
+  });
+
+  // A drag selects cells, not the page's text; Shift+click reaches from the
+  // active cell (or the selection's first corner) to the clicked one.
+  document.addEventListener("mousedown", (event) => {
+    const button = event.target.closest && event.target.closest("#matrix .cell-button");
+    if (!button || !picker || event.button !== 0 || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    const cell = cellOf(button);
+    if (event.shiftKey) {
+      const from = (selection && document.getElementById(selection.from)) || (active && cellOf(active)) || cell;
+      setActive(button, true);
+      select(from, cell);
+      return;
+    }
+    dragFrom = cell;
+    dragged = false;
+    setActive(button, true);
+  });
+
+  document.addEventListener("mouseover", (event) => {
+    if (!dragFrom || !(event.buttons & 1)) return;
+    const cell = cellOf(event.target);
+    if (!cell || !cell.closest("#matrix")) return;
+    if (cell !== dragFrom) dragged = true;
+    if (dragged) select(dragFrom, cell);
+  });
+
+  document.addEventListener("mouseup", () => {
+    dragFrom = null;
+  });
+
   // --- Events ----------------------------------------------------------------------------
 
   document.addEventListener("click", (event) => {
     const button = event.target.closest(".cell-button");
-    // A modified click opens the cell's own page, in a new tab or window.
-    const modified = event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0;
+    // Shift+click and the end of a drag select cells (on mousedown, above).
+    if (button && picker && (event.shiftKey || dragged)) {
+      event.preventDefault();
+      dragged = false;
+      return;
+    }
+    // A click with Ctrl or Cmd opens the cell's own page, in a new tab or window.
+    const modified = event.ctrlKey || event.metaKey || event.button !== 0;
     if (button && picker && !modified) {
+      clearSelection();
       event.preventDefault();
       const cell = cellOf(button);
       if (pickerCell() === cell) closePicker();
@@ -254,13 +405,28 @@
 
   document.addEventListener("keydown", (event) => {
     const cell = cellOf(event.target);
-    if (!cell || !picker || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!cell || !picker) return;
     const key = event.key;
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && key.toLowerCase() === "d") {
+      event.preventDefault(); // the browser's bookmark
+      fillDown();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     const onButton = event.target.matches(".cell-button");
     if (key in ARROWS && onButton) {
       event.preventDefault();
       closePicker();
+      const from = (selection && document.getElementById(selection.from)) || cell;
       move(event.target, ARROWS[key]);
+      if (event.shiftKey) select(from, cellOf(active));
+      else clearSelection();
+    } else if ((key === "Delete" || key === "Backspace") && selection) {
+      event.preventDefault();
+      clearBlock();
+    } else if (key === "Escape" && selection) {
+      event.preventDefault();
+      clearSelection();
     } else if (LETTERS[key.toLowerCase()]) {
       event.preventDefault();
       toggle(cell, LETTERS[key.toLowerCase()]);
@@ -349,6 +515,10 @@
   // the focus back on the same cell; the picker and its focus are restored here.
   document.addEventListener("htmx:afterSettle", () => {
     initGrid();
+    showSelection();
+    const written = refocus && document.getElementById(refocus);
+    refocus = null;
+    if (written && !cellOf(document.activeElement)) setActive(written.querySelector(".cell-button"), true);
     // Categories the user collapsed stay collapsed when the editor is re-rendered.
     collapsed.forEach((groupId) => setCollapsed(groupId, true));
     keepStaleNotes();

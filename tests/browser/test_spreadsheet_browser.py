@@ -1,0 +1,218 @@
+"""Spreadsheet habits in the matrix editor: select a rectangle (Shift+arrows,
+Shift+click, a drag), clear it, copy it, paste a block from a spreadsheet,
+fill down; each multi-cell write is one change set, or nothing."""
+
+import pytest
+from playwright.sync_api import expect
+
+from raci import services
+from raci.models import Assignment, ChangeSet
+from raci.vocabulary import CanonicalRole
+from tests.builders import PASSWORD, canonical_role, make_organization, make_user
+
+pytestmark = pytest.mark.browser
+
+PM = CanonicalRole.PRODUCT_MANAGER
+PO = CanonicalRole.PRODUCT_OWNER
+SM = CanonicalRole.SCRUM_MASTER
+DEV = CanonicalRole.DEVELOPERS
+KINDS = [PM, PO, SM, DEV]
+
+PASTE = """(text) => {
+  const data = new DataTransfer();
+  data.setData("text/plain", text);
+  document.activeElement.dispatchEvent(
+    new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true})
+  );
+}"""
+
+
+@pytest.fixture
+def team(transactional_db):
+    organization = make_organization("Acme Product")
+    make_user("lead", organization=organization)
+    return services.team_create(
+        organization=organization,
+        name="Checkout",
+        uses_scrum=True,
+        stage="established",
+        start_from=services.StartFrom.REFERENCE,
+    )
+
+
+class Grid:
+    """The matrix page, by row as shown and column kind."""
+
+    def __init__(self, page, team):
+        self.page = page
+        self.team = team
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("lead")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"/o/{team.organization.slug}/t/{team.slug}/")
+        self.rows = page.locator("#matrix tr.activity-row").evaluate_all(
+            "rows => rows.map(row => Number(row.id.slice(4)))"
+        )
+        self.roles = {kind: canonical_role(team.organization, kind).pk for kind in KINDS}
+
+    def cell(self, row, kind):
+        return self.page.locator(f"#cell-{self.rows[row]}-{self.roles[kind]}")
+
+    def button(self, row, kind):
+        return self.cell(row, kind).locator(".cell-button")
+
+    def shown(self, row, kind):
+        text = self.cell(row, kind).locator(".letters").inner_text()
+        return "" if text == "·" else text
+
+    def stored(self, row, kind):
+        found = Assignment.objects.filter(
+            activity_id=self.rows[row], role_id=self.roles[kind]
+        ).first()
+        return found.letters if found else ""
+
+    def write(self, action):
+        """Do `action` (which sends a block) and wait for the answer."""
+        with self.page.expect_response(
+            lambda r: r.request.method == "POST" and r.url.endswith("/cells/")
+        ) as response:
+            action()
+        assert response.value.ok
+        return response.value
+
+
+def test_a_block_pasted_from_a_spreadsheet_lands_at_the_cursor_as_one_change(page, team):
+    grid = Grid(page, team)
+    grid.button(2, PO).focus()
+    before = ChangeSet.objects.count()
+
+    # A 3 x 2 block as Excel puts it on the clipboard (CR LF, a last line break).
+    grid.write(lambda: page.evaluate(PASTE, "A\tR\r\nC\tI\r\nR\tA/R\r\n"))
+
+    expected = {(2, PO): "A", (2, SM): "R", (3, PO): "C", (3, SM): "I", (4, PO): "R"}
+    expected[(4, SM)] = "AR"
+    for (row, kind), letters in expected.items():
+        expect(grid.cell(row, kind).locator(".letters")).to_have_text(letters)
+        assert grid.stored(row, kind) == letters
+    # One change set, which one undo takes back; the focus stays on the grid.
+    assert ChangeSet.objects.count() == before + 1
+    assert ChangeSet.objects.latest("revision").action == "paste"
+    expect(grid.button(2, PO)).to_be_focused()
+    expect(page.locator("#flash")).to_contain_text("Saved: ")
+
+
+def test_a_paste_with_a_bad_letter_changes_nothing(page, team):
+    grid = Grid(page, team)
+    grid.button(0, PM).focus()
+    before = {(row, kind): grid.stored(row, kind) for row in (0, 1) for kind in (PM, PO)}
+    change_sets = ChangeSet.objects.count()
+
+    grid.write(lambda: page.evaluate(PASTE, "I\tI\nI\tX"))
+
+    expect(page.locator("#flash")).to_contain_text("“X” (line 2, cell 2 of the block")
+    expect(page.locator("#flash")).to_contain_text("is not R, A, C or I. Nothing was written.")
+    for (row, kind), letters in before.items():
+        assert grid.stored(row, kind) == letters
+        expect(grid.cell(row, kind).locator(".letters")).to_have_text(letters or "·")
+    assert ChangeSet.objects.count() == change_sets
+
+
+def test_a_block_running_past_the_grid_is_refused(page, team):
+    grid = Grid(page, team)
+    grid.button(len(grid.rows) - 1, DEV).focus()
+
+    grid.write(lambda: page.evaluate(PASTE, "A\tR\nC\tI"))
+
+    expect(page.locator("#flash")).to_contain_text("it would run past the grid")
+
+
+def test_shift_arrows_select_and_delete_clears_the_rectangle(page, team):
+    grid = Grid(page, team)
+    grid.button(0, PM).focus()
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator("#matrix td.is-selected")).to_have_count(4)
+    change_sets = ChangeSet.objects.count()
+
+    grid.write(lambda: page.keyboard.press("Delete"))
+
+    for row in (0, 1):
+        for kind in (PM, PO):
+            expect(grid.cell(row, kind).locator(".letters")).to_have_text("·")
+            assert grid.stored(row, kind) == ""
+    assert ChangeSet.objects.count() == change_sets + 1
+    assert ChangeSet.objects.latest("revision").action == "clear"
+    # The rectangle stays selected on the new cells.
+    expect(page.locator("#matrix td.is-selected")).to_have_count(4)
+
+
+def test_a_mouse_drag_selects_cells_not_text_and_shift_click_extends(page, team):
+    grid = Grid(page, team)
+    start = grid.button(1, PM).bounding_box()
+    end = grid.button(3, SM).bounding_box()
+
+    page.mouse.move(start["x"] + 5, start["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(end["x"] + 5, end["y"] + 5, steps=5)
+    page.mouse.up()
+
+    expect(page.locator("#matrix td.is-selected")).to_have_count(9)
+    assert page.evaluate("window.getSelection().toString()") == ""
+    expect(page.locator("#cell-picker")).to_be_hidden()
+
+    # Shift+click reaches from the first corner to the clicked cell.
+    grid.button(2, DEV).click(modifiers=["Shift"])
+    expect(page.locator("#matrix td.is-selected")).to_have_count(2 * 4)
+    assert len(page.context.pages) == 1  # no new window
+    # A plain click selects one cell again and opens its picker.
+    grid.button(0, PM).click()
+    expect(page.locator("#matrix td.is-selected")).to_have_count(0)
+    expect(grid.cell(0, PM).locator("#cell-picker")).to_be_visible()
+
+
+def test_fill_down_copies_the_first_row_of_the_selection(page, team):
+    grid = Grid(page, team)
+    top = {kind: grid.shown(5, kind) for kind in (PM, PO)}
+    grid.button(5, PM).focus()
+    for key in ("Shift+ArrowDown", "Shift+ArrowDown", "Shift+ArrowRight"):
+        page.keyboard.press(key)
+
+    grid.write(lambda: page.keyboard.press("Control+d"))
+
+    for row in (6, 7):
+        for kind in (PM, PO):
+            expect(grid.cell(row, kind).locator(".letters")).to_have_text(top[kind] or "·")
+            assert grid.stored(row, kind) == top[kind]
+    assert ChangeSet.objects.latest("revision").action == "fill"
+
+
+def test_copy_puts_tab_separated_letters_on_the_clipboard_and_paste_takes_them(
+    browser, live_server, team
+):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        grid = Grid(page, team)
+        grid.button(0, PM).focus()
+        page.keyboard.press("Shift+ArrowDown")
+        page.keyboard.press("Shift+ArrowRight")
+        expected = "\n".join(f"{grid.shown(row, PM)}\t{grid.shown(row, PO)}" for row in (0, 1))
+
+        page.keyboard.press("Control+c")
+
+        assert page.evaluate("navigator.clipboard.readText()") == expected + "\n"
+        # Pasted with the keyboard two rows further down.
+        grid.button(4, SM).click()
+        page.keyboard.press("Escape")
+        grid.write(lambda: page.keyboard.press("Control+v"))
+        for row in (0, 1):
+            expect(grid.cell(row + 4, SM).locator(".letters")).to_have_text(
+                grid.shown(row, PM) or "·"
+            )
+            expect(grid.cell(row + 4, DEV).locator(".letters")).to_have_text(
+                grid.shown(row, PO) or "·"
+            )
+    finally:
+        context.close()
