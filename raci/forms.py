@@ -85,6 +85,21 @@ class ActivityForm(forms.ModelForm):
         )
 
 
+class ActivityRenameForm(forms.ModelForm):
+    """A new name typed in place in the grid."""
+
+    class Meta:
+        model = Activity
+        fields = ["name"]
+
+    def clean_name(self):
+        return _clean_unique_name(
+            self,
+            self.instance.team.activities.all(),
+            "This team already has an activity with that name.",
+        )
+
+
 class ActivityMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
 

@@ -59,6 +59,11 @@ urlpatterns = [
     path(team + "activities/<int:activity_id>/", matrix.activity_update, name="activity_update"),
     path(team + "activities/<int:activity_id>/move/", matrix.activity_move, name="activity_move"),
     path(
+        team + "activities/<int:activity_id>/rename/",
+        matrix.activity_rename,
+        name="activity_rename",
+    ),
+    path(
         team + "activities/<int:activity_id>/delete/",
         matrix.activity_delete,
         name="activity_delete",

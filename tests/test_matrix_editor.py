@@ -647,3 +647,35 @@ def test_without_javascript_an_activity_with_a_taken_name_is_explained_on_its_ow
     assert response.status_code == 400
     assert "already has an activity with that name" in response.content.decode()
     assert "Add an activity" in response.content.decode()
+
+
+def test_renaming_in_place_keeps_the_rest_of_the_activity(editor_client, team, ordering):
+    ordering.description = "Who orders what"
+    ordering.save()
+
+    response = editor_client.post(
+        url("activity_rename", team, ordering.pk), {"name": "Order the work"}, **HTMX
+    )
+
+    ordering.refresh_from_db()
+    assert (ordering.name, ordering.description, ordering.catalogue_key) == (
+        "Order the work",
+        "Who orders what",
+        "backlog-ordering",
+    )
+    assert "Renamed “Order the backlog” to “Order the work”." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("refine the BACKLOG", "already has an activity with that name"), ("  ", "required")],
+)
+def test_a_name_taken_or_blank_is_refused_in_place(editor_client, team, ordering, name, reason):
+    make_activity(team, "Refine the backlog", category="backlog")
+
+    response = editor_client.post(url("activity_rename", team, ordering.pk), {"name": name}, **HTMX)
+
+    assert "“Order the backlog” keeps its name:" in response.content.decode()
+    assert reason in response.content.decode()
+    ordering.refresh_from_db()
+    assert ordering.name == "Order the backlog"

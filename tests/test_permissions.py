@@ -79,6 +79,7 @@ ACCESS = {
     "raci:activity_add": (None, EDITOR),
     "raci:activity_update": (EDITOR, EDITOR),
     "raci:activity_move": (None, EDITOR),
+    "raci:activity_rename": (None, EDITOR),
     "raci:activity_delete": (EDITOR, EDITOR),
     "raci:column_add": (None, EDITOR),
     "raci:column_remove": (EDITOR, EDITOR),

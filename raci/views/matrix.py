@@ -20,6 +20,7 @@ from raci import blocks, history, rules, services
 from raci.forms import (
     ActivityForm,
     ActivityMoveForm,
+    ActivityRenameForm,
     CellForm,
     CellsWriteForm,
     ColumnAddForm,
@@ -367,6 +368,25 @@ def activity_update(request, org_slug, team_slug, activity_id):
         {"team": team, "organization": team.organization, "activity": activity, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def activity_rename(request, org_slug, team_slug, activity_id):
+    """A name typed in place in the grid (F2 or Enter on the name)."""
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    activity = _in_team(request, team.activities, activity_id)
+    if activity is None:
+        return _gone(request, team, membership)
+    old_name = activity.name
+    form = ActivityRenameForm(request.POST, instance=activity)
+    taken = "This team already has an activity with that name."
+    if form.is_valid() and save_unless_taken(form, taken, team=team):
+        messages.success(request, f"Renamed “{old_name}” to “{activity.name}”.")
+    else:
+        errors = " ".join(form.errors.get("name", ["That name could not be read."]))
+        messages.error(request, f"“{old_name}” keeps its name: {errors}")
+    return _edited(request, team, membership, row_id(activity.pk))
 
 
 @login_required

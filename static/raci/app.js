@@ -12,6 +12,13 @@
   const LETTERS = { r: "R", a: "A", c: "C", i: "I" };
   const ORDER = ["A", "R", "C", "I"];
   const ARROWS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+  const JUMPS = ["Home", "End", "PageUp", "PageDown"];
+  // Letters typed on a cell within this many milliseconds of each other
+  // make one entry (A then R gives AR); a pause starts a new one.
+  const TYPING_PAUSE_MS = 1000;
+  // What the grid's arrows reach besides the cells: a row's name, a
+  // category's toggle, a column's menu.
+  const GRID_CONTROLS = "#matrix a.activity-name, #matrix .group-toggle, #matrix .column-menu > summary";
 
   let picker = null; // #cell-picker, found once: it is never swapped out.
   let rowMenu = null; // #row-menu, the page's one row menu, moved from row to row.
@@ -44,8 +51,8 @@
   // Cells that arrived (the page, a row, the rest of a large matrix) leave
   // the tab order; the active cell, or the first one shown, stays in it.
   function initGrid() {
-    document.querySelectorAll("#matrix .cell-button:not([tabindex]), #matrix a.activity-name:not([tabindex])").forEach((link) => {
-      link.setAttribute("tabindex", "-1");
+    document.querySelectorAll(`#matrix .cell-button:not([tabindex]), ${GRID_CONTROLS}`).forEach((control) => {
+      if (!control.hasAttribute("tabindex")) control.setAttribute("tabindex", "-1");
     });
     const current = active && document.getElementById(active.id);
     const usable = current && !current.closest("tr").hidden ? current : null;
@@ -53,13 +60,72 @@
     if (first) setActive(first, false);
   }
 
-  // Rows are grouped by category, so move through the visible rows as shown.
-  function move(button, [dRow, dCol]) {
-    const rows = Array.from(document.querySelectorAll("#matrix .activity-row:not([hidden])"));
-    const row = rows[rows.indexOf(button.closest("tr")) + dRow];
-    const cell = row && row.cells[cellOf(button).cellIndex + dCol];
-    const target = cell && cell.querySelector(".cell-button");
-    if (target) setActive(target, true);
+  // Rows are grouped by category, so move through the visible rows as shown;
+  // in the names' column the categories' toggles are stops too, and above
+  // the first row are the columns' menus.
+  function shownRows(withGroups) {
+    const rows = withGroups ? "#matrix tr.activity-row:not([hidden]), #matrix tr.group-header" : "#matrix tr.activity-row:not([hidden])";
+    return Array.from(document.querySelectorAll(rows));
+  }
+
+  function columnOf(element) {
+    return element.closest("td, th").cellIndex;
+  }
+
+  // Focus what sits in column `index` of `row`: its cell, its name, a
+  // category's toggle or a column's menu. False if there is nothing there.
+  function goTo(row, index) {
+    const place = row && row.cells[index];
+    const target = place && place.querySelector(".cell-button, a.activity-name, .group-toggle, .column-menu > summary");
+    if (!target) return false;
+    if (target.matches(".cell-button")) setActive(target, true);
+    else target.focus();
+    return true;
+  }
+
+  function move(from, [dRow, dCol]) {
+    const index = columnOf(from) + dCol;
+    const rows = shownRows(index === 0);
+    const row = from.closest("tr");
+    const position = row.id === "column-headers" ? -1 : rows.indexOf(row);
+    if (position + dRow === -1) return goTo(document.getElementById("column-headers"), index);
+    return goTo(rows[position + dRow], index);
+  }
+
+  // Home and End: the row's first and last cell (with Ctrl, the grid's);
+  // PageUp and PageDown: a screenful of rows.
+  function jump(from, key, toCorner) {
+    const rows = shownRows(false);
+    const row = from.closest("tr");
+    let position = Math.max(rows.indexOf(row), 0);
+    let index = Math.max(columnOf(from), 1);
+    if (key === "Home") {
+      index = 1;
+      if (toCorner) position = 0;
+    } else if (key === "End") {
+      index = rows[0].cells.length - 1;
+      if (toCorner) position = rows.length - 1;
+    } else {
+      const box = document.querySelector(".grid-scroll");
+      const screenful = Math.max(1, Math.floor(box.clientHeight / rows[0].offsetHeight) - 2);
+      position += key === "PageDown" ? screenful : -screenful;
+      position = Math.min(Math.max(position, 0), rows.length - 1);
+    }
+    goTo(rows[position], index);
+  }
+
+  // Tab and Shift+Tab move along the row, and leave the grid at its ends
+  // for the control before or after it.
+  function tab(from, back) {
+    const index = columnOf(from) + (back ? -1 : 1);
+    if (index >= 1 && goTo(from.closest("tr.activity-row"), index)) return;
+    const grid = document.getElementById("matrix");
+    const outside = Array.from(
+      document.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea, summary"),
+    ).filter((control) => !grid.contains(control) && control.tabIndex >= 0 && control.checkVisibility());
+    const after = (control) => grid.compareDocumentPosition(control) & Node.DOCUMENT_POSITION_FOLLOWING;
+    const next = back ? outside.filter((control) => !after(control)).pop() : outside.find(after);
+    if (next) next.focus();
   }
 
   // --- The row menu ----------------------------------------------------------------------
@@ -214,6 +280,18 @@
       picker.querySelector(`input[value="${letter}"]`).checked = next.includes(letter);
     }
     save(cell, next);
+  }
+
+  // A letter typed on a cell replaces what it holds; letters typed in quick
+  // succession on the same cell add up.
+  let typed = null; // { cellId, letters, at }
+
+  function type(cell, letter) {
+    const now = Date.now();
+    const adding = typed && typed.cellId === cell.id && now - typed.at < TYPING_PAUSE_MS;
+    const letters = adding ? [...typed.letters.filter((l) => l !== letter), letter] : [letter];
+    typed = { cellId: cell.id, letters, at: now };
+    save(cell, letters);
   }
 
   function sendWaiting() {
@@ -403,25 +481,76 @@
     save(pickerCell(), letters);
   });
 
+  // Keys the whole grid shares: moving, jumping, tabbing, the row menu.
+  // True if the key was one of them.
+  function gridKey(event) {
+    const key = event.key;
+    const from = event.target;
+    if (key in ARROWS && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      closePicker();
+      typed = null;
+      const corner = (selection && document.getElementById(selection.from)) || cellOf(from);
+      move(from, ARROWS[key]);
+      if (event.shiftKey && corner && cellOf(document.activeElement)) select(corner, cellOf(active));
+      else clearSelection();
+    } else if (JUMPS.includes(key) && !event.altKey && !event.shiftKey) {
+      event.preventDefault();
+      closePicker();
+      clearSelection();
+      jump(from, key, event.ctrlKey || event.metaKey);
+    } else if (key === "Tab" && !event.ctrlKey && !event.altKey && from.closest("tr.activity-row")) {
+      event.preventDefault();
+      closePicker();
+      clearSelection();
+      tab(from, event.shiftKey);
+    } else if ((key === "ContextMenu" || (key === "F10" && event.shiftKey)) && rowMenu && from.closest("tr.activity-row")) {
+      event.preventDefault();
+      placeRowMenu(from.closest("tr.activity-row"));
+      rowMenu.open = true;
+      rowMenu.querySelector("summary").focus();
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   document.addEventListener("keydown", (event) => {
-    const cell = cellOf(event.target);
+    const target = event.target;
+    if (!target.matches) return;
+    if (event.key === "?" && !target.matches("input, textarea, select")) {
+      event.preventDefault();
+      showKeys();
+      return;
+    }
+    if (target.matches(".rename-form input[name=name]")) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        endRename(target.form, false);
+      }
+      return;
+    }
+    if (target.matches(GRID_CONTROLS)) {
+      if (gridKey(event)) return;
+      if ((event.key === "F2" || event.key === "Enter") && target.matches("a.activity-name") && picker) {
+        event.preventDefault();
+        startRename(target);
+      }
+      return;
+    }
+    const cell = cellOf(target);
     if (!cell || !picker) return;
     const key = event.key;
+    const onButton = target.matches(".cell-button");
     if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && key.toLowerCase() === "d") {
       event.preventDefault(); // the browser's bookmark
       fillDown();
       return;
     }
+    // With the picker open, Tab goes through its letters.
+    if (onButton && pickerCell() !== cell && gridKey(event)) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const onButton = event.target.matches(".cell-button");
-    if (key in ARROWS && onButton) {
-      event.preventDefault();
-      closePicker();
-      const from = (selection && document.getElementById(selection.from)) || cell;
-      move(event.target, ARROWS[key]);
-      if (event.shiftKey) select(from, cellOf(active));
-      else clearSelection();
-    } else if ((key === "Delete" || key === "Backspace") && selection) {
+    if ((key === "Delete" || key === "Backspace") && selection) {
       event.preventDefault();
       clearBlock();
     } else if (key === "Escape" && selection) {
@@ -429,19 +558,74 @@
       clearSelection();
     } else if (LETTERS[key.toLowerCase()]) {
       event.preventDefault();
-      toggle(cell, LETTERS[key.toLowerCase()]);
+      const letter = LETTERS[key.toLowerCase()];
+      // The open picker toggles; otherwise what is typed replaces the cell.
+      if (pickerCell() === cell) toggle(cell, letter);
+      else type(cell, letter);
     } else if (key === "Delete" || key === "Backspace") {
       event.preventDefault();
+      typed = null;
       if (pickerCell() === cell) picker.querySelectorAll("input").forEach((box) => (box.checked = false));
       save(cell, []);
     } else if (key === " " && onButton) {
       event.preventDefault();
-      event.target.click();
+      target.click();
     } else if (key === "Escape" && pickerCell() === cell) {
       event.preventDefault();
       closePicker();
       cell.querySelector(".cell-button").focus();
     }
+  });
+
+  // --- Renaming in place -----------------------------------------------------------------
+
+  // F2 or Enter on a row's name puts a field in its place: Enter saves,
+  // Escape gives up, leaving the field saves what was typed.
+  function startRename(link) {
+    const row = link.closest("tr");
+    const form = document.getElementById("rename-template").content.firstElementChild.cloneNode(true);
+    const url = `activities/${row.id.slice("row-".length)}/rename/`;
+    form.setAttribute("action", url);
+    form.setAttribute("hx-post", url);
+    form.dataset.focus = row.id;
+    const input = form.querySelector("input[name=name]");
+    input.value = link.textContent;
+    input.defaultValue = link.textContent;
+    input.setAttribute("aria-label", `New name for ${link.textContent}`);
+    link.hidden = true;
+    link.after(form);
+    htmx.process(form);
+    input.focus();
+    input.select();
+  }
+
+  function endRename(form, keep) {
+    if (!form.isConnected || form.dataset.ended) return;
+    form.dataset.ended = "true";
+    const input = form.querySelector("input[name=name]");
+    if (keep && input.value.trim() && input.value !== input.defaultValue) {
+      form.requestSubmit();
+      return;
+    }
+    const link = form.previousElementSibling;
+    form.remove();
+    link.hidden = false;
+    link.focus();
+  }
+
+  document.addEventListener("focusout", (event) => {
+    if (event.target.matches && event.target.matches(".rename-form input[name=name]")) endRename(event.target.form, true);
+  });
+
+  // --- The keys' overlay -----------------------------------------------------------------
+
+  function showKeys() {
+    const dialog = document.getElementById("keys-help");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest(".keys-button")) showKeys();
   });
 
   // After the whole editor is re-rendered (a fix, a move, a new activity),
@@ -450,7 +634,15 @@
 
   // The button that submitted a form, for the move buttons' focus.
   let submitter = null;
-  document.addEventListener("submit", (event) => (submitter = event.submitter), true);
+  document.addEventListener(
+    "submit",
+    (event) => {
+      submitter = event.submitter;
+      // A rename on its way: the field leaving the page with the swap must not send it again.
+      if (event.target.matches(".rename-form")) event.target.dataset.ended = "true";
+    },
+    true,
+  );
 
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = event.target;
@@ -458,7 +650,11 @@
     const direction = submitter && submitter.name === "direction" ? submitter.value : null;
     focusAfterSwap = {
       id: form.dataset.focus,
-      selector: direction ? `button[name="direction"][value="${direction}"]` : null,
+      selector: direction
+        ? `button[name="direction"][value="${direction}"]`
+        : form.matches(".rename-form")
+          ? "a.activity-name"
+          : null,
     };
   });
 
@@ -493,6 +689,8 @@
     const element = document.getElementById(id);
     if (!element) return;
     reveal(element);
+    const inRow = selector && element.matches("tr.activity-row") && element.querySelector(selector);
+    if (inRow) return inRow.focus(); // a rename: back on the name
     if (selector && element.matches("tr.activity-row")) {
       // A move: reopen the row's menu on the same button, for the next move.
       placeRowMenu(element);

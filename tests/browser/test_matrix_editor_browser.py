@@ -183,10 +183,10 @@ def test_team_lead_builds_a_matrix_in_the_browser(page, live_server, artifacts):
     expect(page.locator("#cell-picker")).to_be_hidden()
     expect(matrix.button("backlog-ordering", PM)).to_be_focused()
 
-    # Keyboard: move right to the Product Owner and take its A away. The two
-    # A's are gone, but now the A sits with the wrong role.
+    # Keyboard: move right to the Product Owner and type R, which replaces its
+    # AR. The two A's are gone, but now the A sits with the wrong role.
     page.keyboard.press("ArrowRight")
-    matrix.press("backlog-ordering", PO, "a")
+    matrix.press("backlog-ordering", PO, "r")
     matrix.expect_letters("backlog-ordering", PO, "R")
     expect(matrix.finding("multiple-accountable")).to_have_count(0)
     expect(matrix.finding("owner-mismatch")).to_be_visible()
@@ -216,7 +216,7 @@ def test_team_lead_builds_a_matrix_in_the_browser(page, live_server, artifacts):
     matrix.expect_letters("backlog-ordering", DEV, "")
     page.keyboard.press("ArrowDown")
     matrix.press("backlog-refinement", DEV, "r")
-    matrix.expect_letters("backlog-refinement", DEV, "RC")
+    matrix.expect_letters("backlog-refinement", DEV, "R")
     # Backspace clears as Delete does; then I brings a letter back.
     page.keyboard.press("ArrowLeft")
     matrix.press("backlog-refinement", SM, "Backspace")
@@ -229,7 +229,7 @@ def test_team_lead_builds_a_matrix_in_the_browser(page, live_server, artifacts):
         ("backlog-ordering", PO): "AR",
         ("backlog-ordering", SM): "I",
         ("backlog-ordering", DEV): "",
-        ("backlog-refinement", DEV): "RC",
+        ("backlog-refinement", DEV): "R",
         ("backlog-refinement", SM): "I",
     }
     page.reload()
@@ -352,13 +352,14 @@ def test_keys_pressed_while_the_row_is_saving_are_all_saved(page, team):
     with page.expect_response(answers_cell_post):
         held[0].continue_()
 
+    # A then R typed in quick succession make AR; I replaces the Developers' C.
     matrix.expect_letters("backlog-ordering", SM, "AR")
-    matrix.expect_letters("backlog-ordering", DEV, "CI")
+    matrix.expect_letters("backlog-ordering", DEV, "I")
     expect(page.locator(".stale-note")).to_have_count(0)
     # The keyboard user is where they left off, on the Developers' cell.
     expect(matrix.button("backlog-ordering", DEV)).to_be_focused()
     assert stored_letters(team, "backlog-ordering", SM) == "AR"
-    assert stored_letters(team, "backlog-ordering", DEV) == "CI"
+    assert stored_letters(team, "backlog-ordering", DEV) == "I"
 
 
 def test_picker_of_the_last_column_stays_inside_the_grid(page, team):

@@ -5,81 +5,15 @@ fill down; each multi-cell write is one change set, or nothing."""
 import pytest
 from playwright.sync_api import expect
 
-from raci import services
-from raci.models import Assignment, ChangeSet
-from raci.vocabulary import CanonicalRole
-from tests.builders import PASSWORD, canonical_role, make_organization, make_user
+from raci.models import ChangeSet
+from tests.browser.reference_grid import DEV, PASTE, PM, PO, SM, Grid, reference_team
 
 pytestmark = pytest.mark.browser
-
-PM = CanonicalRole.PRODUCT_MANAGER
-PO = CanonicalRole.PRODUCT_OWNER
-SM = CanonicalRole.SCRUM_MASTER
-DEV = CanonicalRole.DEVELOPERS
-KINDS = [PM, PO, SM, DEV]
-
-PASTE = """(text) => {
-  const data = new DataTransfer();
-  data.setData("text/plain", text);
-  document.activeElement.dispatchEvent(
-    new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true})
-  );
-}"""
 
 
 @pytest.fixture
 def team(transactional_db):
-    organization = make_organization("Acme Product")
-    make_user("lead", organization=organization)
-    return services.team_create(
-        organization=organization,
-        name="Checkout",
-        uses_scrum=True,
-        stage="established",
-        start_from=services.StartFrom.REFERENCE,
-    )
-
-
-class Grid:
-    """The matrix page, by row as shown and column kind."""
-
-    def __init__(self, page, team):
-        self.page = page
-        self.team = team
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill("lead")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.goto(f"/o/{team.organization.slug}/t/{team.slug}/")
-        self.rows = page.locator("#matrix tr.activity-row").evaluate_all(
-            "rows => rows.map(row => Number(row.id.slice(4)))"
-        )
-        self.roles = {kind: canonical_role(team.organization, kind).pk for kind in KINDS}
-
-    def cell(self, row, kind):
-        return self.page.locator(f"#cell-{self.rows[row]}-{self.roles[kind]}")
-
-    def button(self, row, kind):
-        return self.cell(row, kind).locator(".cell-button")
-
-    def shown(self, row, kind):
-        text = self.cell(row, kind).locator(".letters").inner_text()
-        return "" if text == "·" else text
-
-    def stored(self, row, kind):
-        found = Assignment.objects.filter(
-            activity_id=self.rows[row], role_id=self.roles[kind]
-        ).first()
-        return found.letters if found else ""
-
-    def write(self, action):
-        """Do `action` (which sends a block) and wait for the answer."""
-        with self.page.expect_response(
-            lambda r: r.request.method == "POST" and r.url.endswith("/cells/")
-        ) as response:
-            action()
-        assert response.value.ok
-        return response.value
+    return reference_team()
 
 
 def test_a_block_pasted_from_a_spreadsheet_lands_at_the_cursor_as_one_change(page, team):
