@@ -23,7 +23,7 @@ from raci.models import (
     TeamRole,
 )
 from raci.services import StartFrom
-from raci.vocabulary import LETTER_ORDER, CanonicalRole, Letter, role_kind_for_header
+from raci.vocabulary import LETTER_ORDER, CanonicalRole, Category, Letter, role_kind_for_header
 
 LETTER_CHOICES = [(letter.value, f"{letter.value} · {letter.label}") for letter in LETTER_ORDER]
 
@@ -123,6 +123,17 @@ class CellsWriteForm(forms.Form):
             return read_versions(self.cleaned_data["versions"])
         except ValueError:
             raise forms.ValidationError("unreadable versions") from None
+
+
+class CategoryCollapseForm(forms.Form):
+    """A category of the grid collapsed or opened again ("other": no category)."""
+
+    category = forms.ChoiceField(
+        choices=[(c.value, c.label) for c in Category] + [("other", "Other")]
+    )
+    collapsed = forms.TypedChoiceField(
+        choices=[("1", "Collapsed"), ("0", "Open")], coerce=lambda value: value == "1"
+    )
 
 
 class EditorPreferencesForm(forms.Form):

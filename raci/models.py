@@ -1118,6 +1118,8 @@ class EditorPreferences(models.Model):
     )
     density = models.CharField(max_length=12, choices=Density, default=Density.COMPACT)
     findings_collapsed = models.BooleanField(default=False)
+    # The categories collapsed in each team's grid: {"<team id>": ["launch", ...]}.
+    collapsed_categories = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name_plural = "editor preferences"
@@ -1130,6 +1132,24 @@ class EditorPreferences(models.Model):
 
     def __str__(self):
         return f"Editor preferences of {self.user}"
+
+    def collapsed_in(self, team) -> list[str]:
+        return self.collapsed_categories.get(str(team.pk), [])
+
+    @classmethod
+    def collapse(cls, *, user, team, category: str, collapsed: bool) -> None:
+        """Keep a category of `team` collapsed, or open again, for `user`."""
+        with transaction.atomic():
+            preferences, _ = cls.objects.select_for_update().get_or_create(user=user)
+            kept = set(preferences.collapsed_in(team))
+            if collapsed:
+                kept.add(category)
+            else:
+                kept.discard(category)
+            preferences.collapsed_categories[str(team.pk)] = sorted(kept)
+            if not kept:
+                del preferences.collapsed_categories[str(team.pk)]
+            preferences.save(update_fields=["collapsed_categories"])
 
     @classmethod
     def of(cls, user) -> "EditorPreferences":

@@ -53,6 +53,7 @@ urlpatterns = [
     path(team, matrix.matrix, name="matrix"),
     path(team + "rows/", matrix.matrix_rows, name="matrix_rows"),
     path(team + "cells/", matrix.cells_write, name="cells_write"),
+    path(team + "collapsed/", matrix.category_collapse, name="category_collapse"),
     path(team + "cells/<int:activity_id>/<int:role_id>/", matrix.cell, name="cell"),
     path(team + "fix/", matrix.apply_fix, name="apply_fix"),
     path(team + "activities/", matrix.activity_add, name="activity_add"),

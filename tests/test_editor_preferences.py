@@ -67,3 +67,30 @@ def test_a_plain_post_goes_back_to_its_page_but_never_elsewhere(editor_client, t
 
     assert back["Location"] == matrix_url(team)
     assert away["Location"] == reverse("raci:home")
+
+
+def collapse_url(team):
+    return reverse("raci:category_collapse", args=[team.organization.slug, team.slug])
+
+
+def test_collapsed_categories_are_kept_per_team(viewer_client, viewer, team, organization):
+    other = make_team(organization, "Payments")
+
+    response = viewer_client.post(
+        collapse_url(team), {"category": "launch", "collapsed": "1"}, **HTMX
+    )
+    viewer_client.post(collapse_url(other), {"category": "other", "collapsed": "1"}, **HTMX)
+
+    assert response.status_code == 204
+    page = viewer_client.get(matrix_url(team)).content.decode()
+    assert 'data-collapsed="group-launch"' in page
+    viewer_client.post(collapse_url(team), {"category": "launch", "collapsed": "0"}, **HTMX)
+    preferences = EditorPreferences.objects.get(user=viewer)
+    assert preferences.collapsed_categories == {str(other.pk): ["other"]}
+
+
+def test_an_unknown_category_changes_nothing(viewer_client, viewer, team):
+    response = viewer_client.post(collapse_url(team), {"category": "nope", "collapsed": "1"})
+
+    assert response.status_code == 400
+    assert not EditorPreferences.objects.filter(user=viewer).exists()

@@ -75,6 +75,7 @@ ACCESS = {
     "raci:matrix_rows": (VIEWER, None),
     "raci:cell": (EDITOR, EDITOR),
     "raci:cells_write": (None, EDITOR),
+    "raci:category_collapse": (None, VIEWER),
     "raci:apply_fix": (None, EDITOR),
     "raci:activity_add": (None, EDITOR),
     "raci:activity_update": (EDITOR, EDITOR),

@@ -9,7 +9,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -21,6 +21,7 @@ from raci.forms import (
     ActivityForm,
     ActivityMoveForm,
     ActivityRenameForm,
+    CategoryCollapseForm,
     CellForm,
     CellsWriteForm,
     ColumnAddForm,
@@ -67,6 +68,7 @@ def _grid(request, team, membership, *, added="", revision=None, **grid_options)
 
 def _context(request, team, membership, *, all_findings=False, added="", **extra):
     grid, markup = _grid(request, team, membership, all_findings=all_findings, added=added)
+    preferences = EditorPreferences.of(request.user)
     return {
         "team": team,
         "organization": team.organization,
@@ -77,7 +79,8 @@ def _context(request, team, membership, *, all_findings=False, added="", **extra
         "activity_form": ActivityForm(team=team),
         "column_form": ColumnAddForm(team=team),
         "letters": LETTER_ORDER,
-        "preferences": EditorPreferences.of(request.user),
+        "preferences": preferences,
+        "collapsed": " ".join(f"group-{key}" for key in preferences.collapsed_in(team)),
         **extra,
     }
 
@@ -245,6 +248,21 @@ def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
         "column_headers": markup.column_headers(oob=True),
     }
     return render(request, TEMPLATE + "#cell_response", context)
+
+
+@login_required
+@require_POST
+def category_collapse(request, org_slug, team_slug):
+    """Keeps a category of this team's grid collapsed, or open again, for the
+    user; anyone who may read the matrix may fold it."""
+    team, _membership = team_for_user(request, org_slug, team_slug)
+    form = CategoryCollapseForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("That category could not be read; nothing was changed.")
+    EditorPreferences.collapse(user=request.user, team=team, **form.cleaned_data)
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect(_matrix_url(team))
 
 
 @login_required

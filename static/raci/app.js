@@ -717,8 +717,10 @@
     const written = refocus && document.getElementById(refocus);
     refocus = null;
     if (written && !cellOf(document.activeElement)) setActive(written.querySelector(".cell-button"), true);
-    // Categories the user collapsed stay collapsed when the editor is re-rendered.
+    // Categories the user collapsed stay collapsed when the editor is
+    // re-rendered; the filter keeps narrowing the rows that came.
     collapsed.forEach((groupId) => setCollapsed(groupId, true));
+    showRows();
     keepStaleNotes();
     for (const { pickerCellId, cellId, letter } of kept) {
       const pickerCell = pickerCellId && document.getElementById(pickerCellId);
@@ -814,11 +816,53 @@
     const toggleButton = document.querySelector(`.group-toggle[data-group="${groupId}"]`);
     if (!toggleButton) return;
     toggleButton.setAttribute("aria-expanded", String(!collapse));
-    // A large matrix's rest can continue a group in a <tbody> of its own.
-    document.querySelectorAll(`#matrix tbody[data-group="${groupId}"] .activity-row`).forEach((row) => {
-      row.hidden = collapse;
-    });
+    showRows();
   }
+
+  // --- Finding rows: the filter ----------------------------------------------------------
+
+  // What the filter box and the quick filters ask for.
+  const rowFilter = { text: "", findings: false, roleId: "" };
+
+  function categoryOf(row) {
+    const toggleButton = document.querySelector(`.group-toggle[data-group="${row.closest("tbody").dataset.group}"]`);
+    return toggleButton ? toggleButton.textContent : "";
+  }
+
+  function passesFilter(row) {
+    if (rowFilter.findings && !/\bhas-(error|warning|info)\b/.test(row.className)) return false;
+    const head = rowFilter.roleId && document.getElementById(`col-${rowFilter.roleId}`);
+    if (head && !row.cells[head.cellIndex].querySelector(".letters b")) return false;
+    if (!rowFilter.text) return true;
+    const words = `${row.querySelector(".activity-name").textContent} ${categoryOf(row)}`.toLowerCase();
+    return words.includes(rowFilter.text);
+  }
+
+  // A row shows unless its category is collapsed or the filter leaves it out
+  // (a large matrix's rest can continue a category in a <tbody> of its own).
+  function showRows() {
+    let filtered = 0;
+    allRows().forEach((row) => {
+      const passes = passesFilter(row);
+      if (!passes) filtered += 1;
+      row.hidden = collapsed.has(row.closest("tbody").dataset.group) || !passes;
+    });
+    const count = document.getElementById("filter-count");
+    if (count) count.textContent = filtered ? `${filtered} of ${allRows().length} rows hidden by the filter` : "";
+    if (pickerCell() && pickerCell().closest("tr").hidden) closePicker();
+  }
+
+  function readFilter() {
+    rowFilter.text = document.getElementById("row-filter").value.trim().toLowerCase();
+    rowFilter.findings = document.getElementById("filter-findings").checked;
+    rowFilter.roleId = document.getElementById("filter-role").value;
+    showRows();
+    initGrid();
+  }
+
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("#row-filter, #filter-findings, #filter-role")) readFilter();
+  });
 
   document.addEventListener("click", (event) => {
     const toggleButton = event.target.closest(".group-toggle");
@@ -828,8 +872,13 @@
       if (collapse) collapsed.add(groupId);
       else collapsed.delete(groupId);
       setCollapsed(groupId, collapse);
-      if (pickerCell() && pickerCell().closest("tr").hidden) closePicker();
       initGrid();
+      // Kept for this user and team, for the next visit.
+      htmx.ajax("POST", "collapsed/", {
+        source: toggleButton,
+        swap: "none",
+        values: { category: groupId.slice("group-".length), collapsed: collapse ? "1" : "0" },
+      });
       return;
     }
     const link = event.target.closest(".finding-link");
@@ -884,6 +933,12 @@
   document.addEventListener("DOMContentLoaded", () => {
     rowMenu = document.getElementById("row-menu");
     picker = document.getElementById("cell-picker");
+    // The categories this user keeps collapsed in this team.
+    const grid = document.getElementById("matrix");
+    (grid ? grid.dataset.collapsed.split(" ").filter(Boolean) : []).forEach((groupId) => {
+      collapsed.add(groupId);
+      setCollapsed(groupId, true);
+    });
     initGrid();
   });
 })();
