@@ -104,6 +104,17 @@ class ActivityMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
 
 
+class ActivityPlaceForm(forms.Form):
+    """Where a row goes: a category, and the row it goes before (else last)."""
+
+    category = forms.ChoiceField(choices=[("", "Other"), *CATEGORY_CHOICES], required=False)
+    before = forms.IntegerField(min_value=1, required=False)
+
+
+class ActivityInsertForm(forms.Form):
+    where = forms.ChoiceField(choices=[("above", "Above"), ("below", "Below")])
+
+
 class CellsWriteForm(forms.Form):
     """A block of cells to write (raci/blocks.py): its tab-separated text, the
     cell its top-left corner goes to, and the versions of the cells the page

@@ -456,3 +456,32 @@ def role_delete(*, role: Role, by=None) -> None:
                 team, by=by, action="role-delete", summary=f"Deleted the role {role.name}"
             )
             cs.add(history.state_changes(before[team.pk], history.team_state(team, COLUMN_PARTS)))
+
+
+NEW_ACTIVITY = "New activity"
+
+
+def activity_insert(*, beside: Activity, above: bool) -> Activity | None:
+    """A new activity in `beside`'s category, just above or below it, named
+    "New activity" (numbered when taken) for the user to rename in place.
+    None when `beside` was deleted meanwhile."""
+    taken = {name.lower() for name in beside.team.activities.values_list("name", flat=True)}
+    name = next(
+        candidate
+        for number in range(1, len(taken) + 2)
+        if (candidate := NEW_ACTIVITY if number == 1 else f"{NEW_ACTIVITY} {number}").lower()
+        not in taken
+    )
+    try:
+        with transaction.atomic():
+            added = Activity.objects.create(
+                team_id=beside.team_id, name=name, category=beside.category, position=0
+            )
+            if not added.place(category=beside.category, before_id=beside.pk):
+                raise Activity.DoesNotExist
+            if not above and not beside.place(category=beside.category, before_id=added.pk):
+                raise Activity.DoesNotExist
+    except (Activity.DoesNotExist, IntegrityError):
+        # `beside` went, or a colleague took the name at the same moment.
+        return None
+    return added

@@ -60,6 +60,14 @@ urlpatterns = [
     path(team + "activities/<int:activity_id>/", matrix.activity_update, name="activity_update"),
     path(team + "activities/<int:activity_id>/move/", matrix.activity_move, name="activity_move"),
     path(
+        team + "activities/<int:activity_id>/place/", matrix.activity_place, name="activity_place"
+    ),
+    path(
+        team + "activities/<int:activity_id>/insert/",
+        matrix.activity_insert,
+        name="activity_insert",
+    ),
+    path(
         team + "activities/<int:activity_id>/rename/",
         matrix.activity_rename,
         name="activity_rename",

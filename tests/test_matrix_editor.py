@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from raci.grid import build_grid
 from raci.models import Activity, Assignment, Role, RoleHolder, TeamQuerySet, TeamRole
 from tests.builders import (
     DEV,
@@ -21,6 +22,7 @@ from tests.builders import (
     canonical_role,
     make_activity,
     make_filled_team,
+    make_organization,
     make_person,
     make_team,
 )
@@ -679,3 +681,66 @@ def test_a_name_taken_or_blank_is_refused_in_place(editor_client, team, ordering
     assert reason in response.content.decode()
     ordering.refresh_from_db()
     assert ordering.name == "Order the backlog"
+
+
+def shown_order(team):
+    grid = build_grid(team.snapshot())
+    return [(row.activity.category, row.activity.name) for row in grid.rows]
+
+
+def test_a_row_is_placed_before_another_in_another_category(editor_client, team, ordering):
+    plan = make_activity(team, "Plan the sprint", category="delivery")
+    demo = make_activity(team, "Run the demo", category="delivery")
+
+    response = editor_client.post(
+        url("activity_place", team, ordering.pk), {"category": "delivery", "before": demo.pk}
+    )
+
+    assert response.status_code == 302
+    assert shown_order(team) == [
+        ("delivery", "Plan the sprint"),
+        ("delivery", "Order the backlog"),
+        ("delivery", "Run the demo"),
+    ]
+    # Without a row to go before, it goes last in the category.
+    editor_client.post(url("activity_place", team, plan.pk), {"category": "backlog"}, **HTMX)
+    assert shown_order(team)[0] == ("backlog", "Plan the sprint")
+
+
+def test_a_row_is_never_placed_before_another_teams_row(editor_client, team, ordering):
+    theirs = make_activity(make_team(make_organization("Other Corp"), "Payments"), "Theirs")
+    make_activity(team, "Refine the backlog", category="backlog")
+
+    editor_client.post(
+        url("activity_place", team, ordering.pk), {"category": "backlog", "before": theirs.pk}
+    )
+
+    assert shown_order(team) == [
+        ("backlog", "Refine the backlog"),
+        ("backlog", "Order the backlog"),
+    ]
+    assert Activity.objects.get(pk=theirs.pk).team.name == "Payments"
+
+
+@pytest.mark.parametrize(
+    ("where", "order"),
+    [
+        ("above", ["New activity", "Order the backlog", "Refine the backlog"]),
+        ("below", ["Order the backlog", "New activity", "Refine the backlog"]),
+    ],
+)
+def test_a_new_row_is_inserted_above_or_below(editor_client, team, ordering, where, order):
+    make_activity(team, "Refine the backlog", category="backlog")
+
+    response = editor_client.post(
+        url("activity_insert", team, ordering.pk), {"where": where}, **HTMX
+    )
+
+    assert [name for _category, name in shown_order(team)] == order
+    added = team.activities.get(name="New activity")
+    assert added.category == "backlog"
+    assert re.findall(r'<tr id="(row-\d+)"[^>]* data-added>', response.content.decode()) == [
+        f"row-{added.pk}"
+    ]
+    editor_client.post(url("activity_insert", team, ordering.pk), {"where": where}, **HTMX)
+    assert team.activities.filter(name="New activity 2").exists()

@@ -81,6 +81,8 @@ ACCESS = {
     "raci:activity_update": (EDITOR, EDITOR),
     "raci:activity_move": (None, EDITOR),
     "raci:activity_rename": (None, EDITOR),
+    "raci:activity_place": (None, EDITOR),
+    "raci:activity_insert": (None, EDITOR),
     "raci:activity_delete": (EDITOR, EDITOR),
     "raci:column_add": (None, EDITOR),
     "raci:column_remove": (EDITOR, EDITOR),

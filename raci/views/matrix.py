@@ -19,7 +19,9 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 from raci import blocks, history, rules, services
 from raci.forms import (
     ActivityForm,
+    ActivityInsertForm,
     ActivityMoveForm,
+    ActivityPlaceForm,
     ActivityRenameForm,
     CategoryCollapseForm,
     CellForm,
@@ -30,6 +32,7 @@ from raci.forms import (
 )
 from raci.grid import GridMarkup, build_grid, cell_id, column_id, row_id
 from raci.models import (
+    CATEGORY_CHOICES,
     Assignment,
     EditorPreferences,
     FindingTotals,
@@ -79,6 +82,7 @@ def _context(request, team, membership, *, all_findings=False, added="", **extra
         "activity_form": ActivityForm(team=team),
         "column_form": ColumnAddForm(team=team),
         "letters": LETTER_ORDER,
+        "categories": [*CATEGORY_CHOICES, ("", "Other")],
         "preferences": preferences,
         "collapsed": " ".join(f"group-{key}" for key in preferences.collapsed_in(team)),
         **extra,
@@ -405,6 +409,48 @@ def activity_rename(request, org_slug, team_slug, activity_id):
         errors = " ".join(form.errors.get("name", ["That name could not be read."]))
         messages.error(request, f"“{old_name}” keeps its name: {errors}")
     return _edited(request, team, membership, row_id(activity.pk))
+
+
+@login_required
+@require_POST
+def activity_place(request, org_slug, team_slug, activity_id):
+    """A row dragged before another, or sent to another category."""
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    activity = _in_team(request, team.activities, activity_id)
+    if activity is None:
+        return _gone(request, team, membership)
+    form = ActivityPlaceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That move could not be read; nothing was changed.")
+    elif not activity.place(
+        category=form.cleaned_data["category"], before_id=form.cleaned_data["before"]
+    ):
+        if not request.htmx:
+            raise Http404("Not in this matrix")
+        return _gone(request, team, membership)
+    return _edited(request, team, membership, row_id(activity.pk))
+
+
+@login_required
+@require_POST
+def activity_insert(request, org_slug, team_slug, activity_id):
+    """A new row above or below this one, in its category, named to be renamed."""
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    activity = _in_team(request, team.activities, activity_id)
+    if activity is None:
+        return _gone(request, team, membership)
+    form = ActivityInsertForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That insertion could not be read; nothing was changed.")
+        return _edited(request, team, membership)
+    added = services.activity_insert(beside=activity, above=form.cleaned_data["where"] == "above")
+    if added is None:
+        if not request.htmx:
+            raise Http404("Not in this matrix")
+        return _gone(request, team, membership)
+    messages.success(request, f"Added “{added.name}”: type its name.")
+    anchor = row_id(added.pk)
+    return _edited(request, team, membership, anchor, added=anchor)
 
 
 @login_required

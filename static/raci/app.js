@@ -54,6 +54,11 @@
     document.querySelectorAll(`#matrix .cell-button:not([tabindex]), ${GRID_CONTROLS}`).forEach((control) => {
       if (!control.hasAttribute("tabindex")) control.setAttribute("tabindex", "-1");
     });
+    if (canMoveRows()) {
+      document.querySelectorAll("#matrix th.activity-cell:not([draggable])").forEach((header) => {
+        header.draggable = true;
+      });
+    }
     const current = active && document.getElementById(active.id);
     const usable = current && !current.closest("tr").hidden ? current : null;
     const first = usable || document.querySelector("#matrix .activity-row:not([hidden]) .cell-button");
@@ -166,6 +171,15 @@
       down.disabled = siblings[siblings.length - 1] === row;
       up.setAttribute("aria-label", `Move ${name} up within its category`);
       down.setAttribute("aria-label", `Move ${name} down within its category`);
+      const insert = rowMenu.querySelector(".insert-form");
+      insert.setAttribute("action", `activities/${id}/insert/`);
+      insert.setAttribute("hx-post", `activities/${id}/insert/`);
+      const place = rowMenu.querySelector(".place-form");
+      place.setAttribute("action", `activities/${id}/place/`);
+      place.setAttribute("hx-post", `activities/${id}/place/`);
+      place.dataset.focus = row.id;
+      const category = row.closest("tbody").dataset.group.slice("group-".length);
+      place.querySelector("select").value = category === "other" ? "" : category;
       const remove = rowMenu.querySelector(".delete-form");
       remove.action = `activities/${id}/delete/`;
       remove.setAttribute("hx-post", `activities/${id}/delete/`);
@@ -486,7 +500,10 @@
   function gridKey(event) {
     const key = event.key;
     const from = event.target;
-    if (key in ARROWS && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    if ((key === "ArrowUp" || key === "ArrowDown") && event.altKey && canMoveRows() && from.closest("tr.activity-row")) {
+      event.preventDefault();
+      moveRow(from, key === "ArrowUp" ? "up" : "down");
+    } else if (key in ARROWS && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
       closePicker();
       typed = null;
@@ -577,6 +594,72 @@
     }
   });
 
+  // --- Moving rows -----------------------------------------------------------------------
+
+  function canMoveRows() {
+    return Boolean(rowMenu && rowMenu.querySelector(".move-form"));
+  }
+
+  // Alt+Up and Alt+Down move the row within its category; the focus stays
+  // in the same column of the moved row.
+  function moveRow(from, direction) {
+    const row = from.closest("tr.activity-row");
+    focusAfterSwap = { id: row.id, selector: null, column: columnOf(from) };
+    htmx.ajax("POST", `activities/${row.id.slice("row-".length)}/move/`, {
+      source: row,
+      target: "#workspace",
+      swap: "outerHTML",
+      values: { direction },
+    });
+  }
+
+  // A row dragged by its name goes before the row it is dropped on, or last
+  // in the category whose heading it is dropped on.
+  let draggedRow = null;
+
+  function dropPlace(event) {
+    if (!draggedRow || !event.target.closest) return null;
+    return event.target.closest("#matrix tr.activity-row, #matrix tr.group-header");
+  }
+
+  document.addEventListener("dragstart", (event) => {
+    const header = event.target.closest && event.target.closest("#matrix th.activity-cell");
+    if (!header || !canMoveRows()) return;
+    draggedRow = header.closest("tr");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", draggedRow.querySelector(".activity-name").textContent);
+    draggedRow.classList.add("is-dragged");
+  });
+
+  document.addEventListener("dragover", (event) => {
+    const place = dropPlace(event);
+    if (!place || place === draggedRow) return;
+    event.preventDefault();
+    document.querySelectorAll(".is-drop-target").forEach((row) => row.classList.remove("is-drop-target"));
+    place.classList.add("is-drop-target");
+  });
+
+  document.addEventListener("drop", (event) => {
+    const place = dropPlace(event);
+    if (!place || place === draggedRow) return;
+    event.preventDefault();
+    const group = place.closest("tbody").dataset.group.slice("group-".length);
+    const values = { category: group === "other" ? "" : group };
+    if (place.matches(".activity-row")) values.before = place.id.slice("row-".length);
+    focusAfterSwap = { id: draggedRow.id, selector: null, column: 1 };
+    htmx.ajax("POST", `activities/${draggedRow.id.slice("row-".length)}/place/`, {
+      source: draggedRow,
+      target: "#workspace",
+      swap: "outerHTML",
+      values,
+    });
+  });
+
+  document.addEventListener("dragend", () => {
+    document.querySelectorAll(".is-drop-target, .is-dragged").forEach((row) => row.classList.remove("is-drop-target", "is-dragged"));
+    draggedRow = null;
+  });
+
   // --- Renaming in place -----------------------------------------------------------------
 
   // F2 or Enter on a row's name puts a field in its place: Enter saves,
@@ -644,8 +727,11 @@
     true,
   );
 
+  let renameAdded = false; // The row menu inserted a row: its name is typed next.
+
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = event.target;
+    if (form.matches && form.matches(".insert-form")) renameAdded = true;
     if (!form.dataset || !form.dataset.focus) return;
     const direction = submitter && submitter.name === "direction" ? submitter.value : null;
     focusAfterSwap = {
@@ -739,10 +825,18 @@
       reveal(added);
       added.classList.add("is-highlighted");
       added.scrollIntoView({ block: "nearest", inline: "nearest" });
+      // A row inserted from the row menu is named at once.
+      const name = renameAdded && added.querySelector("a.activity-name");
+      if (name) startRename(name);
     }
+    renameAdded = false;
     // What to focus may be in the rows of a large matrix that come next.
     if (focusAfterSwap && (document.getElementById(focusAfterSwap.id) || !document.querySelector(".grid-rest"))) {
-      focusWithin(focusAfterSwap.id, focusAfterSwap.selector);
+      const row = document.getElementById(focusAfterSwap.id);
+      if (focusAfterSwap.column !== undefined && row) {
+        reveal(row);
+        goTo(row, focusAfterSwap.column);
+      } else focusWithin(focusAfterSwap.id, focusAfterSwap.selector);
       focusAfterSwap = null;
     }
     // Whatever was re-rendered, the keyboard user is never left on the page itself.
