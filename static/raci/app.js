@@ -876,6 +876,9 @@
     if (open) openPicker(open, savedLetters(open));
     const xhr = event.detail.xhr;
     const status = xhr ? xhr.status : 0;
+    const signedOut = xhr && xhr.getResponseHeader("X-Raci-Error") === "csrf";
+    // The session changed under the page: the edit is kept for the reload.
+    const kept = signedOut ? keepEdit(event.detail) : null;
     // A 503 (the database is away for a moment) carries its own short wording.
     const reason =
       status === 503
@@ -891,13 +894,96 @@
     const alert = document.createElement("div");
     alert.className = "alert alert-danger py-2 mb-2";
     alert.setAttribute("role", "alert");
-    alert.append(status === 503 ? `${reason} ` : `${reason} Nothing was changed. `);
+    alert.append(
+      status === 503
+        ? `${reason} `
+        : kept
+          ? `${reason} ${kept} was not saved yet: it is kept in this tab and sent again when you reload. `
+          : `${reason} Nothing was changed. `,
+    );
     const reload = document.createElement("a");
     reload.href = location.pathname;
     reload.textContent = "Reload the matrix";
     alert.append(reload);
     flash.appendChild(alert);
     flash.scrollIntoView({ block: "nearest" });
+  }
+
+  // --- Edits kept across a sign-in -------------------------------------------------------
+
+  // An edit sent after the session ended (signed out elsewhere, or idle too
+  // long) is answered by a trip to the sign-in page, which would lose it.
+  // It is kept in this tab's sessionStorage instead, and sent again when the
+  // matrix is back; compare-and-set still refuses it if a colleague changed
+  // the cell meanwhile, and says so.
+  const UNSAVED = "raci:unsaved-edits";
+
+  function describeEdit(path, values) {
+    const cellPath = path.match(/cells\/(\d+)\/(\d+)\/$/);
+    const cellId = cellPath ? `cell-${cellPath[1]}-${cellPath[2]}` : `cell-${values.activity}-${values.role}`;
+    const cell = document.getElementById(cellId);
+    const where = cell ? cellLabel(cell).replace(/: [^:]*$/, "") : "a cell";
+    if (cellPath) return `“${(values.letters || []).join("") || "not involved"}” for ${where}`;
+    return `your ${values.action} of a block at ${where}`;
+  }
+
+  // Keeps the edit a failed request carried; returns how to name it, or null.
+  function keepEdit(detail) {
+    const config = detail.requestConfig;
+    if (!config || config.verb !== "post" || !/cells\//.test(config.path)) return null;
+    const values = {};
+    for (const [name, value] of config.formData.entries()) {
+      if (name === "csrfmiddlewaretoken" || name === "digest") continue;
+      if (name === "letters") (values.letters = values.letters || []).push(value);
+      else values[name] = value;
+    }
+    const path = new URL(config.path, document.baseURI).pathname;
+    const edit = { path, values, description: describeEdit(config.path, values) };
+    const stored = JSON.parse(sessionStorage.getItem(UNSAVED) || "null");
+    const edits = stored && stored.page === location.pathname ? stored.edits : [];
+    edits.push(edit);
+    sessionStorage.setItem(UNSAVED, JSON.stringify({ page: location.pathname, edits }));
+    return edit.description;
+  }
+
+  // The session ended: the answer sends the browser to sign in (HX-Redirect).
+  document.addEventListener("htmx:beforeOnLoad", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("HX-Redirect") && /\/login\//.test(xhr.getResponseHeader("HX-Redirect"))) {
+      keepEdit(event.detail);
+    }
+  });
+
+  // Back on the matrix: the kept edits go again, one after the other.
+  function replayEdits() {
+    const stored = JSON.parse(sessionStorage.getItem(UNSAVED) || "null");
+    if (!stored || stored.page !== location.pathname || !picker) return;
+    sessionStorage.removeItem(UNSAVED);
+    const sent = [];
+    const next = () => {
+      const edit = stored.edits.shift();
+      if (!edit) {
+        const flash = document.getElementById("flash");
+        const note = document.createElement("div");
+        note.className = "alert alert-info py-2 mb-2";
+        note.setAttribute("role", "status");
+        note.textContent = `Sent again after signing in: ${sent.join("; ")}. What the matrix shows now is what was saved.`;
+        flash.prepend(note);
+        return;
+      }
+      sent.push(edit.description);
+      const single = edit.path.match(/cells\/(\d+)\/\d+\/$/);
+      const row = single && document.getElementById(`row-${single[1]}`);
+      htmx
+        .ajax("POST", edit.path, {
+          source: row || document.getElementById("matrix"),
+          target: row || undefined,
+          swap: row ? "outerHTML" : "none",
+          values: edit.values,
+        })
+        .then(next, next);
+    };
+    next();
   }
 
   document.addEventListener("htmx:responseError", saveFailed);
@@ -1027,6 +1113,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     rowMenu = document.getElementById("row-menu");
     picker = document.getElementById("cell-picker");
+    replayEdits();
     // The categories this user keeps collapsed in this team.
     const grid = document.getElementById("matrix");
     (grid ? grid.dataset.collapsed.split(" ").filter(Boolean) : []).forEach((groupId) => {
