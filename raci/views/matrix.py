@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from raci import blocks, history, rules, services
+from raci.exports import LETTER_MEANINGS
 from raci.forms import (
     ActivityForm,
     ActivityInsertForm,
@@ -83,6 +84,7 @@ def _context(request, team, membership, *, all_findings=False, added="", **extra
         "column_form": ColumnAddForm(team=team),
         "letters": LETTER_ORDER,
         "categories": [*CATEGORY_CHOICES, ("", "Other")],
+        "legend": [(letter, LETTER_MEANINGS[letter]) for letter in LETTER_ORDER],
         "preferences": preferences,
         "collapsed": " ".join(f"group-{key}" for key in preferences.collapsed_in(team)),
         **extra,

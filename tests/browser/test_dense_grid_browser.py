@@ -3,12 +3,15 @@ per activity, one row menu that follows the pointer and the focus, and the
 layout choices (row density, the findings panel) kept for the user."""
 
 import re
+from io import BytesIO
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from raci.models import Activity, EditorPreferences, Team
 from tests.browser.pages import OWNER, sign_in
+from tests.builders import make_filled_team
 
 pytestmark = pytest.mark.browser
 
@@ -116,3 +119,23 @@ def test_the_findings_are_a_drawer_on_a_phone(open_page, site):
     findings.get_by_role("button", name="Show").click()
     expect(findings.locator(".findings-body")).to_be_visible()
     assert findings.bounding_box()["height"] <= 844 * 0.7 + 1
+
+
+def test_the_printed_matrix_has_a_legend_and_headers_on_every_page(open_page, site):
+    checkout = Team.objects.get(slug="checkout")
+    big = make_filled_team(checkout.organization, "Large", activities=150)
+    page = open_page()
+    sign_in(page, OWNER)
+    page.goto(f"/o/{big.organization.slug}/t/{big.slug}/")
+
+    page.emulate_media(media="print")
+    legend = page.locator(".print-legend")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("A · Accountable")
+    expect(page.locator("#matrix .group-header").first).to_be_visible()
+
+    pages = PdfReader(BytesIO(page.pdf(format="A4"))).pages
+    grid_pages = [p.extract_text() for p in pages if "Activity 1" in p.extract_text()]
+    assert len(grid_pages) >= 3
+    for text in grid_pages:
+        assert "Product Manager" in text and "Developers" in text, text[:200]
