@@ -246,5 +246,7 @@ def test_spreadsheet_text_is_read_as_a_rectangle():
     # A clear is a block of empty cells; a column's empty cell is a blank line.
     assert read_block("\t\n\t") == [["", ""], ["", ""]]
     assert read_block("A\r\n\r\nC\r\n") == [["A"], [""], ["C"]]
+    # A column whose last cells are empty, as the editor clears or fills it.
+    assert read_block("\n\n\n") == [[""], [""], [""]]
     with pytest.raises(BlockRefused, match="Line 2 of the block has 1 cells where the first has 2"):
         read_block("A\tR\nC\n")

@@ -386,8 +386,10 @@
     });
   }
 
+  // As spreadsheets write a block: each line ended by a line break, so that
+  // a last line of empty cells (a clear, a column's empty cell) is kept.
   function asText(block, letters) {
-    return block.map((cells) => cells.map(letters).join("\t")).join("\n");
+    return block.map((cells) => `${cells.map(letters).join("\t")}\n`).join("");
   }
 
   function clearBlock() {
@@ -418,7 +420,7 @@
     const block = selectedBlock();
     if (!block.length) return;
     event.preventDefault();
-    event.clipboardData.setData("text/plain", `${asText(block, (cell) => cell.dataset.letters || "")}\n`);
+    event.clipboardData.setData("text/plain", asText(block, (cell) => cell.dataset.letters || ""));
   });
 
   document.addEventListener("paste", (event) => {

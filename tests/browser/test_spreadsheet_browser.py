@@ -150,3 +150,36 @@ def test_copy_puts_tab_separated_letters_on_the_clipboard_and_paste_takes_them(
             )
     finally:
         context.close()
+
+
+def test_a_ten_by_four_block_from_a_spreadsheet_then_a_column_filled_down(page, team):
+    """The issue's walk: paste a 10 x 4 block copied from a spreadsheet,
+    fill a column down; each is one change set (one undo takes it back)."""
+    grid = Grid(page, team)
+    block = [["A/R", "C", "I", ""], ["C", "AR", "", "I"]] * 5
+    grid.button(0, PM).focus()
+    before = ChangeSet.objects.count()
+
+    grid.write(lambda: page.evaluate(PASTE, "\r\n".join("\t".join(row) for row in block)))
+
+    kinds = [PM, PO, SM, DEV]
+    for row, texts in enumerate(block):
+        for kind, text in zip(kinds, texts, strict=True):
+            expected = text.replace("/", "")
+            expect(grid.cell(row, kind).locator(".letters")).to_have_text(expected or "·")
+            assert grid.stored(row, kind) == expected
+    assert ChangeSet.objects.count() == before + 1
+
+    # The Developers' column: rows 1 to 9 take row 0's letters.
+    grid.button(0, DEV).focus()
+    for _ in range(9):
+        page.keyboard.press("Shift+ArrowDown")
+    grid.write(lambda: page.keyboard.press("Control+d"))
+
+    for row in range(10):
+        expect(grid.cell(row, DEV).locator(".letters")).to_have_text("·")
+        assert grid.stored(row, DEV) == ""
+    assert list(ChangeSet.objects.order_by("-revision").values_list("action", flat=True)[:2]) == [
+        "fill",
+        "paste",
+    ]
