@@ -636,37 +636,48 @@ class Activity(models.Model):
             Activity.objects.bulk_update(shown, ["position"])
         return True
 
-    def place(self, *, category: str, before_id: int | None = None) -> bool:
+    def place(self, *, category: str, before_id: int | None = None, by=None) -> bool:
         """Put the activity in `category` (its own or another), just before the
         activity `before_id` when that one is in the category, else last in it.
 
         The team's positions are renumbered in the order shown, as move()
-        does. Returns False, moving nothing, when a colleague deleted the
-        activity since it was loaded.
+        does, and recorded as one change set. Returns False, moving nothing,
+        when a colleague deleted the activity since it was loaded.
         """
-        with transaction.atomic():
-            Team.objects.filter(pk=self.team_id).record_change()
-            shown = sorted(
-                Activity.objects.select_for_update().filter(team_id=self.team_id).order_by("pk"),
-                key=Activity.display_order,
+        from raci import history
+
+        with history.recording(
+            Team(pk=self.team_id),
+            by=by,
+            action="activity-move",
+            summary=f"Moved “{self.name}”",
+            parts=("activities",),
+        ):
+            return self._place_locked(category=category, before_id=before_id)
+
+    def _place_locked(self, *, category: str, before_id: int | None) -> bool:
+        # Locked in primary-key order, as deletions lock them.
+        shown = sorted(
+            Activity.objects.select_for_update().filter(team_id=self.team_id).order_by("pk"),
+            key=Activity.display_order,
+        )
+        current = next((activity for activity in shown if activity.pk == self.pk), None)
+        if current is None:
+            return False
+        shown.remove(current)
+        current.category = self.category = category
+        before = next((a for a in shown if a.pk == before_id and a.category == category), None)
+        if before is not None:
+            index = shown.index(before)
+        else:
+            index = max(
+                (n + 1 for n, activity in enumerate(shown) if activity.category == category),
+                default=len(shown),
             )
-            current = next((activity for activity in shown if activity.pk == self.pk), None)
-            if current is None:
-                return False
-            shown.remove(current)
-            current.category = self.category = category
-            before = next((a for a in shown if a.pk == before_id and a.category == category), None)
-            if before is not None:
-                index = shown.index(before)
-            else:
-                index = max(
-                    (n + 1 for n, activity in enumerate(shown) if activity.category == category),
-                    default=len(shown),
-                )
-            shown.insert(index, current)
-            for position, activity in enumerate(shown):
-                activity.position = position
-            Activity.objects.bulk_update(shown, ["position", "category"])
+        shown.insert(index, current)
+        for position, activity in enumerate(shown):
+            activity.position = position
+        Activity.objects.bulk_update(shown, ["position", "category"])
         return True
 
 

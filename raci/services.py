@@ -461,10 +461,10 @@ def role_delete(*, role: Role, by=None) -> None:
 NEW_ACTIVITY = "New activity"
 
 
-def activity_insert(*, beside: Activity, above: bool) -> Activity | None:
+def activity_insert(*, beside: Activity, above: bool, by=None) -> Activity | None:
     """A new activity in `beside`'s category, just above or below it, named
-    "New activity" (numbered when taken) for the user to rename in place.
-    None when `beside` was deleted meanwhile."""
+    "New activity" (numbered when taken) for the user to rename in place; one
+    change set. None when `beside` was deleted meanwhile."""
     taken = {name.lower() for name in beside.team.activities.values_list("name", flat=True)}
     name = next(
         candidate
@@ -472,14 +472,22 @@ def activity_insert(*, beside: Activity, above: bool) -> Activity | None:
         if (candidate := NEW_ACTIVITY if number == 1 else f"{NEW_ACTIVITY} {number}").lower()
         not in taken
     )
+    where = "above" if above else "below"
     try:
-        with transaction.atomic():
+        with history.recording(
+            beside.team,
+            by=by,
+            action="activity-add",
+            summary=f"Added “{name}” {where} “{beside.name}”",
+            parts=("activities",),
+        ):
             added = Activity.objects.create(
                 team_id=beside.team_id, name=name, category=beside.category, position=0
             )
-            if not added.place(category=beside.category, before_id=beside.pk):
-                raise Activity.DoesNotExist
-            if not above and not beside.place(category=beside.category, before_id=added.pk):
+            placed = added._place_locked(category=beside.category, before_id=beside.pk)
+            if placed and not above:
+                placed = beside._place_locked(category=beside.category, before_id=added.pk)
+            if not placed:
                 raise Activity.DoesNotExist
     except (Activity.DoesNotExist, IntegrityError):
         # `beside` went, or a colleague took the name at the same moment.

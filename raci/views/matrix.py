@@ -405,7 +405,15 @@ def activity_rename(request, org_slug, team_slug, activity_id):
     old_name = activity.name
     form = ActivityRenameForm(request.POST, instance=activity)
     taken = "This team already has an activity with that name."
-    if form.is_valid() and save_unless_taken(form, taken, team=team):
+    saved = form.is_valid() and save_unless_taken(
+        form,
+        taken,
+        team=team,
+        by=request.user,
+        action="activity-rename",
+        summary=f"Renamed “{old_name}” to “{form.cleaned_data['name']}”",
+    )
+    if saved:
         messages.success(request, f"Renamed “{old_name}” to “{activity.name}”.")
     else:
         errors = " ".join(form.errors.get("name", ["That name could not be read."]))
@@ -425,7 +433,9 @@ def activity_place(request, org_slug, team_slug, activity_id):
     if not form.is_valid():
         messages.error(request, "That move could not be read; nothing was changed.")
     elif not activity.place(
-        category=form.cleaned_data["category"], before_id=form.cleaned_data["before"]
+        category=form.cleaned_data["category"],
+        before_id=form.cleaned_data["before"],
+        by=request.user,
     ):
         if not request.htmx:
             raise Http404("Not in this matrix")
@@ -445,7 +455,9 @@ def activity_insert(request, org_slug, team_slug, activity_id):
     if not form.is_valid():
         messages.error(request, "That insertion could not be read; nothing was changed.")
         return _edited(request, team, membership)
-    added = services.activity_insert(beside=activity, above=form.cleaned_data["where"] == "above")
+    added = services.activity_insert(
+        beside=activity, above=form.cleaned_data["where"] == "above", by=request.user
+    )
     if added is None:
         if not request.htmx:
             raise Http404("Not in this matrix")

@@ -183,3 +183,25 @@ def test_a_ten_by_four_block_from_a_spreadsheet_then_a_column_filled_down(page, 
         "fill",
         "paste",
     ]
+
+
+def test_one_ctrl_z_takes_a_whole_paste_back(page, team):
+    grid = Grid(page, team)
+    cells = [(row, kind) for row in range(3) for kind in (PO, SM)]
+    before = {cell: grid.stored(*cell) for cell in cells}
+    grid.button(0, PO).focus()
+    grid.write(lambda: page.evaluate(PASTE, "I\tI\nI\tI\nI\tI\n"))
+    for cell in cells:
+        expect(grid.cell(*cell).locator(".letters")).to_have_text("I")
+
+    undos = []
+    page.on("request", lambda r: undos.append(r) if r.url.endswith("/undo/") else None)
+    grid.button(0, PO).focus()
+    with page.expect_response(lambda r: r.url.endswith("/undo/")) as undone:
+        page.keyboard.press("Control+z")
+    assert undone.value.ok
+
+    for cell, letters in before.items():
+        expect(grid.cell(*cell).locator(".letters")).to_have_text(letters or "·")
+        assert grid.stored(*cell) == letters
+    assert len(undos) == 1
