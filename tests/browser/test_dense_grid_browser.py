@@ -86,6 +86,7 @@ def test_row_density_and_the_collapsed_findings_are_kept(open_page, site):
     first_row = page.locator("#matrix tr.activity-row").first
     compact = first_row.bounding_box()["height"]
 
+    page.get_by_text("View", exact=True).click()
     with page.expect_response(lambda r: "/preferences/" in r.url):
         page.get_by_role("button", name="Comfortable rows").click()
     assert first_row.bounding_box()["height"] > compact + 8

@@ -54,7 +54,7 @@ def test_quick_filters_keep_rows_with_findings_or_a_roles_letters(page, team):
     Assignment.objects.filter(activity=vision, role__canonical=PO.value).update(letters="A")
     grid = Grid(page, team)
     shown_rows = page.locator("#matrix tr.activity-row:not([hidden])")
-    page.get_by_text("Filters").click()
+    page.get_by_text("View", exact=True).click()
 
     page.get_by_label("Rows where").select_option(label="Scrum Master")
     sm_column = page.locator(f"#col-{grid.roles[SM]}").evaluate("head => head.cellIndex")
