@@ -395,7 +395,7 @@ class GridMarkup:
                 f'<form method="get" action="{url}" hx-post="{url}" hx-confirm="Remove the '
                 f'{name} column, its cells and who holds it in this team?" data-focus="flash">'
                 f'<button type="submit" class="btn btn-sm btn-outline-danger remove-column">'
-                f"Remove the column</button></form>"
+                f"Remove the {name} column</button></form>"
             )
         return (
             f'<th scope="col" id="{column.dom_id}" class="role-head{severity}"{added}>'

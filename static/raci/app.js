@@ -372,6 +372,15 @@
   // the version of every cell the page shows: the server checks the whole
   // block before writing any of it, and answers with the rows it changed.
   function writeBlock(action, topLeft, text) {
+    // Blocks are placed on every row in the page's order: one that would
+    // cover rows the filter or a collapsed category hides is not sent.
+    const rows = allRows();
+    const start = rows.indexOf(topLeft.closest("tr"));
+    const height = text.replace(/\r?\n$/, "").split(/\r?\n/).length;
+    if (rows.slice(start, start + height).some((row) => row.hidden)) {
+      tell("That block would reach rows hidden by the filter or a collapsed category: show them first. Nothing was changed.");
+      return;
+    }
     const [activity, role] = topLeft.id.slice("cell-".length).split("-");
     const versions = Array.from(
       document.querySelectorAll("#matrix td.raci-cell"),
@@ -864,6 +873,18 @@
         cell.appendChild(note);
       }
     }
+  }
+
+  // A word in the flash area, from the page itself.
+  function tell(text) {
+    const flash = document.getElementById("flash");
+    if (!flash) return;
+    flash.innerHTML = "";
+    const alert = document.createElement("div");
+    alert.className = "alert alert-warning py-2 mb-2";
+    alert.setAttribute("role", "alert");
+    alert.textContent = text;
+    flash.appendChild(alert);
   }
 
   function saveFailed(event) {

@@ -3,6 +3,8 @@ quick filters keep the rows with findings or where a role holds a letter,
 the count of hidden rows is shown, and collapsed categories are kept for
 the user and the team."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -91,3 +93,21 @@ def test_collapsed_categories_are_kept_for_the_user_and_the_team(page, team):
     preferences.refresh_from_db()
     assert preferences.collapsed_categories == {}
     assert grid.rows
+
+
+def test_a_clear_never_reaches_rows_the_filter_hides(page, team):
+    grid = Grid(page, team)
+    # "Product roadmap" and "Product life cycle" stay; the two rows between them go.
+    page.get_by_role("searchbox", name="Filter rows by activity or category").fill("product")
+    roadmap = grid.rows.index(team.activities.get(catalogue_key="product-roadmap").pk)
+    life_cycle = grid.rows.index(team.activities.get(catalogue_key="product-life-cycle").pk)
+    assert life_cycle - roadmap > 1
+    before = {row: grid.stored(row, PO) for row in range(roadmap, life_cycle + 1)}
+    grid.button(roadmap, PO).focus()
+    page.keyboard.press("Shift+ArrowDown")
+    expect(grid.cell(life_cycle, PO)).to_have_class(re.compile(r"\bis-selected\b"))
+
+    page.keyboard.press("Delete")
+
+    expect(page.locator("#flash")).to_contain_text("hidden by the filter or a collapsed category")
+    assert {row: grid.stored(row, PO) for row in before} == before
