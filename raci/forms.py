@@ -4,15 +4,17 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MinValueValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from raci import history
+from raci.blocks import read_versions
 from raci.catalogue import CATALOGUE
 from raci.matrix_io import RESERVED_HEADERS
 from raci.models import (
     CATEGORY_CHOICES,
     Activity,
+    EditorPreferences,
     Membership,
     Person,
     Role,
@@ -24,7 +26,7 @@ from raci.models import (
     claim_version,
 )
 from raci.services import StartFrom
-from raci.vocabulary import LETTER_ORDER, CanonicalRole, Letter, role_kind_for_header
+from raci.vocabulary import LETTER_ORDER, CanonicalRole, Category, Letter, role_kind_for_header
 
 LETTER_CHOICES = [(letter.value, f"{letter.value} · {letter.label}") for letter in LETTER_ORDER]
 
@@ -143,8 +145,89 @@ class ActivityForm(BasedOnVersionForm):
         )
 
 
+class ActivityRenameForm(forms.ModelForm):
+    """A new name typed in place in the grid."""
+
+    class Meta:
+        model = Activity
+        fields = ["name"]
+
+    def clean_name(self):
+        return _clean_unique_name(
+            self,
+            self.instance.team.activities.all(),
+            "This team already has an activity with that name.",
+        )
+
+    def save(self, commit=True):
+        # Only the name, and the version moved on: an edit page opened before
+        # this rename is then refused instead of putting the old name back.
+        self.instance.version = models.F("version") + 1
+        self.instance.save(update_fields=["name", "version"])
+        self.instance.refresh_from_db(fields=["version"])
+        return self.instance
+
+
 class ActivityMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class ActivityPlaceForm(forms.Form):
+    """Where a row goes: a category, and the row it goes before (else last)."""
+
+    category = forms.ChoiceField(choices=[("", "Other"), *CATEGORY_CHOICES], required=False)
+    before = forms.IntegerField(min_value=1, required=False)
+
+
+class ActivityInsertForm(forms.Form):
+    where = forms.ChoiceField(choices=[("above", "Above"), ("below", "Below")])
+
+
+class CellsWriteForm(forms.Form):
+    """A block of cells to write (raci/blocks.py): its tab-separated text, the
+    cell its top-left corner goes to, and the versions of the cells the page
+    shows."""
+
+    ACTIONS = [("paste", "Paste"), ("fill", "Fill down"), ("clear", "Clear")]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    activity = forms.IntegerField(min_value=1)
+    role = forms.IntegerField(min_value=1)
+    text = forms.CharField(required=False, strip=False, max_length=400_000)
+    versions = forms.CharField(max_length=1_000_000)
+    digest = forms.CharField(required=False, max_length=64)
+
+    def clean_versions(self):
+        try:
+            return read_versions(self.cleaned_data["versions"])
+        except ValueError:
+            raise forms.ValidationError("unreadable versions") from None
+
+
+class CategoryCollapseForm(forms.Form):
+    """A category of the grid collapsed or opened again ("other": no category)."""
+
+    category = forms.ChoiceField(
+        choices=[(c.value, c.label) for c in Category] + [("other", "Other")]
+    )
+    collapsed = forms.TypedChoiceField(
+        choices=[("1", "Collapsed"), ("0", "Open")], coerce=lambda value: value == "1"
+    )
+
+
+class EditorPreferencesForm(forms.Form):
+    """One or both of the editor's layout choices; what is not sent stays."""
+
+    density = forms.ChoiceField(choices=EditorPreferences.Density, required=False)
+    findings_collapsed = forms.TypedChoiceField(
+        choices=[("1", "Collapsed"), ("0", "Open")],
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=None,
+    )
+
+    def changes(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
 
 
 class ColumnAddForm(forms.Form):

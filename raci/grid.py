@@ -15,11 +15,11 @@ picker).
 The markup, in short (the editor's script and the browser tests rely on it):
 
     <table id="matrix" hx-target="#workspace" hx-swap="outerHTML">
-      <thead><tr id="column-headers"><th id="col-ROLE" class="role-head">…</th>…</tr></thead>
+      <thead><tr id="column-headers"><th id="col-ROLE" class="role-head">menu</th>…</tr></thead>
       <tbody id="group-KEY" class="activity-group" data-group="group-KEY">
         <tr class="group-header">…</tr>
-        <tr id="row-ACTIVITY" class="activity-row [has-SEVERITY]">
-          <th scope="row" class="activity-cell">name, catalogue key, badges, row menu</th>
+        <tr id="row-ACTIVITY" class="activity-row [has-SEVERITY]" [data-key="CATALOGUE-KEY"]>
+          <th scope="row" class="activity-cell"><a class="activity-name">name</a> badges</th>
           <td id="cell-ACTIVITY-ROLE" class="raci-cell [has-SEVERITY] [is-stale]"
               data-letters="AR" data-version="3">
             <a class="cell-button" id="btn-cell-ACTIVITY-ROLE" href="cells/ACTIVITY/ROLE/">
@@ -41,7 +41,6 @@ from functools import cached_property
 from html import escape
 from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from raci import rules
@@ -363,15 +362,11 @@ class GridMarkup:
     database-checked spellings. The cells spell their ids inline, as
     cell_id() does: a call per cell would cost a third of the cell."""
 
-    def __init__(self, grid: Grid, *, can_edit: bool, csrf_token: str, added: str = ""):
+    def __init__(self, grid: Grid, *, can_edit: bool, added: str = ""):
         self.grid = grid
         self.can_edit = can_edit
         self.added = added
-        self.csrf_input = (
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
-        )
         self.role_ids = [column.role_id for column in grid.columns]
-        self.catalogue_url = reverse("raci:role_definitions")
 
     # Column headers
 
@@ -384,15 +379,12 @@ class GridMarkup:
         return SafeString("".join(out))
 
     def _column_header(self, column: Column) -> str:
+        """A column's name opens its menu: who holds the role, what it acts
+        as, and removing the column. A <details> works without JavaScript."""
         name = escape(column.name)
         severity = f" has-{column.severity}" if column.severity else ""
         added = " data-added" if self.added == column.dom_id else ""
-        acts_as = (
-            f'<span class="d-block small text-body-secondary">acts as {escape(column.acts_as)}'
-            "</span>"
-            if column.acts_as
-            else ""
-        )
+        acts_as = f"<p>Acts as {escape(column.acts_as)}</p>" if column.acts_as else ""
         holders = escape(", ".join(column.holders)) or "<em>nobody holds it</em>"
         remove = ""
         if self.can_edit:
@@ -401,15 +393,16 @@ class GridMarkup:
             # confirms in the browser and posts.
             remove = (
                 f'<form method="get" action="{url}" hx-post="{url}" hx-confirm="Remove the '
-                f'{name} column, its cells and who holds it in this team?" data-focus="flash" '
-                f'class="d-inline"><button type="submit" class="btn btn-link btn-sm p-0 '
-                f'remove-column" aria-label="Remove the {name} column">remove</button></form>'
+                f'{name} column, its cells and who holds it in this team?" data-focus="flash">'
+                f'<button type="submit" class="btn btn-sm btn-outline-danger remove-column">'
+                f"Remove the {name} column</button></form>"
             )
         return (
             f'<th scope="col" id="{column.dom_id}" class="role-head{severity}"{added}>'
-            f'<span class="role-name">{name}</span>{acts_as}'
-            f'<span class="d-block small holders">{holders}</span>'
-            f"{badges(column, on='role')}{remove}</th>"
+            f'<details class="column-menu"><summary><span class="role-name">{name}</span>'
+            f'</summary><div class="column-menu-body">{acts_as}'
+            f'<p>Held by <span class="holders">{holders}</span></p>{remove}</div></details>'
+            f"{badges(column, on='role')}</th>"
         )
 
     # Rows
@@ -469,26 +462,27 @@ class GridMarkup:
             f'<a href="?rows=all">Show the other {count} activities</a></td></tr></tbody>'
         )
 
-    def row(self, row: Row) -> SafeString:
+    def row(self, row: Row, *, oob: bool = False) -> SafeString:
+        """A row; `oob` marks it for htmx to swap in place by its id."""
         activity = row.activity
         a = activity.pk
         severity = f" has-{row.severity}" if row.severity else ""
         added = " data-added" if self.added == row.dom_id else ""
+        key = escape(activity.catalogue_key)
+        data_key = f' data-key="{key}"' if key else ""
+        swap = ' hx-swap-oob="true"' if oob else ""
+        # The catalogue key and the row's actions are in the page's one row
+        # menu, which the script brings to the row under the pointer or focus.
+        name = escape(activity.name)
+        name = (
+            f'<a class="activity-name" href="activities/{a}/">{name}</a>'
+            if self.can_edit
+            else f'<span class="activity-name">{name}</span>'
+        )
         out = [
-            f'<tr id="{row.dom_id}" class="activity-row{severity}"{added}>'
-            f'<th scope="row" class="activity-cell">'
-            f'<span class="activity-name">{escape(activity.name)}</span>'
+            f'<tr id="{row.dom_id}" class="activity-row{severity}"{added}{data_key}{swap}>'
+            f'<th scope="row" class="activity-cell">{name}{badges(row, on="activity")}</th>'
         ]
-        if activity.catalogue_key:
-            key = escape(activity.catalogue_key)
-            out.append(
-                f'<a class="catalogue-key small" href="{self.catalogue_url}#{key}" '
-                f'title="Documented responsibility">{key}</a>'
-            )
-        out.append(badges(row, on="activity"))
-        if self.can_edit:
-            out.append(self._row_menu(row))
-        out.append("</th>")
         cells = self.grid.cells.get(a, {})
         severities = self.grid.cell_severity.get(a, {})
         stale = self.grid.stale_cell[1] if self.grid.stale_cell[:1] == (a,) else None
@@ -544,29 +538,4 @@ class GridMarkup:
             f'<td id="cell-{a}-{r}" class="{classes}"{data}><a class="cell-button" '
             f'id="btn-cell-{a}-{r}" href="cells/{a}/{r}/"><span class="letters">'
             f"{_letters(letters)}</span>{marker}</a>{note}</td>"
-        )
-
-    def _row_menu(self, row: Row) -> str:
-        a = row.activity.pk
-        name = escape(row.activity.name)
-        group = escape(row.group_label)
-        up = "" if row.can_move_up else " disabled"
-        down = "" if row.can_move_down else " disabled"
-        button = 'type="submit" class="btn btn-sm btn-outline-secondary"'
-        return (
-            f'<details class="row-menu"><summary class="small" aria-label="Edit {name}">edit'
-            f'</summary><div class="row-menu-body"><a class="btn btn-sm btn-outline-secondary" '
-            f'href="activities/{a}/" aria-label="Rename or describe {name}">Rename or describe</a>'
-            f'<form method="post" action="activities/{a}/move/" hx-post="activities/{a}/move/" '
-            f'data-focus="{row.dom_id}" class="d-inline">{self.csrf_input}'
-            f'<button {button} name="direction" value="up" '
-            f'aria-label="Move {name} up within {group}"{up}>↑</button>'
-            f'<button {button} name="direction" value="down" '
-            f'aria-label="Move {name} down within {group}"{down}>↓</button></form>'
-            # Without JavaScript this form asks a confirmation page (GET).
-            f'<form method="get" action="activities/{a}/delete/" '
-            f'hx-post="activities/{a}/delete/" hx-confirm="Delete “{name}” and its cells?" '
-            f'data-focus="flash" class="d-inline"><button type="submit" '
-            f'class="btn btn-sm btn-outline-danger" aria-label="Delete {name}">Delete</button>'
-            f"</form></div></details>"
         )

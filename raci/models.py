@@ -722,6 +722,54 @@ class Activity(models.Model):
             Activity.objects.bulk_update(shown, ["position"])
         return True
 
+    def place(self, *, category: str, before_id: int | None = None, by=None) -> bool:
+        """Put the activity in `category` (its own or another), just before the
+        activity `before_id` when that one is in the category, else last in it.
+
+        The team's positions are renumbered in the order shown, as move()
+        does, and recorded as one change set. Returns False, moving nothing,
+        when a colleague deleted the activity since it was loaded.
+        """
+        from raci import history
+
+        with history.recording(
+            Team(pk=self.team_id),
+            by=by,
+            action="activity-move",
+            summary=f"Moved “{self.name}”",
+            parts=("activities",),
+        ):
+            return self._place_locked(category=category, before_id=before_id)
+
+    def _place_locked(self, *, category: str, before_id: int | None) -> bool:
+        # Locked in primary-key order, as deletions lock them.
+        shown = sorted(
+            Activity.objects.select_for_update().filter(team_id=self.team_id).order_by("pk"),
+            key=Activity.display_order,
+        )
+        current = next((activity for activity in shown if activity.pk == self.pk), None)
+        if current is None:
+            return False
+        shown.remove(current)
+        recategorised = current.category != category
+        current.category = self.category = category
+        before = next((a for a in shown if a.pk == before_id and a.category == category), None)
+        if before is not None:
+            index = shown.index(before)
+        else:
+            index = max(
+                (n + 1 for n, activity in enumerate(shown) if activity.category == category),
+                default=len(shown),
+            )
+        shown.insert(index, current)
+        for position, activity in enumerate(shown):
+            activity.position = position
+        Activity.objects.bulk_update(shown, ["position", "category"])
+        if recategorised:
+            # The category is on the activity's edit page: one opened before is refused.
+            Activity.objects.filter(pk=current.pk).update(version=models.F("version") + 1)
+        return True
+
 
 class AssignmentQuerySet(models.QuerySet):
     def compare_and_set(self, *, activity_id, role_id, letters, version: int) -> bool:
@@ -1235,3 +1283,55 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.activity_id}/{self.role_id}: {self.before!r} -> {self.after!r}"
+
+
+class EditorPreferences(models.Model):
+    """How one user likes the matrix editor laid out, kept on the server so
+    that it follows them from browser to browser."""
+
+    class Density(models.TextChoices):
+        COMPACT = "compact", "Compact"
+        COMFORTABLE = "comfortable", "Comfortable"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_preferences"
+    )
+    density = models.CharField(max_length=12, choices=Density, default=Density.COMPACT)
+    findings_collapsed = models.BooleanField(default=False)
+    # The categories collapsed in each team's grid: {"<team id>": ["launch", ...]}.
+    collapsed_categories = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name_plural = "editor preferences"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(density__in=["compact", "comfortable"]),
+                name="editor_preferences_density_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"Editor preferences of {self.user}"
+
+    def collapsed_in(self, team) -> list[str]:
+        return self.collapsed_categories.get(str(team.pk), [])
+
+    @classmethod
+    def collapse(cls, *, user, team, category: str, collapsed: bool) -> None:
+        """Keep a category of `team` collapsed, or open again, for `user`."""
+        with transaction.atomic():
+            preferences, _ = cls.objects.select_for_update().get_or_create(user=user)
+            kept = set(preferences.collapsed_in(team))
+            if collapsed:
+                kept.add(category)
+            else:
+                kept.discard(category)
+            preferences.collapsed_categories[str(team.pk)] = sorted(kept)
+            if not kept:
+                del preferences.collapsed_categories[str(team.pk)]
+            preferences.save(update_fields=["collapsed_categories"])
+
+    @classmethod
+    def of(cls, user) -> "EditorPreferences":
+        """The user's preferences, or the defaults (unsaved) if they have none yet."""
+        return cls.objects.filter(user=user).first() or cls(user=user)

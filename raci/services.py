@@ -601,3 +601,40 @@ def team_version_restore_letters(*, team: Team, version: TeamVersion, by):
         cells, by=by, action="restore", summary=f"Restored the letters of “{version.name}”"
     )
     return written, left
+
+
+NEW_ACTIVITY = "New activity"
+
+
+def activity_insert(*, beside: Activity, above: bool, by=None) -> Activity | None:
+    """A new activity in `beside`'s category, just above or below it, named
+    "New activity" (numbered when taken) for the user to rename in place; one
+    change set. None when `beside` was deleted meanwhile."""
+    taken = {name.lower() for name in beside.team.activities.values_list("name", flat=True)}
+    name = next(
+        candidate
+        for number in range(1, len(taken) + 2)
+        if (candidate := NEW_ACTIVITY if number == 1 else f"{NEW_ACTIVITY} {number}").lower()
+        not in taken
+    )
+    where = "above" if above else "below"
+    try:
+        with history.recording(
+            beside.team,
+            by=by,
+            action="activity-add",
+            summary=f"Added “{name}” {where} “{beside.name}”",
+            parts=("activities",),
+        ):
+            added = Activity.objects.create(
+                team_id=beside.team_id, name=name, category=beside.category, position=0
+            )
+            placed = added._place_locked(category=beside.category, before_id=beside.pk)
+            if placed and not above:
+                placed = beside._place_locked(category=beside.category, before_id=added.pk)
+            if not placed:
+                raise Activity.DoesNotExist
+    except (Activity.DoesNotExist, IntegrityError):
+        # `beside` went, or a colleague took the name at the same moment.
+        return None
+    return added

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", organizations.home, name="home"),
     path("signup/", accounts.signup, name="signup"),
     path("roles/", catalogue.role_definitions, name="role_definitions"),
+    path("preferences/", accounts.editor_preferences, name="editor_preferences"),
     # Organization
     path("o/<slug:org_slug>/", organizations.organization_detail, name="organization"),
     path("o/<slug:org_slug>/members/", organizations.members, name="members"),
@@ -61,11 +62,26 @@ urlpatterns = [
     path(team, matrix.matrix, name="matrix"),
     path(team + "rows/", matrix.matrix_rows, name="matrix_rows"),
     path(team + "live/", live.team_live, name="live"),
+    path(team + "cells/", matrix.cells_write, name="cells_write"),
+    path(team + "collapsed/", matrix.category_collapse, name="category_collapse"),
     path(team + "cells/<int:activity_id>/<int:role_id>/", matrix.cell, name="cell"),
     path(team + "fix/", matrix.apply_fix, name="apply_fix"),
     path(team + "activities/", matrix.activity_add, name="activity_add"),
     path(team + "activities/<int:activity_id>/", matrix.activity_update, name="activity_update"),
     path(team + "activities/<int:activity_id>/move/", matrix.activity_move, name="activity_move"),
+    path(
+        team + "activities/<int:activity_id>/place/", matrix.activity_place, name="activity_place"
+    ),
+    path(
+        team + "activities/<int:activity_id>/insert/",
+        matrix.activity_insert,
+        name="activity_insert",
+    ),
+    path(
+        team + "activities/<int:activity_id>/rename/",
+        matrix.activity_rename,
+        name="activity_rename",
+    ),
     path(
         team + "activities/<int:activity_id>/delete/",
         matrix.activity_delete,

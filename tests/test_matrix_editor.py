@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from raci.grid import build_grid
 from raci.models import Activity, Assignment, Role, RoleHolder, TeamQuerySet, TeamRole
 from tests.builders import (
     DEV,
@@ -21,6 +22,7 @@ from tests.builders import (
     canonical_role,
     make_activity,
     make_filled_team,
+    make_organization,
     make_person,
     make_team,
 )
@@ -359,15 +361,47 @@ def test_apply_fix_changes_nothing_when_a_cell_changed_meanwhile(editor_client, 
     assert cell(ordering, PM).letters == "A"
 
 
-def test_move_buttons_are_disabled_at_the_ends_of_a_category(editor_client, team, ordering):
+def test_rows_share_one_menu_and_each_name_leads_to_its_actions(editor_client, team, ordering):
     refine = make_activity(team, "Refine the backlog", category="backlog")
 
     page = editor_client.get(url("matrix", team)).content.decode()
 
-    first_up = f'aria-label="Move {ordering.name} up within Backlog" disabled'
-    last_down = f'aria-label="Move {refine.name} down within Backlog" disabled'
-    assert first_up in page and last_down in page
-    assert f'aria-label="Move {ordering.name} down within Backlog">' in page  # enabled
+    # One row menu for the page, not a menu per row; the catalogue key is data.
+    rows = re.findall(r'<tr id="row-\d+".*?</tr>', page)
+    assert len(rows) == 2 and not any("<details" in row or "<form" in row for row in rows)
+    assert page.count('<details id="row-menu"') == 1
+    assert page.count("Move up") == 1
+    assert f'<tr id="row-{ordering.pk}" class="activity-row" data-key="backlog-ordering">' in page
+    # Without JavaScript, a row's name opens its page, which moves and deletes it.
+    assert f'<a class="activity-name" href="activities/{refine.pk}/">' in page
+    activity_page = editor_client.get(url("activity_update", team, refine.pk)).content.decode()
+    assert url("activity_move", team, refine.pk) in activity_page
+    assert url("activity_delete", team, refine.pk) in activity_page
+
+
+def test_moving_an_activity_from_its_page_goes_back_to_the_matrix(editor_client, team, ordering):
+    refine = make_activity(team, "Refine the backlog", category="backlog")
+
+    response = editor_client.post(url("activity_move", team, refine.pk), {"direction": "up"})
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#row-{refine.pk}")
+    names = list(team.activities.order_by("position").values_list("name", flat=True))
+    assert names == ["Refine the backlog", "Order the backlog"]
+
+
+def test_column_header_opens_a_menu_with_its_holders_and_removal(editor_client, team, ordering):
+    make_person(team.organization, "Tom Becker", team=team, roles=[PO])
+    po = canonical_role(team.organization, PO)
+
+    page = editor_client.get(url("matrix", team)).content.decode()
+
+    header = re.search(rf'<th scope="col" id="col-{po.pk}".*?</th>', page).group(0)
+    assert '<details class="column-menu">' in header
+    assert 'Held by <span class="holders">Tom Becker</span>' in header
+    assert f'hx-post="columns/{po.pk}/remove/"' in header
+    # No "remove" link in every header any more.
+    assert ">remove<" not in page
 
 
 def test_a_new_activity_is_marked_so_the_page_shows_it(editor_client, team, ordering):
@@ -620,3 +654,98 @@ def test_without_javascript_an_activity_with_a_taken_name_is_explained_on_its_ow
     assert response.status_code == 400
     assert "already has an activity with that name" in response.content.decode()
     assert "Add an activity" in response.content.decode()
+
+
+def test_renaming_in_place_keeps_the_rest_of_the_activity(editor_client, team, ordering):
+    ordering.description = "Who orders what"
+    ordering.save()
+
+    response = editor_client.post(
+        url("activity_rename", team, ordering.pk), {"name": "Order the work"}, **HTMX
+    )
+
+    ordering.refresh_from_db()
+    assert (ordering.name, ordering.description, ordering.catalogue_key) == (
+        "Order the work",
+        "Who orders what",
+        "backlog-ordering",
+    )
+    assert "Renamed “Order the backlog” to “Order the work”." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("refine the BACKLOG", "already has an activity with that name"), ("  ", "required")],
+)
+def test_a_name_taken_or_blank_is_refused_in_place(editor_client, team, ordering, name, reason):
+    make_activity(team, "Refine the backlog", category="backlog")
+
+    response = editor_client.post(url("activity_rename", team, ordering.pk), {"name": name}, **HTMX)
+
+    assert "“Order the backlog” keeps its name:" in response.content.decode()
+    assert reason in response.content.decode()
+    ordering.refresh_from_db()
+    assert ordering.name == "Order the backlog"
+
+
+def shown_order(team):
+    grid = build_grid(team.snapshot())
+    return [(row.activity.category, row.activity.name) for row in grid.rows]
+
+
+def test_a_row_is_placed_before_another_in_another_category(editor_client, team, ordering):
+    plan = make_activity(team, "Plan the sprint", category="delivery")
+    demo = make_activity(team, "Run the demo", category="delivery")
+
+    response = editor_client.post(
+        url("activity_place", team, ordering.pk), {"category": "delivery", "before": demo.pk}
+    )
+
+    assert response.status_code == 302
+    assert shown_order(team) == [
+        ("delivery", "Plan the sprint"),
+        ("delivery", "Order the backlog"),
+        ("delivery", "Run the demo"),
+    ]
+    # Without a row to go before, it goes last in the category.
+    editor_client.post(url("activity_place", team, plan.pk), {"category": "backlog"}, **HTMX)
+    assert shown_order(team)[0] == ("backlog", "Plan the sprint")
+
+
+def test_a_row_is_never_placed_before_another_teams_row(editor_client, team, ordering):
+    theirs = make_activity(make_team(make_organization("Other Corp"), "Payments"), "Theirs")
+    make_activity(team, "Refine the backlog", category="backlog")
+
+    editor_client.post(
+        url("activity_place", team, ordering.pk), {"category": "backlog", "before": theirs.pk}
+    )
+
+    assert shown_order(team) == [
+        ("backlog", "Refine the backlog"),
+        ("backlog", "Order the backlog"),
+    ]
+    assert Activity.objects.get(pk=theirs.pk).team.name == "Payments"
+
+
+@pytest.mark.parametrize(
+    ("where", "order"),
+    [
+        ("above", ["New activity", "Order the backlog", "Refine the backlog"]),
+        ("below", ["Order the backlog", "New activity", "Refine the backlog"]),
+    ],
+)
+def test_a_new_row_is_inserted_above_or_below(editor_client, team, ordering, where, order):
+    make_activity(team, "Refine the backlog", category="backlog")
+
+    response = editor_client.post(
+        url("activity_insert", team, ordering.pk), {"where": where}, **HTMX
+    )
+
+    assert [name for _category, name in shown_order(team)] == order
+    added = team.activities.get(name="New activity")
+    assert added.category == "backlog"
+    assert re.findall(r'<tr id="(row-\d+)"[^>]* data-added>', response.content.decode()) == [
+        f"row-{added.pk}"
+    ]
+    editor_client.post(url("activity_insert", team, ordering.pk), {"where": where}, **HTMX)
+    assert team.activities.filter(name="New activity 2").exists()

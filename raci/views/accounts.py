@@ -7,13 +7,19 @@ from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from raci import services
 from raci.authentication import paused_until, throttle_key
-from raci.forms import SignInForm, SignupForm, conflict_shown
+from raci.forms import EditorPreferencesForm, SignInForm, SignupForm, conflict_shown
+from raci.models import EditorPreferences
 
 
 def signup(request):
@@ -69,3 +75,22 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         axes_reset(username=throttle_key(self.request, {"username": form.user.get_username()}))
         return response
+
+
+@login_required
+@require_POST
+def editor_preferences(request):
+    """Keeps the matrix editor's density or the findings panel's state for the
+    user. htmx gets an empty answer (the script has already changed the
+    page); a plain form goes back to the page it came from."""
+    form = EditorPreferencesForm(request.POST)
+    if form.is_valid() and form.changes():
+        EditorPreferences.objects.update_or_create(user=request.user, defaults=form.changes())
+    elif not form.is_valid():
+        return HttpResponseBadRequest("That preference could not be read; nothing was changed.")
+    if request.htmx:
+        return HttpResponse(status=204)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("raci:home")
+    return redirect(back)

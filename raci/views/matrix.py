@@ -9,28 +9,36 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
-from raci import history, live, rules, services
+from raci import blocks, history, live, rules, services
+from raci.exports import LETTER_MEANINGS
 from raci.forms import (
     ActivityForm,
+    ActivityInsertForm,
     ActivityMoveForm,
+    ActivityPlaceForm,
+    ActivityRenameForm,
+    CategoryCollapseForm,
     CellForm,
+    CellsWriteForm,
     ColumnAddForm,
     FixForm,
     save_unless_taken,
 )
 from raci.grid import GridMarkup, build_grid, cell_id, column_id, row_id
 from raci.models import (
+    CATEGORY_CHOICES,
     Assignment,
     Change,
     ChangeSet,
+    EditorPreferences,
     FindingTotals,
     Team,
     delete_locked,
@@ -64,8 +72,7 @@ def _grid(request, team, membership, *, added="", revision=None, **grid_options)
             open=rules.count_by_severity(grid.findings), accepted=len(grid.accepted)
         )
         keep_finding_totals({(team.pk, revision): totals})
-    csrf_token = get_token(request)
-    markup = GridMarkup(grid, can_edit=membership.can_edit, csrf_token=csrf_token, added=added)
+    markup = GridMarkup(grid, can_edit=membership.can_edit, added=added)
     return grid, markup
 
 
@@ -75,6 +82,7 @@ def _context(request, team, membership, *, all_findings=False, added="", **extra
         # matrix, for its live poll (team.revision is the one before the write).
         team.revision = Team.objects.values_list("revision", flat=True).get(pk=team.pk)
     grid, markup = _grid(request, team, membership, all_findings=all_findings, added=added)
+    preferences = EditorPreferences.of(request.user)
     return {
         "live_revision": team.revision,
         "team": team,
@@ -86,6 +94,10 @@ def _context(request, team, membership, *, all_findings=False, added="", **extra
         "activity_form": ActivityForm(team=team),
         "column_form": ColumnAddForm(team=team),
         "letters": LETTER_ORDER,
+        "categories": [*CATEGORY_CHOICES, ("", "Other")],
+        "legend": [(letter, LETTER_MEANINGS[letter]) for letter in LETTER_ORDER],
+        "preferences": preferences,
+        "collapsed": " ".join(f"group-{key}" for key in preferences.collapsed_in(team)),
         **extra,
     }
 
@@ -270,6 +282,8 @@ def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
         "grid": grid,
         "row": markup.row(row),
         "findings_changed": shown != grid.digest or bool(live_rows),
+        # Read only when the findings panel is sent (a query most edits spare).
+        "preferences": SimpleLazyObject(lambda: EditorPreferences.of(request.user)),
         "column_headers": markup.column_headers(oob=True),
         "live_rows": live_rows,
         "live_revision": edit_revision if seen is not None else None,
@@ -306,6 +320,71 @@ def recorded_since(team, seen: int, current: int) -> list[live.Recorded]:
         )
         for cs in change_sets
     ]
+
+
+@login_required
+@require_POST
+def category_collapse(request, org_slug, team_slug):
+    """Keeps a category of this team's grid collapsed, or open again, for the
+    user; anyone who may read the matrix may fold it."""
+    team, _membership = team_for_user(request, org_slug, team_slug)
+    form = CategoryCollapseForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("That category could not be read; nothing was changed.")
+    EditorPreferences.collapse(user=request.user, team=team, **form.cleaned_data)
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect(_matrix_url(team))
+
+
+@login_required
+@require_POST
+def cells_write(request, org_slug, team_slug):
+    """A paste, a fill or a clear: a block of cells checked whole on the
+    server (raci/blocks.py) and written as one change set, all or nothing,
+    each cell compared with the version the page showed."""
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    form = CellsWriteForm(request.POST)
+    written = None
+    touched = set()
+    if not form.is_valid():
+        messages.error(request, "That paste could not be read; nothing was changed.")
+    else:
+        grid = build_grid(team.snapshot())
+        try:
+            cells = blocks.place_block(
+                blocks.read_block(form.cleaned_data["text"]),
+                rows=[blocks.Axis(row.activity.pk, row.activity.name) for row in grid.rows],
+                columns=[blocks.Axis(column.role_id, column.name) for column in grid.columns],
+                at=(form.cleaned_data["activity"], form.cleaned_data["role"]),
+                versions=form.cleaned_data["versions"],
+            )
+        except blocks.BlockRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            touched = {activity_id for activity_id, *_ in cells}
+            written = team.write_cells(cells, by=request.user, action=form.cleaned_data["action"])
+            if written.ok and written.change_set:
+                messages.success(request, written.message)
+            elif written.ok:
+                messages.info(request, "Those cells already hold these letters: nothing changed.")
+            else:
+                # Conflicts: the rows show what the cells hold now.
+                messages.error(request, written.message)
+    if not request.htmx:
+        return redirect(_matrix_url(team))
+    revision = written.change_set.revision if written and written.change_set else None
+    grid, markup = _grid(request, team, membership, revision=revision)
+    context = {
+        "team": team,
+        "organization": team.organization,
+        "can_edit": membership.can_edit,
+        "grid": grid,
+        "rows": [markup.row(row, oob=True) for row in grid.rows if row.activity.pk in touched],
+        "column_headers": markup.column_headers(oob=True),
+        "preferences": EditorPreferences.of(request.user),
+    }
+    return render(request, TEMPLATE + "#cells_response", context)
 
 
 @login_required
@@ -379,6 +458,79 @@ def activity_update(request, org_slug, team_slug, activity_id):
         {"team": team, "organization": team.organization, "activity": activity, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def activity_rename(request, org_slug, team_slug, activity_id):
+    """A name typed in place in the grid (F2 or Enter on the name)."""
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    activity = _in_team(request, team.activities, activity_id)
+    if activity is None:
+        return _gone(request, team, membership)
+    old_name = activity.name
+    form = ActivityRenameForm(request.POST, instance=activity)
+    taken = "This team already has an activity with that name."
+    saved = form.is_valid() and save_unless_taken(
+        form,
+        taken,
+        team=team,
+        by=request.user,
+        action="activity-rename",
+        summary=f"Renamed “{old_name}” to “{form.cleaned_data['name']}”",
+    )
+    if saved:
+        messages.success(request, f"Renamed “{old_name}” to “{activity.name}”.")
+    else:
+        errors = " ".join(form.errors.get("name", ["That name could not be read."]))
+        messages.error(request, f"“{old_name}” keeps its name: {errors}")
+    return _edited(request, team, membership, row_id(activity.pk))
+
+
+@login_required
+@require_POST
+def activity_place(request, org_slug, team_slug, activity_id):
+    """A row dragged before another, or sent to another category."""
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    activity = _in_team(request, team.activities, activity_id)
+    if activity is None:
+        return _gone(request, team, membership)
+    form = ActivityPlaceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That move could not be read; nothing was changed.")
+    elif not activity.place(
+        category=form.cleaned_data["category"],
+        before_id=form.cleaned_data["before"],
+        by=request.user,
+    ):
+        if not request.htmx:
+            raise Http404("Not in this matrix")
+        return _gone(request, team, membership)
+    return _edited(request, team, membership, row_id(activity.pk))
+
+
+@login_required
+@require_POST
+def activity_insert(request, org_slug, team_slug, activity_id):
+    """A new row above or below this one, in its category, named to be renamed."""
+    team, membership = team_for_user(request, org_slug, team_slug, edit=True)
+    activity = _in_team(request, team.activities, activity_id)
+    if activity is None:
+        return _gone(request, team, membership)
+    form = ActivityInsertForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That insertion could not be read; nothing was changed.")
+        return _edited(request, team, membership)
+    added = services.activity_insert(
+        beside=activity, above=form.cleaned_data["where"] == "above", by=request.user
+    )
+    if added is None:
+        if not request.htmx:
+            raise Http404("Not in this matrix")
+        return _gone(request, team, membership)
+    messages.success(request, f"Added “{added.name}”: type its name.")
+    anchor = row_id(added.pk)
+    return _edited(request, team, membership, anchor, added=anchor)
 
 
 @login_required

@@ -12,8 +12,16 @@
   const LETTERS = { r: "R", a: "A", c: "C", i: "I" };
   const ORDER = ["A", "R", "C", "I"];
   const ARROWS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+  const JUMPS = ["Home", "End", "PageUp", "PageDown"];
+  // Letters typed on a cell within this many milliseconds of each other
+  // make one entry (A then R gives AR); a pause starts a new one.
+  const TYPING_PAUSE_MS = 1000;
+  // What the grid's arrows reach besides the cells: a row's name, a
+  // category's toggle, a column's menu.
+  const GRID_CONTROLS = "#matrix a.activity-name, #matrix .group-toggle, #matrix .column-menu > summary";
 
   let picker = null; // #cell-picker, found once: it is never swapped out.
+  let rowMenu = null; // #row-menu, the page's one row menu, moved from row to row.
   let active = null; // The cell button that is the grid's one tab stop.
 
   function cellOf(element) {
@@ -43,23 +51,166 @@
   // Cells that arrived (the page, a row, the rest of a large matrix) leave
   // the tab order; the active cell, or the first one shown, stays in it.
   function initGrid() {
-    document.querySelectorAll("#matrix .cell-button:not([tabindex])").forEach((button) => {
-      button.setAttribute("tabindex", "-1");
+    document.querySelectorAll(`#matrix .cell-button:not([tabindex]), ${GRID_CONTROLS}`).forEach((control) => {
+      if (!control.hasAttribute("tabindex")) control.setAttribute("tabindex", "-1");
     });
+    if (canMoveRows()) {
+      document.querySelectorAll("#matrix th.activity-cell:not([draggable])").forEach((header) => {
+        header.draggable = true;
+      });
+    }
     const current = active && document.getElementById(active.id);
     const usable = current && !current.closest("tr").hidden ? current : null;
     const first = usable || document.querySelector("#matrix .activity-row:not([hidden]) .cell-button");
     if (first) setActive(first, false);
   }
 
-  // Rows are grouped by category, so move through the visible rows as shown.
-  function move(button, [dRow, dCol]) {
-    const rows = Array.from(document.querySelectorAll("#matrix .activity-row:not([hidden])"));
-    const row = rows[rows.indexOf(button.closest("tr")) + dRow];
-    const cell = row && row.cells[cellOf(button).cellIndex + dCol];
-    const target = cell && cell.querySelector(".cell-button");
-    if (target) setActive(target, true);
+  // Rows are grouped by category, so move through the visible rows as shown;
+  // in the names' column the categories' toggles are stops too, and above
+  // the first row are the columns' menus.
+  function shownRows(withGroups) {
+    const rows = withGroups ? "#matrix tr.activity-row:not([hidden]), #matrix tr.group-header" : "#matrix tr.activity-row:not([hidden])";
+    return Array.from(document.querySelectorAll(rows));
   }
+
+  function columnOf(element) {
+    return element.closest("td, th").cellIndex;
+  }
+
+  // Focus what sits in column `index` of `row`: its cell, its name, a
+  // category's toggle or a column's menu. False if there is nothing there.
+  function goTo(row, index) {
+    const place = row && row.cells[index];
+    const target = place && place.querySelector(".cell-button, a.activity-name, .group-toggle, .column-menu > summary");
+    if (!target) return false;
+    if (target.matches(".cell-button")) setActive(target, true);
+    else target.focus();
+    return true;
+  }
+
+  function move(from, [dRow, dCol]) {
+    const index = columnOf(from) + dCol;
+    const rows = shownRows(index === 0);
+    const row = from.closest("tr");
+    const position = row.id === "column-headers" ? -1 : rows.indexOf(row);
+    if (position + dRow === -1) return goTo(document.getElementById("column-headers"), index);
+    return goTo(rows[position + dRow], index);
+  }
+
+  // Home and End: the row's first and last cell (with Ctrl, the grid's);
+  // PageUp and PageDown: a screenful of rows.
+  function jump(from, key, toCorner) {
+    const rows = shownRows(false);
+    const row = from.closest("tr");
+    let position = Math.max(rows.indexOf(row), 0);
+    let index = Math.max(columnOf(from), 1);
+    if (key === "Home") {
+      index = 1;
+      if (toCorner) position = 0;
+    } else if (key === "End") {
+      index = rows[0].cells.length - 1;
+      if (toCorner) position = rows.length - 1;
+    } else {
+      const box = document.querySelector(".grid-scroll");
+      const screenful = Math.max(1, Math.floor(box.clientHeight / rows[0].offsetHeight) - 2);
+      position += key === "PageDown" ? screenful : -screenful;
+      position = Math.min(Math.max(position, 0), rows.length - 1);
+    }
+    goTo(rows[position], index);
+  }
+
+  // Tab and Shift+Tab move along the row, and leave the grid at its ends
+  // for the control before or after it.
+  function tab(from, back) {
+    const index = columnOf(from) + (back ? -1 : 1);
+    if (index >= 1 && goTo(from.closest("tr.activity-row"), index)) return;
+    const grid = document.getElementById("matrix");
+    const outside = Array.from(
+      document.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea, summary"),
+    ).filter((control) => !grid.contains(control) && control.tabIndex >= 0 && control.checkVisibility());
+    const after = (control) => grid.compareDocumentPosition(control) & Node.DOCUMENT_POSITION_FOLLOWING;
+    const next = back ? outside.filter((control) => !after(control)).pop() : outside.find(after);
+    if (next) next.focus();
+  }
+
+  // --- The row menu ----------------------------------------------------------------------
+
+  // The rows of a category in order (a large matrix's rest can continue a
+  // category in a <tbody> of its own).
+  function rowsOfGroup(row) {
+    const group = row.closest("tbody").dataset.group;
+    return Array.from(document.querySelectorAll(`#matrix tbody[data-group="${group}"] .activity-row`));
+  }
+
+  // Brings the row menu to `row` and points its links and forms at it.
+  function placeRowMenu(row) {
+    if (!rowMenu || !row) return;
+    const header = row.querySelector("th.activity-cell");
+    if (rowMenu.parentElement === header) return;
+    rowMenu.open = false;
+    const id = row.id.slice("row-".length);
+    const name = row.querySelector(".activity-name").textContent;
+    rowMenu.querySelector("summary").setAttribute("aria-label", `Actions and catalogue key of ${name}`);
+    const keyLine = rowMenu.querySelector(".row-menu-key");
+    const key = row.dataset.key || "";
+    keyLine.hidden = !key;
+    const keyLink = keyLine.querySelector("a");
+    keyLink.textContent = key;
+    keyLink.href = `${keyLink.dataset.base}#${key}`;
+    const rename = rowMenu.querySelector(".rename-link");
+    if (rename) {
+      rename.href = `activities/${id}/`;
+      rename.setAttribute("aria-label", `Rename or describe ${name}`);
+      const siblings = rowsOfGroup(row);
+      const move = rowMenu.querySelector(".move-form");
+      move.action = `activities/${id}/move/`;
+      move.setAttribute("hx-post", `activities/${id}/move/`);
+      move.dataset.focus = row.id;
+      const [up, down] = move.querySelectorAll("button");
+      up.disabled = siblings[0] === row;
+      down.disabled = siblings[siblings.length - 1] === row;
+      up.setAttribute("aria-label", `Move ${name} up within its category`);
+      down.setAttribute("aria-label", `Move ${name} down within its category`);
+      const insert = rowMenu.querySelector(".insert-form");
+      insert.setAttribute("action", `activities/${id}/insert/`);
+      insert.setAttribute("hx-post", `activities/${id}/insert/`);
+      const place = rowMenu.querySelector(".place-form");
+      place.setAttribute("action", `activities/${id}/place/`);
+      place.setAttribute("hx-post", `activities/${id}/place/`);
+      place.dataset.focus = row.id;
+      const category = row.closest("tbody").dataset.group.slice("group-".length);
+      place.querySelector("select").value = category === "other" ? "" : category;
+      const remove = rowMenu.querySelector(".delete-form");
+      remove.action = `activities/${id}/delete/`;
+      remove.setAttribute("hx-post", `activities/${id}/delete/`);
+      remove.setAttribute("hx-confirm", `Delete “${name}” and its cells?`);
+      remove.querySelector("button").setAttribute("aria-label", `Delete ${name}`);
+      // htmx reads hx-post when it processes an element: again, for this row.
+      htmx.process(rowMenu);
+    }
+    header.appendChild(rowMenu);
+    rowMenu.hidden = false;
+  }
+
+  // Back home before a swap replaces the row it sits in.
+  function parkRowMenu() {
+    if (!rowMenu || !rowMenu.closest("#workspace")) return;
+    rowMenu.open = false;
+    rowMenu.hidden = true;
+    document.getElementById("row-menu-home").appendChild(rowMenu);
+  }
+
+  document.addEventListener("mouseover", (event) => {
+    const row = event.target.closest && event.target.closest("#matrix tr.activity-row");
+    if (row && rowMenu && !rowMenu.open) placeRowMenu(row);
+  });
+
+  document.addEventListener("focusin", (event) => {
+    const row = event.target.closest && event.target.closest("#matrix tr.activity-row");
+    if (row && !(rowMenu && rowMenu.contains(event.target))) placeRowMenu(row);
+    // However a cell got the focus, it is the one the keys act on.
+    if (row && event.target.matches(".cell-button") && event.target !== active) setActive(event.target, false);
+  });
 
   // --- The picker ------------------------------------------------------------------------
 
@@ -145,6 +296,18 @@
     save(cell, next);
   }
 
+  // A letter typed on a cell replaces what it holds; letters typed in quick
+  // succession on the same cell add up.
+  let typed = null; // { cellId, letters, at }
+
+  function type(cell, letter) {
+    const now = Date.now();
+    const adding = typed && typed.cellId === cell.id && now - typed.at < TYPING_PAUSE_MS;
+    const letters = adding ? [...typed.letters.filter((l) => l !== letter), letter] : [letter];
+    typed = { cellId: cell.id, letters, at: now };
+    save(cell, letters);
+  }
+
   function sendWaiting() {
     for (const [cellId, letters] of waiting) {
       const cell = document.getElementById(cellId);
@@ -155,13 +318,173 @@
     }
   }
 
+  // --- Selection, copy, paste, fill ------------------------------------------------------
+
+  // A rectangle of cells, by the ids of the cell it started on and the cell
+  // it reaches; null when one cell (the active one) is all there is.
+  let selection = null;
+  let dragFrom = null; // The cell a mouse drag started on.
+  let dragged = false; // The drag reached another cell: its click opens no picker.
+  let refocus = null; // The cell to put the focus back on when a block's answer is in.
+
+  function allRows() {
+    return Array.from(document.querySelectorAll("#matrix tr.activity-row"));
+  }
+
+  // The cells between two corners, row by row, in the order the page has
+  // them (rows of a collapsed category included, as the server places blocks).
+  function rectangle(fromId, toId) {
+    const from = document.getElementById(fromId);
+    const to = document.getElementById(toId);
+    if (!from || !to) return [];
+    const rows = allRows();
+    const [top, bottom] = [rows.indexOf(from.closest("tr")), rows.indexOf(to.closest("tr"))].sort((a, b) => a - b);
+    const [left, right] = [from.cellIndex, to.cellIndex].sort((a, b) => a - b);
+    return rows.slice(top, bottom + 1).map((row) => Array.from(row.cells).slice(left, right + 1));
+  }
+
+  // The selected rectangle, or the active cell alone.
+  function selectedBlock() {
+    if (selection) return rectangle(selection.from, selection.to);
+    const cell = active && cellOf(active);
+    return cell ? [[cell]] : [];
+  }
+
+  function showSelection() {
+    document.querySelectorAll("#matrix td.is-selected").forEach((cell) => cell.classList.remove("is-selected"));
+    const cells = selection ? rectangle(selection.from, selection.to).flat() : [];
+    if (selection && !cells.length) selection = null; // a corner was removed
+    cells.forEach((cell) => cell.classList.add("is-selected"));
+  }
+
+  function select(fromCell, toCell) {
+    selection = fromCell === toCell ? null : { from: fromCell.id, to: toCell.id };
+    showSelection();
+  }
+
+  function clearSelection() {
+    if (!selection) return;
+    selection = null;
+    showSelection();
+  }
+
+  // Sends a block of tab-separated text to be written from `topLeft` on, with
+  // the version of every cell the page shows: the server checks the whole
+  // block before writing any of it, and answers with the rows it changed.
+  function writeBlock(action, topLeft, text) {
+    // Blocks are placed on every row in the page's order: one that would
+    // cover rows the filter or a collapsed category hides is not sent.
+    const rows = allRows();
+    const start = rows.indexOf(topLeft.closest("tr"));
+    const height = text.replace(/\r?\n$/, "").split(/\r?\n/).length;
+    if (rows.slice(start, start + height).some((row) => row.hidden)) {
+      tell("That block would reach rows hidden by the filter or a collapsed category: show them first. Nothing was changed.");
+      return;
+    }
+    const [activity, role] = topLeft.id.slice("cell-".length).split("-");
+    const versions = Array.from(
+      document.querySelectorAll("#matrix td.raci-cell"),
+      (cell) => `${cell.id.slice("cell-".length)}-${cell.dataset.version || 0}`,
+    ).join(" ");
+    closePicker();
+    refocus = active ? cellOf(active).id : null;
+    htmx.ajax("POST", "cells/", {
+      source: document.getElementById("matrix"),
+      swap: "none",
+      values: { action, activity, role, text, versions },
+    });
+  }
+
+  // As spreadsheets write a block: each line ended by a line break, so that
+  // a last line of empty cells (a clear, a column's empty cell) is kept.
+  function asText(block, letters) {
+    return block.map((cells) => `${cells.map(letters).join("\t")}\n`).join("");
+  }
+
+  function clearBlock() {
+    const block = selectedBlock();
+    if (block.length) writeBlock("clear", block[0][0], asText(block, () => ""));
+  }
+
+  // Each selected row takes the letters of the first; a single row takes
+  // those of the row shown above it, as in a spreadsheet.
+  function fillDown() {
+    let block = selectedBlock();
+    if (!block.length) return;
+    let source = block[0];
+    if (block.length === 1) {
+      const shown = allRows().filter((row) => !row.hidden);
+      const above = shown[shown.indexOf(block[0][0].closest("tr")) - 1];
+      if (!above) return;
+      source = block[0].map((cell) => above.cells[cell.cellIndex]);
+    } else {
+      block = block.slice(1);
+    }
+    writeBlock("fill", block[0][0], asText(block, (_cell, column) => source[column].dataset.letters || ""));
+  }
+
+  // Copied as spreadsheets copy: tab-separated, a line per row.
+  document.addEventListener("copy", (event) => {
+    if (!cellOf(document.activeElement) || !event.clipboardData) return;
+    const block = selectedBlock();
+    if (!block.length) return;
+    event.preventDefault();
+    event.clipboardData.setData("text/plain", asText(block, (cell) => cell.dataset.letters || ""));
+  });
+
+  document.addEventListener("paste", (event) => {
+    const cell = cellOf(document.activeElement);
+    if (!cell || !event.clipboardData) return;
+    const text = event.clipboardData.getData("text/plain");
+    if (!text) return;
+    event.preventDefault();
+    writeBlock("paste", selectedBlock()[0][0], text);
+  });
+
+  // A drag selects cells, not the page's text; Shift+click reaches from the
+  // active cell (or the selection's first corner) to the clicked one.
+  document.addEventListener("mousedown", (event) => {
+    const button = event.target.closest && event.target.closest("#matrix .cell-button");
+    if (!button || !picker || event.button !== 0 || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    const cell = cellOf(button);
+    if (event.shiftKey) {
+      const from = (selection && document.getElementById(selection.from)) || (active && cellOf(active)) || cell;
+      setActive(button, true);
+      select(from, cell);
+      return;
+    }
+    dragFrom = cell;
+    dragged = false;
+    setActive(button, true);
+  });
+
+  document.addEventListener("mouseover", (event) => {
+    if (!dragFrom || !(event.buttons & 1)) return;
+    const cell = cellOf(event.target);
+    if (!cell || !cell.closest("#matrix")) return;
+    if (cell !== dragFrom) dragged = true;
+    if (dragged) select(dragFrom, cell);
+  });
+
+  document.addEventListener("mouseup", () => {
+    dragFrom = null;
+  });
+
   // --- Events ----------------------------------------------------------------------------
 
   document.addEventListener("click", (event) => {
     const button = event.target.closest(".cell-button");
-    // A modified click opens the cell's own page, in a new tab or window.
-    const modified = event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0;
+    // Shift+click and the end of a drag select cells (on mousedown, above).
+    if (button && picker && (event.shiftKey || dragged)) {
+      event.preventDefault();
+      dragged = false;
+      return;
+    }
+    // A click with Ctrl or Cmd opens the cell's own page, in a new tab or window.
+    const modified = event.ctrlKey || event.metaKey || event.button !== 0;
     if (button && picker && !modified) {
+      clearSelection();
       event.preventDefault();
       const cell = cellOf(button);
       if (pickerCell() === cell) closePicker();
@@ -183,30 +506,220 @@
     save(pickerCell(), letters);
   });
 
-  document.addEventListener("keydown", (event) => {
-    const cell = cellOf(event.target);
-    if (!cell || !picker || event.ctrlKey || event.metaKey || event.altKey) return;
+  // Keys the whole grid shares: moving, jumping, tabbing, the row menu.
+  // True if the key was one of them.
+  function gridKey(event) {
     const key = event.key;
-    const onButton = event.target.matches(".cell-button");
-    if (key in ARROWS && onButton) {
+    const from = event.target;
+    if ((key === "ArrowUp" || key === "ArrowDown") && event.altKey && canMoveRows() && from.closest("tr.activity-row")) {
+      event.preventDefault();
+      moveRow(from, key === "ArrowUp" ? "up" : "down");
+    } else if (key in ARROWS && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
       closePicker();
-      move(event.target, ARROWS[key]);
+      typed = null;
+      const corner = (selection && document.getElementById(selection.from)) || cellOf(from);
+      move(from, ARROWS[key]);
+      if (event.shiftKey && corner && cellOf(document.activeElement)) select(corner, cellOf(active));
+      else clearSelection();
+    } else if (JUMPS.includes(key) && !event.altKey && !event.shiftKey) {
+      event.preventDefault();
+      closePicker();
+      clearSelection();
+      jump(from, key, event.ctrlKey || event.metaKey);
+    } else if (key === "Tab" && !event.ctrlKey && !event.altKey && from.closest("tr.activity-row")) {
+      event.preventDefault();
+      closePicker();
+      clearSelection();
+      tab(from, event.shiftKey);
+    } else if ((key === "ContextMenu" || (key === "F10" && event.shiftKey)) && rowMenu && from.closest("tr.activity-row")) {
+      event.preventDefault();
+      placeRowMenu(from.closest("tr.activity-row"));
+      rowMenu.open = true;
+      rowMenu.querySelector("summary").focus();
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (!target.matches) return;
+    if (event.key === "?" && !target.matches("input, textarea, select")) {
+      event.preventDefault();
+      showKeys();
+      return;
+    }
+    if (target.matches(".rename-form input[name=name]")) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        endRename(target.form, false);
+      }
+      return;
+    }
+    if (target.matches(GRID_CONTROLS)) {
+      if (gridKey(event)) return;
+      if ((event.key === "F2" || event.key === "Enter") && target.matches("a.activity-name") && picker) {
+        event.preventDefault();
+        startRename(target);
+      }
+      return;
+    }
+    const cell = cellOf(target);
+    if (!cell || !picker) return;
+    const key = event.key;
+    const onButton = target.matches(".cell-button");
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && key.toLowerCase() === "d") {
+      event.preventDefault(); // the browser's bookmark
+      fillDown();
+      return;
+    }
+    // With the picker open, Tab goes through its letters.
+    if (onButton && pickerCell() !== cell && gridKey(event)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if ((key === "Delete" || key === "Backspace") && selection) {
+      event.preventDefault();
+      clearBlock();
+    } else if (key === "Escape" && selection) {
+      event.preventDefault();
+      clearSelection();
     } else if (LETTERS[key.toLowerCase()]) {
       event.preventDefault();
-      toggle(cell, LETTERS[key.toLowerCase()]);
+      const letter = LETTERS[key.toLowerCase()];
+      // The open picker toggles; otherwise what is typed replaces the cell.
+      if (pickerCell() === cell) toggle(cell, letter);
+      else type(cell, letter);
     } else if (key === "Delete" || key === "Backspace") {
       event.preventDefault();
+      typed = null;
       if (pickerCell() === cell) picker.querySelectorAll("input").forEach((box) => (box.checked = false));
       save(cell, []);
     } else if (key === " " && onButton) {
       event.preventDefault();
-      event.target.click();
+      target.click();
     } else if (key === "Escape" && pickerCell() === cell) {
       event.preventDefault();
       closePicker();
       cell.querySelector(".cell-button").focus();
     }
+  });
+
+  // --- Moving rows -----------------------------------------------------------------------
+
+  function canMoveRows() {
+    return Boolean(rowMenu && rowMenu.querySelector(".move-form"));
+  }
+
+  // Alt+Up and Alt+Down move the row within its category; the focus stays
+  // in the same column of the moved row.
+  function moveRow(from, direction) {
+    const row = from.closest("tr.activity-row");
+    focusAfterSwap = { id: row.id, selector: null, column: columnOf(from) };
+    htmx.ajax("POST", `activities/${row.id.slice("row-".length)}/move/`, {
+      source: row,
+      target: "#workspace",
+      swap: "outerHTML",
+      values: { direction },
+    });
+  }
+
+  // A row dragged by its name goes before the row it is dropped on, or last
+  // in the category whose heading it is dropped on.
+  let draggedRow = null;
+
+  function dropPlace(event) {
+    if (!draggedRow || !event.target.closest) return null;
+    return event.target.closest("#matrix tr.activity-row, #matrix tr.group-header");
+  }
+
+  document.addEventListener("dragstart", (event) => {
+    const header = event.target.closest && event.target.closest("#matrix th.activity-cell");
+    if (!header || !canMoveRows()) return;
+    draggedRow = header.closest("tr");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", draggedRow.querySelector(".activity-name").textContent);
+    draggedRow.classList.add("is-dragged");
+  });
+
+  document.addEventListener("dragover", (event) => {
+    const place = dropPlace(event);
+    if (!place || place === draggedRow) return;
+    event.preventDefault();
+    document.querySelectorAll(".is-drop-target").forEach((row) => row.classList.remove("is-drop-target"));
+    place.classList.add("is-drop-target");
+  });
+
+  document.addEventListener("drop", (event) => {
+    const place = dropPlace(event);
+    if (!place || place === draggedRow) return;
+    event.preventDefault();
+    const group = place.closest("tbody").dataset.group.slice("group-".length);
+    const values = { category: group === "other" ? "" : group };
+    if (place.matches(".activity-row")) values.before = place.id.slice("row-".length);
+    focusAfterSwap = { id: draggedRow.id, selector: null, column: 1 };
+    htmx.ajax("POST", `activities/${draggedRow.id.slice("row-".length)}/place/`, {
+      source: draggedRow,
+      target: "#workspace",
+      swap: "outerHTML",
+      values,
+    });
+  });
+
+  document.addEventListener("dragend", () => {
+    document.querySelectorAll(".is-drop-target, .is-dragged").forEach((row) => row.classList.remove("is-drop-target", "is-dragged"));
+    draggedRow = null;
+  });
+
+  // --- Renaming in place -----------------------------------------------------------------
+
+  // F2 or Enter on a row's name puts a field in its place: Enter saves,
+  // Escape gives up, leaving the field saves what was typed.
+  function startRename(link) {
+    const row = link.closest("tr");
+    const form = document.getElementById("rename-template").content.firstElementChild.cloneNode(true);
+    const url = `activities/${row.id.slice("row-".length)}/rename/`;
+    form.setAttribute("action", url);
+    form.setAttribute("hx-post", url);
+    form.dataset.focus = row.id;
+    const input = form.querySelector("input[name=name]");
+    input.value = link.textContent;
+    input.defaultValue = link.textContent;
+    input.setAttribute("aria-label", `New name for ${link.textContent}`);
+    link.hidden = true;
+    link.after(form);
+    htmx.process(form);
+    input.focus();
+    input.select();
+  }
+
+  function endRename(form, keep) {
+    if (!form.isConnected || form.dataset.ended) return;
+    form.dataset.ended = "true";
+    const input = form.querySelector("input[name=name]");
+    if (keep && input.value.trim() && input.value !== input.defaultValue) {
+      form.requestSubmit();
+      return;
+    }
+    const link = form.previousElementSibling;
+    form.remove();
+    link.hidden = false;
+    link.focus();
+  }
+
+  document.addEventListener("focusout", (event) => {
+    if (event.target.matches && event.target.matches(".rename-form input[name=name]")) endRename(event.target.form, true);
+  });
+
+  // --- The keys' overlay -----------------------------------------------------------------
+
+  function showKeys() {
+    const dialog = document.getElementById("keys-help");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest(".keys-button")) showKeys();
   });
 
   // After the whole editor is re-rendered (a fix, a move, a new activity),
@@ -215,15 +728,30 @@
 
   // The button that submitted a form, for the move buttons' focus.
   let submitter = null;
-  document.addEventListener("submit", (event) => (submitter = event.submitter), true);
+  document.addEventListener(
+    "submit",
+    (event) => {
+      submitter = event.submitter;
+      // A rename on its way: the field leaving the page with the swap must not send it again.
+      if (event.target.matches(".rename-form")) event.target.dataset.ended = "true";
+    },
+    true,
+  );
+
+  let renameAdded = false; // The row menu inserted a row: its name is typed next.
 
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = event.target;
+    if (form.matches && form.matches(".insert-form")) renameAdded = true;
     if (!form.dataset || !form.dataset.focus) return;
     const direction = submitter && submitter.name === "direction" ? submitter.value : null;
     focusAfterSwap = {
       id: form.dataset.focus,
-      selector: direction ? `button[name="direction"][value="${direction}"]` : null,
+      selector: direction
+        ? `button[name="direction"][value="${direction}"]`
+        : form.matches(".rename-form")
+          ? "a.activity-name"
+          : null,
     };
   });
 
@@ -232,6 +760,7 @@
   // in a row and the keyboard user keeps their place.
   let kept = [];
   document.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.shouldSwap) parkRowMenu();
     const row = event.detail.target;
     if (!row || !row.matches || !row.matches("tr.activity-row")) return;
     const focused = document.activeElement;
@@ -257,11 +786,13 @@
     const element = document.getElementById(id);
     if (!element) return;
     reveal(element);
-    if (selector) {
+    const inRow = selector && element.matches("tr.activity-row") && element.querySelector(selector);
+    if (inRow) return inRow.focus(); // a rename: back on the name
+    if (selector && element.matches("tr.activity-row")) {
       // A move: reopen the row's menu on the same button, for the next move.
-      const menu = element.querySelector("details.row-menu");
-      if (menu) menu.open = true;
-      const same = element.querySelector(selector);
+      placeRowMenu(element);
+      rowMenu.open = true;
+      const same = rowMenu.querySelector(selector);
       if (same && !same.disabled) return same.focus();
     }
     const focusable = element.matches("input, button, summary, a, [tabindex]")
@@ -279,8 +810,14 @@
   // the focus back on the same cell; the picker and its focus are restored here.
   document.addEventListener("htmx:afterSettle", () => {
     initGrid();
-    // Categories the user collapsed stay collapsed when the editor is re-rendered.
+    showSelection();
+    const written = refocus && document.getElementById(refocus);
+    refocus = null;
+    if (written && !cellOf(document.activeElement)) setActive(written.querySelector(".cell-button"), true);
+    // Categories the user collapsed stay collapsed when the editor is
+    // re-rendered; the filter keeps narrowing the rows that came.
     collapsed.forEach((groupId) => setCollapsed(groupId, true));
+    showRows();
     keepStaleNotes();
     for (const { pickerCellId, cellId, letter } of kept) {
       const pickerCell = pickerCellId && document.getElementById(pickerCellId);
@@ -299,10 +836,18 @@
       reveal(added);
       added.classList.add("is-highlighted");
       added.scrollIntoView({ block: "nearest", inline: "nearest" });
+      // A row inserted from the row menu is named at once.
+      const name = renameAdded && added.querySelector("a.activity-name");
+      if (name) startRename(name);
     }
+    renameAdded = false;
     // What to focus may be in the rows of a large matrix that come next.
     if (focusAfterSwap && (document.getElementById(focusAfterSwap.id) || !document.querySelector(".grid-rest"))) {
-      focusWithin(focusAfterSwap.id, focusAfterSwap.selector);
+      const row = document.getElementById(focusAfterSwap.id);
+      if (focusAfterSwap.column !== undefined && row) {
+        reveal(row);
+        goTo(row, focusAfterSwap.column);
+      } else focusWithin(focusAfterSwap.id, focusAfterSwap.selector);
       focusAfterSwap = null;
     }
     // Whatever was re-rendered, the keyboard user is never left on the page itself.
@@ -330,6 +875,18 @@
     }
   }
 
+  // A word in the flash area, from the page itself.
+  function tell(text) {
+    const flash = document.getElementById("flash");
+    if (!flash) return;
+    flash.innerHTML = "";
+    const alert = document.createElement("div");
+    alert.className = "alert alert-warning py-2 mb-2";
+    alert.setAttribute("role", "alert");
+    alert.textContent = text;
+    flash.appendChild(alert);
+  }
+
   function saveFailed(event) {
     waiting.clear();
     document.querySelectorAll("td.is-saving").forEach((cell) => {
@@ -342,6 +899,9 @@
     if (open) openPicker(open, savedLetters(open));
     const xhr = event.detail.xhr;
     const status = xhr ? xhr.status : 0;
+    const signedOut = xhr && xhr.getResponseHeader("X-Raci-Error") === "csrf";
+    // The session changed under the page: the edit is kept for the reload.
+    const kept = signedOut ? keepEdit(event.detail) : null;
     // A 503 (the database is away for a moment) carries its own short wording.
     const reason =
       status === 503
@@ -357,13 +917,96 @@
     const alert = document.createElement("div");
     alert.className = "alert alert-danger py-2 mb-2";
     alert.setAttribute("role", "alert");
-    alert.append(status === 503 ? `${reason} ` : `${reason} Nothing was changed. `);
+    alert.append(
+      status === 503
+        ? `${reason} `
+        : kept
+          ? `${reason} ${kept} was not saved yet: it is kept in this tab and sent again when you reload. `
+          : `${reason} Nothing was changed. `,
+    );
     const reload = document.createElement("a");
     reload.href = location.pathname;
     reload.textContent = "Reload the matrix";
     alert.append(reload);
     flash.appendChild(alert);
     flash.scrollIntoView({ block: "nearest" });
+  }
+
+  // --- Edits kept across a sign-in -------------------------------------------------------
+
+  // An edit sent after the session ended (signed out elsewhere, or idle too
+  // long) is answered by a trip to the sign-in page, which would lose it.
+  // It is kept in this tab's sessionStorage instead, and sent again when the
+  // matrix is back; compare-and-set still refuses it if a colleague changed
+  // the cell meanwhile, and says so.
+  const UNSAVED = "raci:unsaved-edits";
+
+  function describeEdit(path, values) {
+    const cellPath = path.match(/cells\/(\d+)\/(\d+)\/$/);
+    const cellId = cellPath ? `cell-${cellPath[1]}-${cellPath[2]}` : `cell-${values.activity}-${values.role}`;
+    const cell = document.getElementById(cellId);
+    const where = cell ? cellLabel(cell).replace(/: [^:]*$/, "") : "a cell";
+    if (cellPath) return `“${(values.letters || []).join("") || "not involved"}” for ${where}`;
+    return `your ${values.action} of a block at ${where}`;
+  }
+
+  // Keeps the edit a failed request carried; returns how to name it, or null.
+  function keepEdit(detail) {
+    const config = detail.requestConfig;
+    if (!config || config.verb !== "post" || !/cells\//.test(config.path)) return null;
+    const values = {};
+    for (const [name, value] of config.formData.entries()) {
+      if (name === "csrfmiddlewaretoken" || name === "digest") continue;
+      if (name === "letters") (values.letters = values.letters || []).push(value);
+      else values[name] = value;
+    }
+    const path = new URL(config.path, document.baseURI).pathname;
+    const edit = { path, values, description: describeEdit(config.path, values) };
+    const stored = JSON.parse(sessionStorage.getItem(UNSAVED) || "null");
+    const edits = stored && stored.page === location.pathname ? stored.edits : [];
+    edits.push(edit);
+    sessionStorage.setItem(UNSAVED, JSON.stringify({ page: location.pathname, edits }));
+    return edit.description;
+  }
+
+  // The session ended: the answer sends the browser to sign in (HX-Redirect).
+  document.addEventListener("htmx:beforeOnLoad", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("HX-Redirect") && /\/login\//.test(xhr.getResponseHeader("HX-Redirect"))) {
+      keepEdit(event.detail);
+    }
+  });
+
+  // Back on the matrix: the kept edits go again, one after the other.
+  function replayEdits() {
+    const stored = JSON.parse(sessionStorage.getItem(UNSAVED) || "null");
+    if (!stored || stored.page !== location.pathname || !picker) return;
+    sessionStorage.removeItem(UNSAVED);
+    const sent = [];
+    const next = () => {
+      const edit = stored.edits.shift();
+      if (!edit) {
+        const flash = document.getElementById("flash");
+        const note = document.createElement("div");
+        note.className = "alert alert-info py-2 mb-2";
+        note.setAttribute("role", "status");
+        note.textContent = `Sent again after signing in: ${sent.join("; ")}. What the matrix shows now is what was saved.`;
+        flash.prepend(note);
+        return;
+      }
+      sent.push(edit.description);
+      const single = edit.path.match(/cells\/(\d+)\/\d+\/$/);
+      const row = single && document.getElementById(`row-${single[1]}`);
+      htmx
+        .ajax("POST", edit.path, {
+          source: row || document.getElementById("matrix"),
+          target: row || undefined,
+          swap: row ? "outerHTML" : "none",
+          values: edit.values,
+        })
+        .then(next, next);
+    };
+    next();
   }
 
   document.addEventListener("htmx:responseError", saveFailed);
@@ -376,11 +1019,53 @@
     const toggleButton = document.querySelector(`.group-toggle[data-group="${groupId}"]`);
     if (!toggleButton) return;
     toggleButton.setAttribute("aria-expanded", String(!collapse));
-    // A large matrix's rest can continue a group in a <tbody> of its own.
-    document.querySelectorAll(`#matrix tbody[data-group="${groupId}"] .activity-row`).forEach((row) => {
-      row.hidden = collapse;
-    });
+    showRows();
   }
+
+  // --- Finding rows: the filter ----------------------------------------------------------
+
+  // What the filter box and the quick filters ask for.
+  const rowFilter = { text: "", findings: false, roleId: "" };
+
+  function categoryOf(row) {
+    const toggleButton = document.querySelector(`.group-toggle[data-group="${row.closest("tbody").dataset.group}"]`);
+    return toggleButton ? toggleButton.textContent : "";
+  }
+
+  function passesFilter(row) {
+    if (rowFilter.findings && !/\bhas-(error|warning|info)\b/.test(row.className)) return false;
+    const head = rowFilter.roleId && document.getElementById(`col-${rowFilter.roleId}`);
+    if (head && !row.cells[head.cellIndex].querySelector(".letters b")) return false;
+    if (!rowFilter.text) return true;
+    const words = `${row.querySelector(".activity-name").textContent} ${categoryOf(row)}`.toLowerCase();
+    return words.includes(rowFilter.text);
+  }
+
+  // A row shows unless its category is collapsed or the filter leaves it out
+  // (a large matrix's rest can continue a category in a <tbody> of its own).
+  function showRows() {
+    let filtered = 0;
+    allRows().forEach((row) => {
+      const passes = passesFilter(row);
+      if (!passes) filtered += 1;
+      row.hidden = collapsed.has(row.closest("tbody").dataset.group) || !passes;
+    });
+    const count = document.getElementById("filter-count");
+    if (count) count.textContent = filtered ? `${filtered} of ${allRows().length} rows hidden by the filter` : "";
+    if (pickerCell() && pickerCell().closest("tr").hidden) closePicker();
+  }
+
+  function readFilter() {
+    rowFilter.text = document.getElementById("row-filter").value.trim().toLowerCase();
+    rowFilter.findings = document.getElementById("filter-findings").checked;
+    rowFilter.roleId = document.getElementById("filter-role").value;
+    showRows();
+    initGrid();
+  }
+
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("#row-filter, #filter-findings, #filter-role")) readFilter();
+  });
 
   document.addEventListener("click", (event) => {
     const toggleButton = event.target.closest(".group-toggle");
@@ -390,8 +1075,13 @@
       if (collapse) collapsed.add(groupId);
       else collapsed.delete(groupId);
       setCollapsed(groupId, collapse);
-      if (pickerCell() && pickerCell().closest("tr").hidden) closePicker();
       initGrid();
+      // Kept for this user and team, for the next visit.
+      htmx.ajax("POST", "collapsed/", {
+        source: toggleButton,
+        swap: "none",
+        values: { category: groupId.slice("group-".length), collapsed: collapse ? "1" : "0" },
+      });
       return;
     }
     const link = event.target.closest(".finding-link");
@@ -418,8 +1108,41 @@
     if (event.target.closest(".print-button")) window.print();
   });
 
+  // --- Layout preferences ----------------------------------------------------------------
+
+  // The density and the findings panel change at once; the form's POST keeps
+  // the choice for the user (its answer is empty).
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.target;
+    if (!form.matches || !form.matches("form.preference-form")) return;
+    const workspace = document.getElementById("workspace");
+    const button = submitter && form.contains(submitter) ? submitter : null;
+    if (!workspace || !button) return;
+    if (button.name === "density") {
+      const next = button.value;
+      workspace.classList.remove("density-compact", "density-comfortable");
+      workspace.classList.add(`density-${next}`);
+      button.value = next === "compact" ? "comfortable" : "compact";
+      button.textContent = next === "compact" ? "Comfortable rows" : "Compact rows";
+    } else if (button.name === "findings_collapsed") {
+      const collapse = button.value === "1";
+      workspace.classList.toggle("findings-collapsed", collapse);
+      button.value = collapse ? "0" : "1";
+      button.textContent = collapse ? "Show" : "Hide";
+      button.setAttribute("aria-expanded", String(!collapse));
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
+    rowMenu = document.getElementById("row-menu");
     picker = document.getElementById("cell-picker");
+    replayEdits();
+    // The categories this user keeps collapsed in this team.
+    const grid = document.getElementById("matrix");
+    (grid ? grid.dataset.collapsed.split(" ").filter(Boolean) : []).forEach((groupId) => {
+      collapsed.add(groupId);
+      setCollapsed(groupId, true);
+    });
     initGrid();
   });
 })();

@@ -108,6 +108,7 @@ def build_site() -> dict[str, Page]:
         Page("team-create", reverse("raci:team_create", kwargs=org)),
         Page("team-settings", reverse("raci:team_settings", kwargs=in_team)),
         Page("team-delete", reverse("raci:team_delete", kwargs=in_team)),
+        Page("matrix", reverse("raci:matrix", kwargs=in_team)),
         Page("people", reverse("raci:team_people", kwargs=in_team)),
         Page(
             "person-edit", reverse("raci:person_update", kwargs={**in_team, "person_id": person.pk})

@@ -10,9 +10,8 @@ from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
-# Page names from tests/browser/pages.py. The matrix editor joins this list
-# once its grid has been reworked (issue 9's grid part).
-CHECKED_PAGES = ["sign-in", "organization", "people", "role-definitions", "history"]
+# Page names from tests/browser/pages.py.
+CHECKED_PAGES = ["sign-in", "organization", "matrix", "people", "role-definitions", "history"]
 SIZES = [(390, 844), (1440, 900)]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -114,3 +113,35 @@ def test_shared_text_colours_are_readable_on_every_tinted_background(page, site)
     ]
     assert len(checked) == len(TINTED_BACKGROUNDS) * 6
     assert results.response["violations"] == [], results.generate_report()
+
+
+def test_each_fix_and_accept_control_is_named_after_its_finding(page, site):
+    sign_in(page, site["matrix"].user)
+    page.goto(site["matrix"].path)
+
+    names = page.locator("#findings").evaluate(
+        """panel => [...panel.querySelectorAll(".apply-fix, .accept-link")].map(
+          control => control.textContent.replace(/\\s+/g, " ").trim())"""
+    )
+
+    assert len(names) > 2
+    assert len(set(names)) == len(names), names
+    assert any(name.startswith("Apply fix: ") for name in names) or any(
+        name.startswith("Make ") for name in names
+    )
+
+
+def test_skip_links_lead_to_the_grid_and_to_the_findings(page, site):
+    sign_in(page, site["matrix"].user)
+    page.goto(site["matrix"].path)
+
+    page.get_by_role("link", name="Skip to the grid").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    # The grid is one tab stop: its first cell, not its headers' menus.
+    expect(page.locator("#matrix .cell-button").first).to_be_focused()
+
+    page.get_by_role("link", name="Skip to the findings").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('findings').contains(document.activeElement)")

@@ -109,7 +109,7 @@ def test_link_a_row_in_the_teams_own_words_in_one_click(page, team):
     )
     stories.refresh_from_db()
     assert stories.catalogue_key == "user-stories"
-    expect(page.locator(f"#row-{stories.pk} .catalogue-key")).to_have_text("user-stories")
+    expect(page.locator(f"#row-{stories.pk}")).to_have_attribute("data-key", "user-stories")
 
 
 def test_choose_which_of_two_product_owner_columns_takes_the_a(page, team):

@@ -77,6 +77,7 @@ def test_copy_as_markdown_fills_the_clipboard(page, owner):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     sign_in(page)
     page.goto("/o/acme-product/t/checkout/")
+    page.locator("details.export-menu summary").click()
     button = page.locator("button.copy-markdown")
     button.click()
     expect(button).to_have_text("Copied")

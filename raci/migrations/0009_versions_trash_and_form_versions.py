@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('raci', '0007_change_log'),
+        ('raci', '0008_editor_preferences'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

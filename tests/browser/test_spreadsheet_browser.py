@@ -1,0 +1,207 @@
+"""Spreadsheet habits in the matrix editor: select a rectangle (Shift+arrows,
+Shift+click, a drag), clear it, copy it, paste a block from a spreadsheet,
+fill down; each multi-cell write is one change set, or nothing."""
+
+import pytest
+from playwright.sync_api import expect
+
+from raci.models import ChangeSet
+from tests.browser.reference_grid import DEV, PASTE, PM, PO, SM, Grid, reference_team
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def team(transactional_db):
+    return reference_team()
+
+
+def test_a_block_pasted_from_a_spreadsheet_lands_at_the_cursor_as_one_change(page, team):
+    grid = Grid(page, team)
+    grid.button(2, PO).focus()
+    before = ChangeSet.objects.count()
+
+    # A 3 x 2 block as Excel puts it on the clipboard (CR LF, a last line break).
+    grid.write(lambda: page.evaluate(PASTE, "A\tR\r\nC\tI\r\nR\tA/R\r\n"))
+
+    expected = {(2, PO): "A", (2, SM): "R", (3, PO): "C", (3, SM): "I", (4, PO): "R"}
+    expected[(4, SM)] = "AR"
+    for (row, kind), letters in expected.items():
+        expect(grid.cell(row, kind).locator(".letters")).to_have_text(letters)
+        assert grid.stored(row, kind) == letters
+    # One change set, which one undo takes back; the focus stays on the grid.
+    assert ChangeSet.objects.count() == before + 1
+    assert ChangeSet.objects.latest("revision").action == "paste"
+    expect(grid.button(2, PO)).to_be_focused()
+    expect(page.locator("#flash")).to_contain_text("Saved: ")
+
+
+def test_a_paste_with_a_bad_letter_changes_nothing(page, team):
+    grid = Grid(page, team)
+    grid.button(0, PM).focus()
+    before = {(row, kind): grid.stored(row, kind) for row in (0, 1) for kind in (PM, PO)}
+    change_sets = ChangeSet.objects.count()
+
+    grid.write(lambda: page.evaluate(PASTE, "I\tI\nI\tX"))
+
+    expect(page.locator("#flash")).to_contain_text("“X” (line 2, cell 2 of the block")
+    expect(page.locator("#flash")).to_contain_text("is not R, A, C or I. Nothing was written.")
+    for (row, kind), letters in before.items():
+        assert grid.stored(row, kind) == letters
+        expect(grid.cell(row, kind).locator(".letters")).to_have_text(letters or "·")
+    assert ChangeSet.objects.count() == change_sets
+
+
+def test_a_block_running_past_the_grid_is_refused(page, team):
+    grid = Grid(page, team)
+    grid.button(len(grid.rows) - 1, DEV).focus()
+
+    grid.write(lambda: page.evaluate(PASTE, "A\tR\nC\tI"))
+
+    expect(page.locator("#flash")).to_contain_text("it would run past the grid")
+
+
+def test_shift_arrows_select_and_delete_clears_the_rectangle(page, team):
+    grid = Grid(page, team)
+    grid.button(0, PM).focus()
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator("#matrix td.is-selected")).to_have_count(4)
+    change_sets = ChangeSet.objects.count()
+
+    grid.write(lambda: page.keyboard.press("Delete"))
+
+    for row in (0, 1):
+        for kind in (PM, PO):
+            expect(grid.cell(row, kind).locator(".letters")).to_have_text("·")
+            assert grid.stored(row, kind) == ""
+    assert ChangeSet.objects.count() == change_sets + 1
+    assert ChangeSet.objects.latest("revision").action == "clear"
+    # The rectangle stays selected on the new cells.
+    expect(page.locator("#matrix td.is-selected")).to_have_count(4)
+
+
+def test_a_mouse_drag_selects_cells_not_text_and_shift_click_extends(page, team):
+    grid = Grid(page, team)
+    start = grid.button(1, PM).bounding_box()
+    end = grid.button(3, SM).bounding_box()
+
+    page.mouse.move(start["x"] + 5, start["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(end["x"] + 5, end["y"] + 5, steps=5)
+    page.mouse.up()
+
+    expect(page.locator("#matrix td.is-selected")).to_have_count(9)
+    assert page.evaluate("window.getSelection().toString()") == ""
+    expect(page.locator("#cell-picker")).to_be_hidden()
+
+    # Shift+click reaches from the first corner to the clicked cell.
+    grid.button(2, DEV).click(modifiers=["Shift"])
+    expect(page.locator("#matrix td.is-selected")).to_have_count(2 * 4)
+    assert len(page.context.pages) == 1  # no new window
+    # A plain click selects one cell again and opens its picker.
+    grid.button(0, PM).click()
+    expect(page.locator("#matrix td.is-selected")).to_have_count(0)
+    expect(grid.cell(0, PM).locator("#cell-picker")).to_be_visible()
+
+
+def test_fill_down_copies_the_first_row_of_the_selection(page, team):
+    grid = Grid(page, team)
+    top = {kind: grid.shown(5, kind) for kind in (PM, PO)}
+    grid.button(5, PM).focus()
+    for key in ("Shift+ArrowDown", "Shift+ArrowDown", "Shift+ArrowRight"):
+        page.keyboard.press(key)
+
+    grid.write(lambda: page.keyboard.press("Control+d"))
+
+    for row in (6, 7):
+        for kind in (PM, PO):
+            expect(grid.cell(row, kind).locator(".letters")).to_have_text(top[kind] or "·")
+            assert grid.stored(row, kind) == top[kind]
+    assert ChangeSet.objects.latest("revision").action == "fill"
+
+
+def test_copy_puts_tab_separated_letters_on_the_clipboard_and_paste_takes_them(
+    browser, live_server, team
+):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        grid = Grid(page, team)
+        grid.button(0, PM).focus()
+        page.keyboard.press("Shift+ArrowDown")
+        page.keyboard.press("Shift+ArrowRight")
+        expected = "\n".join(f"{grid.shown(row, PM)}\t{grid.shown(row, PO)}" for row in (0, 1))
+
+        page.keyboard.press("Control+c")
+
+        assert page.evaluate("navigator.clipboard.readText()") == expected + "\n"
+        # Pasted with the keyboard two rows further down.
+        grid.button(4, SM).click()
+        page.keyboard.press("Escape")
+        grid.write(lambda: page.keyboard.press("Control+v"))
+        for row in (0, 1):
+            expect(grid.cell(row + 4, SM).locator(".letters")).to_have_text(
+                grid.shown(row, PM) or "·"
+            )
+            expect(grid.cell(row + 4, DEV).locator(".letters")).to_have_text(
+                grid.shown(row, PO) or "·"
+            )
+    finally:
+        context.close()
+
+
+def test_a_ten_by_four_block_from_a_spreadsheet_then_a_column_filled_down(page, team):
+    """The issue's walk: paste a 10 x 4 block copied from a spreadsheet,
+    fill a column down; each is one change set (one undo takes it back)."""
+    grid = Grid(page, team)
+    block = [["A/R", "C", "I", ""], ["C", "AR", "", "I"]] * 5
+    grid.button(0, PM).focus()
+    before = ChangeSet.objects.count()
+
+    grid.write(lambda: page.evaluate(PASTE, "\r\n".join("\t".join(row) for row in block)))
+
+    kinds = [PM, PO, SM, DEV]
+    for row, texts in enumerate(block):
+        for kind, text in zip(kinds, texts, strict=True):
+            expected = text.replace("/", "")
+            expect(grid.cell(row, kind).locator(".letters")).to_have_text(expected or "·")
+            assert grid.stored(row, kind) == expected
+    assert ChangeSet.objects.count() == before + 1
+
+    # The Developers' column: rows 1 to 9 take row 0's letters.
+    grid.button(0, DEV).focus()
+    for _ in range(9):
+        page.keyboard.press("Shift+ArrowDown")
+    grid.write(lambda: page.keyboard.press("Control+d"))
+
+    for row in range(10):
+        expect(grid.cell(row, DEV).locator(".letters")).to_have_text("·")
+        assert grid.stored(row, DEV) == ""
+    assert list(ChangeSet.objects.order_by("-revision").values_list("action", flat=True)[:2]) == [
+        "fill",
+        "paste",
+    ]
+
+
+def test_one_ctrl_z_takes_a_whole_paste_back(page, team):
+    grid = Grid(page, team)
+    cells = [(row, kind) for row in range(3) for kind in (PO, SM)]
+    before = {cell: grid.stored(*cell) for cell in cells}
+    grid.button(0, PO).focus()
+    grid.write(lambda: page.evaluate(PASTE, "I\tI\nI\tI\nI\tI\n"))
+    for cell in cells:
+        expect(grid.cell(*cell).locator(".letters")).to_have_text("I")
+
+    undos = []
+    page.on("request", lambda r: undos.append(r) if r.url.endswith("/undo/") else None)
+    grid.button(0, PO).focus()
+    with page.expect_response(lambda r: r.url.endswith("/undo/")) as undone:
+        page.keyboard.press("Control+z")
+    assert undone.value.ok
+
+    for cell, letters in before.items():
+        expect(grid.cell(*cell).locator(".letters")).to_have_text(letters or "·")
+        assert grid.stored(*cell) == letters
+    assert len(undos) == 1
