@@ -51,7 +51,9 @@ def test_an_edit_in_one_browser_appears_in_the_other_with_its_findings(open_page
     ben.on("framenavigated", lambda frame: navigations.append(frame.url))
     cell = ben.locator(f"#cell-{backlog.pk}-{po.pk}")
     expect(cell.locator(".letters")).to_have_text("AR")
-    missing_a = ben.locator("#findings").get_by_text(f"Nobody is accountable for “{backlog.name}”")
+    missing_a = ben.locator("#findings .finding-link").filter(
+        has_text=f"Nobody is accountable for “{backlog.name}”"
+    )
     expect(missing_a).to_have_count(0)
 
     # Ana takes the A off the Product Owner, on her own page.
