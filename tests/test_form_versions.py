@@ -102,7 +102,6 @@ def test_linking_an_activity_to_the_catalogue_outdates_an_open_form(editor_clien
     assert Activity.objects.get(pk=activity.pk).catalogue_key == "backlog-ordering"
 
 
-
 def test_an_edit_page_opened_before_a_rename_in_place_is_refused(editor_client, team):
     activity = make_activity(team, "Order the backlog")
     page = editor_client.get(url("activity_update", team, activity.pk))
@@ -131,6 +130,7 @@ def test_an_edit_page_opened_before_a_move_to_another_category_is_refused(editor
     assert response.status_code == 400
     activity.refresh_from_db()
     assert activity.category == "delivery"
+
 
 # The team settings form
 
