@@ -889,6 +889,11 @@ def restore(team: Team, *, to: ChangeSet, by, preview: bool = False) -> Reverted
         names = Names(team, _changes_of(since))
         names.activities.update((pk, row["name"]) for pk, row in before["activities"].items())
         net = state_changes(before, team_state(team))
+        if not net:
+            # The team is already back as it was: a restore would only add a
+            # change set that changes nothing to the history.
+            transaction.set_rollback(True)
+            return Reverted(None, conflicts=reverted.conflicts)
         reverted = reverted._replace(lines=tuple(describe(change, names) for change in net))
         if preview:
             transaction.set_rollback(True)

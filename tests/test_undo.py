@@ -374,6 +374,24 @@ def test_restore_to_the_latest_change_has_nothing_to_do(editor_client, editor, t
     assert ChangeSet.objects.count() == 1
 
 
+def test_restore_to_a_state_the_team_is_back_in_has_nothing_to_do(
+    editor_client, editor, team, ordering
+):
+    edit(team, ordering, PO, "AR", editor)
+    target = ChangeSet.objects.get()
+    edit(team, ordering, PO, "C", editor)
+    edit(team, ordering, PO, "AR", editor)  # back as it was after `target`
+    count = ChangeSet.objects.count()
+
+    preview = editor_client.get(url("restore", team, target.revision)).content.decode()
+    response = editor_client.post(url("restore", team, target.revision), follow=True)
+
+    assert "nothing to restore" in preview
+    assert "nothing to restore" in response.content.decode()
+    assert ChangeSet.objects.count() == count
+    assert letters(ordering.pk, PO) == "AR"
+
+
 def test_restore_of_another_teams_change_is_not_found(editor_client, editor, organization, team):
     other = make_team(organization, "Other")
     row = make_activity(other, "Row")
