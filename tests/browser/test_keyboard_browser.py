@@ -129,3 +129,27 @@ def test_question_mark_lists_every_key(page, team):
         expect(keys).to_contain_text(words)
     page.keyboard.press("Escape")
     expect(keys).to_be_hidden()
+
+
+def test_question_mark_lists_undo_redo_cell_history_and_row_moves(page, team):
+    grid = Grid(page, team)
+    grid.button(0, PM).focus()
+
+    page.keyboard.press("?")
+
+    keys = page.get_by_role("dialog", name="Keys in the matrix")
+    for words in ("Undo your last change", "Redo", "Who changed this cell", "Alt"):
+        expect(keys).to_contain_text(words)
+
+
+def test_the_list_of_keys_fits_a_phone(open_page, team):
+    page = open_page(390, 844)
+    grid = Grid(page, team)
+    grid.button(0, PM).focus()
+
+    page.keyboard.press("?")
+
+    keys = page.get_by_role("dialog", name="Keys in the matrix")
+    expect(keys).to_be_visible()
+    box = keys.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
