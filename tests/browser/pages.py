@@ -125,6 +125,7 @@ def build_site() -> dict[str, Page]:
             "column-remove",
             reverse("raci:column_remove", kwargs={**in_team, "role_id": custom_role.pk}),
         ),
+        Page("accepted-findings", reverse("raci:accepted_findings", kwargs=in_team)),
         Page("history", reverse("raci:history", kwargs=in_team)),
         Page(
             "cell-history",
