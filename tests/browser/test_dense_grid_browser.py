@@ -140,3 +140,23 @@ def test_the_printed_matrix_has_a_legend_and_headers_on_every_page(open_page, si
     assert len(grid_pages) >= 3
     for text in grid_pages:
         assert "Product Manager" in text and "Developers" in text, text[:200]
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1440, 900)])
+def test_no_activity_name_runs_into_the_letters(open_page, site, width, height):
+    # A long name on a row with a finding: the name and its marker both
+    # have to fit the activity column.
+    Activity.objects.filter(team__slug="checkout", catalogue_key="acceptance-criteria").update(
+        name="Acceptance criteria agreed with the stakeholders and the whole team"
+    )
+    page = open_checkout(open_page, site, width, height)
+
+    overflowing = page.locator("#matrix tr.activity-row > th").evaluate_all(
+        """cells => cells.flatMap(cell => {
+            const edge = cell.getBoundingClientRect().right;
+            return [...cell.querySelectorAll('.activity-name, .badge')]
+                .filter(part => part.getBoundingClientRect().right > edge + 0.5)
+                .map(part => part.textContent);
+        })"""
+    )
+    assert overflowing == []
