@@ -126,3 +126,17 @@ def _lint_summary(*args) -> dict:
     with suppress(SystemExit):  # Exit 1: the team has open errors.
         call_command("raci", "lint", *map(str, args), "--format", "json", stdout=out)
     return json.loads(out.getvalue())["summary"]
+
+
+def test_the_demo_starts_with_nothing_to_undo(client):
+    call_command("load_demo", stdout=StringIO())
+    client.force_login(get_user_model().objects.get(username="demo"))
+    checkout = Team.objects.get(slug="checkout")
+
+    response = client.post(f"/o/acme/t/{checkout.slug}/undo/", follow=True)
+
+    # The demo's accepted finding is part of the data, not an edit of the
+    # user's to take back with their first Ctrl+Z.
+    assert "Nothing of yours to undo in this team." in response.content.decode()
+    assert checkout.accepted_findings.count() == 1
+    assert not checkout.change_sets.exists()

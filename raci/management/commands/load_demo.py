@@ -173,6 +173,9 @@ class Command(BaseCommand):
             reason=reason,
             user=user,
         )
+        # The acceptance is part of the demo, not an edit of the user's for
+        # their first Ctrl+Z to take back: the history starts after it.
+        team.change_sets.all().delete()
         team.record_change()
 
     def _growth_team(self, organization):
