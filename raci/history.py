@@ -547,9 +547,10 @@ class Reverted(NamedTuple):
         if self.change_set is None:
             return ""
         kept = " ".join(self.conflicts)
-        return f"{self.change_set.summary}." + (
-            f" Left as colleagues set them: {kept}" if kept else ""
-        )
+        summary = self.change_set.summary
+        # A summary may end a sentence already (an acceptance's reason).
+        stop = "" if summary.endswith((".", "!", "?", "…")) else "."
+        return f"{summary}{stop}" + (f" Left as colleagues set them: {kept}" if kept else "")
 
 
 class _Reverter:

@@ -102,6 +102,17 @@ def test_accepting_a_finding_records_who_when_and_why_and_takes_it_out_of_the_to
     assert panel_counts(editor_client, team) == (0, 1)
 
 
+def test_undoing_an_acceptance_says_its_reason_with_one_full_stop(
+    editor_client, editor, team, ordering
+):
+    accept(team, mismatch(team), editor)  # REASON ends with a full stop
+
+    page = editor_client.post(url("undo", team), **HTMX).content.decode()
+
+    assert "Undid: Accepted the finding" in page
+    assert escape(REASON) in page and escape(REASON) + "." not in page
+
+
 def test_a_plain_accept_redirects_to_the_findings(editor_client, team, ordering):
     response = editor_client.post(url("finding_accept", team), accept_data(mismatch(team)))
 
