@@ -348,6 +348,13 @@ def test_the_print_view_and_the_organization_exports(viewer_client, team, organi
         assert response.status_code == 200
 
 
+def test_the_print_view_names_the_apps_icon(viewer_client, team):
+    # Without it the browser asks for /favicon.ico, a 404 in the console.
+    page = viewer_client.get(url("print", team)).content.decode()
+
+    assert 'rel="icon"' in page and "raci/favicon.svg" in page
+
+
 def test_outsiders_download_nothing(outsider_client, team, organization):
     assert outsider_client.get(url("export", team, "xlsx")).status_code == 404
     assert (
