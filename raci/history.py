@@ -856,7 +856,15 @@ def undo(team: Team, *, by) -> Reverted:
         if target is None:
             transaction.set_rollback(True)
             return Reverted(None)
-        return _revert(team, cs, [target], summary=f"Undid: {target.summary}", undoes=target)
+        return _revert(team, cs, [target], summary=f"Undid: {_as_done(target)}", undoes=target)
+
+
+def _as_done(target: ChangeSet) -> str:
+    """What a change set did, in the user's words: a redo did again what its
+    undo took back, and is told as that change."""
+    if target.action == "redo" and target.undoes and target.undoes.undoes:
+        return target.undoes.undoes.summary
+    return target.summary
 
 
 def redo(team: Team, *, by) -> Reverted:

@@ -114,6 +114,17 @@ def test_undo_again_goes_further_back_then_redo_comes_forward(editor, team, orde
     assert letters(ordering.pk, DEV) == "R"
 
 
+def test_undoing_a_redo_is_told_as_undoing_the_change_itself(editor, team, ordering):
+    edit(team, ordering, PO, "AR", editor)
+    history.undo(team, by=editor)
+    history.redo(team, by=editor)
+
+    undone_again = history.undo(team, by=editor)
+
+    assert undone_again.change_set.summary.startswith("Undid: ")
+    assert "Redid" not in undone_again.change_set.summary
+
+
 def test_a_new_change_after_an_undo_leaves_nothing_to_redo(editor, team, ordering):
     edit(team, ordering, PO, "AR", editor)
     history.undo(team, by=editor)
