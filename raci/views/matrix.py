@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from raci import blocks, history, live, rules, services
 from raci.exports import LETTER_MEANINGS
+from raci.findings_panel import FindingsMarkup
 from raci.forms import (
     ActivityForm,
     ActivityInsertForm,
@@ -76,6 +77,10 @@ def _grid(request, team, membership, *, added="", revision=None, **grid_options)
     return grid, markup
 
 
+def _findings_markup(request, team, membership, grid):
+    return FindingsMarkup(grid, request=request, team=team, can_edit=membership.can_edit)
+
+
 def _context(request, team, membership, *, all_findings=False, added="", **extra):
     if request.method == "POST":
         # After a write: the revision the page now shows, read before the
@@ -89,6 +94,7 @@ def _context(request, team, membership, *, all_findings=False, added="", **extra
         "organization": team.organization,
         "can_edit": membership.can_edit,
         "grid": grid,
+        "findings_markup": _findings_markup(request, team, membership, grid),
         "column_headers": markup.column_headers(),
         "grid_rows": markup.groups(everything=all_rows(request)),
         "activity_form": ActivityForm(team=team),
@@ -280,6 +286,7 @@ def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
         "organization": team.organization,
         "can_edit": membership.can_edit,
         "grid": grid,
+        "findings_markup": _findings_markup(request, team, membership, grid),
         "row": markup.row(row),
         "findings_changed": shown != grid.digest or bool(live_rows),
         # Read only when the findings panel is sent (a query most edits spare).
@@ -380,6 +387,7 @@ def cells_write(request, org_slug, team_slug):
         "organization": team.organization,
         "can_edit": membership.can_edit,
         "grid": grid,
+        "findings_markup": _findings_markup(request, team, membership, grid),
         "rows": [markup.row(row, oob=True) for row in grid.rows if row.activity.pk in touched],
         "column_headers": markup.column_headers(oob=True),
         "preferences": EditorPreferences.of(request.user),

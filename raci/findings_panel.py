@@ -1,0 +1,284 @@
+"""The findings panel's lists, written in Python for the matrix page and the
+htmx answers alike (the panel around them stays in the template).
+
+Each finding carries a link to its rule, its sources, its Apply fix and
+Accept forms: written by the template language, with a `{% url %}` per form,
+the 50 findings per severity took half of a 300 x 12 page. Here the
+addresses are built once per panel and each item is a few `format_html`
+calls.
+
+The markup of an open finding, in short (the editor's script, the browser
+tests and the accept form's htmx swap rely on it):
+
+    <li class="finding finding-SEVERITY" data-rule="RULE">
+      <a href="#TARGET" class="finding-link" data-target="TARGET" id="finding-SEVERITY-N">…</a>
+      <a class="rule-id" href="…#rule-RULE">…</a>
+      [suggestion] [reopened] [matched by name + link form] [<details class="reference">]
+      <div class="finding-actions">[Apply fix forms] <a class="accept-link">Accept…</a></div>
+    </li>
+"""
+
+from functools import cached_property
+
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+
+from raci import rules
+from raci.grid import Grid, Placed, SeverityGroup
+
+
+def _day(moment) -> str:
+    """A date as the panel writes it ("3 Nov 2026"), in the current time zone."""
+    return formats.date_format(template_localtime(moment), "j M Y")
+
+
+class FindingsMarkup:
+    """Writes the findings panel's lists of one grid, when the template asks
+    for them (a cell edit's answer mostly leaves the panel out)."""
+
+    def __init__(self, grid: Grid, *, request, team, can_edit: bool):
+        self.grid = grid
+        self.request = request
+        self.team = team
+        self.can_edit = can_edit
+        slugs = [team.organization.slug, team.slug]
+        self.definitions_url = reverse("raci:role_definitions")
+        self.apply_fix_url = reverse("raci:apply_fix", args=slugs)
+        self.accept_url = reverse("raci:finding_accept", args=slugs)
+
+    @cached_property
+    def csrf_field(self) -> str:
+        """The forms' CSRF field, one token for every form of the panel as
+        `{% csrf_token %}` gives."""
+        return format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(self.request)
+        )
+
+    @cached_property
+    def severity_groups(self) -> list[tuple[SeverityGroup, SafeString]]:
+        """Each severity's group with the list items of its findings shown."""
+        return [
+            (
+                group,
+                mark_safe(
+                    "".join(self.finding(placed, n) for n, placed in enumerate(group.shown, 1))
+                ),
+            )
+            for group in self.grid.findings_by_severity
+        ]
+
+    # An open finding
+
+    def finding(self, placed: Placed, number: int) -> str:
+        finding = placed.finding
+        severity = finding.severity
+        parts = [
+            # The message describes the buttons below it (id unique per severity).
+            format_html(
+                '<li class="finding finding-{}" data-rule="{}"><a href="#{}" class="finding-link" '
+                'data-target="{}" id="finding-{}-{}"><span class="marker marker-{}" '
+                'aria-hidden="true">{}</span><span class="visually-hidden">{}:</span> {}</a>'
+                '<a class="rule-id" href="{}#rule-{}" title="What this rule checks">'
+                "<code>{}</code></a>",
+                severity,
+                finding.rule,
+                placed.target,
+                placed.target,
+                severity,
+                number,
+                severity,
+                severity.symbol,
+                severity.label,
+                finding.message,
+                self.definitions_url,
+                finding.rule,
+                finding.rule,
+            )
+        ]
+        if finding.suggestion:
+            parts.append(format_html('<p class="suggestion mb-1">{}</p>', finding.suggestion))
+        if finding.reopened:
+            parts.append(self._reopened(finding.reopened))
+        if finding.matched_by_name:
+            link = self.link_form(finding.activity_key, finding.reference) if self.can_edit else ""
+            parts.append(
+                format_html(
+                    '<div class="matched small mb-1">This row has no catalogue key; its name '
+                    'matched <a href="{}#{}">{}</a>. {}</div>',
+                    self.definitions_url,
+                    finding.reference.key,
+                    finding.reference.name,
+                    link,
+                )
+            )
+        if finding.sources or finding.reference:
+            parts.append(self._reference(finding))
+        if self.can_edit:
+            parts.append(self._actions(placed))
+        parts.append("</li>")
+        return "".join(parts)
+
+    def _reopened(self, acceptance: rules.Acceptance) -> str:
+        on = format_html(" on {}", _day(acceptance.at)) if acceptance.at else ""
+        return format_html(
+            '<p class="reopened small mb-1">Reopened: accepted by {}{} (“{}”), but a letter it '
+            "concerns has changed since.</p>",
+            acceptance.by or "a former member",
+            on,
+            acceptance.reason,
+        )
+
+    def _reference(self, finding: rules.Finding) -> str:
+        """The role definition and the passages a finding rests on, folded."""
+        summary = f"Sources ({len(finding.sources)})" if finding.sources else "Role definition"
+        definition = ""
+        if finding.reference:
+            definition = format_html(
+                '<p class="mb-1"><a href="{}#{}"><strong>{}</strong></a>: {}</p>',
+                self.definitions_url,
+                finding.reference.key,
+                finding.reference.name,
+                finding.reference.description,
+            )
+        sources = ""
+        if finding.sources:
+            sources = format_html(
+                '<ul class="sources">{}</ul>',
+                format_html_join(
+                    "",
+                    '<li>{} <cite title="{}">({}: {})</cite></li>',
+                    (
+                        (source.paraphrase, source.seed, source.title, source.part)
+                        for source in finding.sources
+                    ),
+                ),
+            )
+        return format_html(
+            '<details class="reference"><summary>{}</summary>{}{}</details>',
+            summary,
+            definition,
+            sources,
+        )
+
+    def _actions(self, placed: Placed) -> str:
+        finding = placed.finding
+        fixes = format_html_join(
+            "",
+            # Named after its finding: a page of findings has many of these buttons.
+            '<form method="post" action="{}" hx-post="{}" data-focus="{}" class="d-inline">{}'
+            '<input type="hidden" name="fix" value="{}"><button type="submit" '
+            'class="btn btn-sm btn-outline-primary apply-fix">{}<span class="visually-hidden">'
+            ": {}</span></button></form>",
+            (
+                (
+                    self.apply_fix_url,
+                    self.apply_fix_url,
+                    placed.target,
+                    self._finding_fields(finding),
+                    fix.key,
+                    fix.label if len(finding.fixes) > 1 else "Apply fix",
+                    finding.message,
+                )
+                for fix in finding.fixes
+            ),
+        )
+        # The reason form comes on demand: the boosted link is replaced by it;
+        # without JavaScript it opens on a page of its own.
+        return format_html(
+            '<div class="finding-actions">{}<a class="btn btn-sm btn-outline-secondary '
+            'accept-link" href="{}?{}" hx-boost="true" hx-push-url="false" hx-target="this">'
+            'Accept…<span class="visually-hidden"> {}</span></a></div>',
+            fixes,
+            self.accept_url,
+            placed.identity_query,
+            finding.message,
+        )
+
+    def _finding_fields(self, finding: rules.Finding) -> str:
+        """What names a finding in a form; the server finds it again in the current matrix."""
+        return format_html(
+            '{}<input type="hidden" name="rule" value="{}"><input type="hidden" name="activity" '
+            'value="{}"><input type="hidden" name="role" value="{}">',
+            self.csrf_field,
+            finding.rule,
+            finding.activity_key or "",
+            finding.role_key or "",
+        )
+
+    # Accepted findings and rows matched by name
+
+    @cached_property
+    def accepted(self) -> SafeString:
+        """The list items of the findings the team accepted."""
+        return mark_safe("".join(self._accepted(finding) for finding in self.grid.accepted))
+
+    def _accepted(self, finding: rules.Finding) -> str:
+        acceptance = finding.accepted
+        on = format_html(" on {}", _day(acceptance.at)) if acceptance.at else ""
+        reopen = ""
+        if self.can_edit:
+            url = reverse(
+                "raci:finding_reopen",
+                args=[self.team.organization.slug, self.team.slug, acceptance.key],
+            )
+            reopen = format_html(
+                '<form method="post" action="{}" hx-post="{}" data-focus="flash">{}'
+                '<input type="hidden" name="back_to" value="matrix"><button type="submit" '
+                'class="btn btn-sm btn-outline-secondary reopen-button" aria-label="Reopen: {}">'
+                "Reopen</button></form>",
+                url,
+                url,
+                self.csrf_field,
+                finding.message,
+            )
+        return format_html(
+            '<li class="finding finding-accepted" data-rule="{}"><span class="marker" '
+            'aria-hidden="true">✓</span> {} <code class="rule-id">{}</code>'
+            '<p class="small mb-1">Accepted by {}{}: “{}”</p>{}</li>',
+            finding.rule,
+            finding.message,
+            finding.rule,
+            acceptance.by or "a former member",
+            on,
+            acceptance.reason,
+            reopen,
+        )
+
+    @cached_property
+    def name_matches(self) -> SafeString:
+        """The list items of the rows checked as the catalogue entry their name matched."""
+        return format_html_join(
+            "",
+            '<li>“{}” is checked as <a href="{}#{}">{}</a>. {}</li>',
+            (
+                (
+                    activity.name,
+                    self.definitions_url,
+                    entry.key,
+                    entry.name,
+                    self.link_form(activity.key, entry) if self.can_edit else "",
+                )
+                for activity, entry in self.grid.name_matches
+            ),
+        )
+
+    def link_form(self, activity_key: str, entry) -> str:
+        """Gives the row `activity_key` the catalogue key of `entry`, the entry its name matched."""
+        url = reverse(
+            "raci:activity_link", args=[self.team.organization.slug, self.team.slug, activity_key]
+        )
+        return format_html(
+            '<form method="post" action="{}" hx-post="{}" data-focus="flash" class="d-inline">{}'
+            '<input type="hidden" name="key" value="{}"><button type="submit" '
+            'class="btn btn-sm btn-outline-primary link-entry" aria-label="Link to catalogue '
+            'entry: {}">Link to catalogue entry</button></form>',
+            url,
+            url,
+            self.csrf_field,
+            entry.key,
+            entry.name,
+        )
