@@ -237,7 +237,11 @@ class ColumnAddForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].queryset = team.organization.roles.exclude(teams=team)
+        field = self.fields["role"]
+        field.queryset = team.organization.roles.exclude(teams=team)
+        # The options, read once: the select would read the roles twice (and the
+        # page asks whether there are any), each a query of its own.
+        field.choices = [(role.pk, str(role)) for role in field.queryset]
 
 
 class FixForm(forms.Form):
