@@ -113,6 +113,23 @@ def test_undoing_an_acceptance_says_its_reason_with_one_full_stop(
     assert escape(REASON) in page and escape(REASON) + "." not in page
 
 
+def test_the_panel_shows_what_users_typed_as_text_never_as_markup(
+    editor_client, editor, team, ordering
+):
+    """A row's name reaches the messages and the buttons named after them, a
+    reason the accepted list: escaped, like the grid."""
+    name = '<img src=x onerror="alert(1)">'
+    make_activity(team, name)  # no letters: an error that names the row
+    accept(team, mismatch(team), editor, reason="<script>alert(2)</script>")
+
+    page = editor_client.get(url("matrix", team)).content.decode()
+
+    panel = page[page.index('<section id="findings"') :]
+    assert "<img" not in panel and "<script>" not in panel
+    assert f'Accept…<span class="visually-hidden"> “{escape(name)}” has no letters' in panel
+    assert f"“{escape('<script>alert(2)</script>')}”" in panel
+
+
 def test_a_plain_accept_redirects_to_the_findings(editor_client, team, ordering):
     response = editor_client.post(url("finding_accept", team), accept_data(mismatch(team)))
 
