@@ -18,17 +18,53 @@ tests and the accept form's htmx swap rely on it):
     </li>
 """
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
 from raci import rules
+from raci.catalogue import CatalogueEntry, Source
 from raci.grid import Grid, Placed, SeverityGroup
+
+
+@lru_cache(maxsize=1024)
+def _reference(
+    sources: tuple[Source, ...], reference: CatalogueEntry | None, definitions_url: str
+) -> SafeString:
+    """The role definition and the passages a finding rests on, folded. They
+    come from the catalogue, which does not change while the app runs: each is
+    written once, however many findings and pages show it."""
+    summary = f"Sources ({len(sources)})" if sources else "Role definition"
+    definition = ""
+    if reference:
+        definition = format_html(
+            '<p class="mb-1"><a href="{}#{}"><strong>{}</strong></a>: {}</p>',
+            definitions_url,
+            reference.key,
+            reference.name,
+            reference.description,
+        )
+    listed = ""
+    if sources:
+        listed = format_html(
+            '<ul class="sources">{}</ul>',
+            format_html_join(
+                "",
+                '<li>{} <cite title="{}">({}: {})</cite></li>',
+                ((source.paraphrase, source.seed, source.title, source.part) for source in sources),
+            ),
+        )
+    return format_html(
+        '<details class="reference"><summary>{}</summary>{}{}</details>',
+        summary,
+        definition,
+        listed,
+    )
 
 
 def _day(moment) -> str:
@@ -76,27 +112,24 @@ class FindingsMarkup:
     def finding(self, placed: Placed, number: int) -> str:
         finding = placed.finding
         severity = finding.severity
+        message = conditional_escape(finding.message)  # written up to three times
         parts = [
             # The message describes the buttons below it (id unique per severity).
             format_html(
-                '<li class="finding finding-{}" data-rule="{}"><a href="#{}" class="finding-link" '
-                'data-target="{}" id="finding-{}-{}"><span class="marker marker-{}" '
-                'aria-hidden="true">{}</span><span class="visually-hidden">{}:</span> {}</a>'
-                '<a class="rule-id" href="{}#rule-{}" title="What this rule checks">'
-                "<code>{}</code></a>",
-                severity,
-                finding.rule,
-                placed.target,
-                placed.target,
-                severity,
-                number,
-                severity,
-                severity.symbol,
-                severity.label,
-                finding.message,
-                self.definitions_url,
-                finding.rule,
-                finding.rule,
+                '<li class="finding finding-{severity}" data-rule="{rule}"><a href="#{target}" '
+                'class="finding-link" data-target="{target}" id="finding-{severity}-{number}">'
+                '<span class="marker marker-{severity}" aria-hidden="true">{symbol}</span>'
+                '<span class="visually-hidden">{label}:</span> {message}</a>'
+                '<a class="rule-id" href="{definitions}#rule-{rule}" '
+                'title="What this rule checks"><code>{rule}</code></a>',
+                severity=severity,
+                rule=finding.rule,
+                target=placed.target,
+                number=number,
+                symbol=severity.symbol,
+                label=severity.label,
+                message=message,
+                definitions=self.definitions_url,
             )
         ]
         if finding.suggestion:
@@ -116,9 +149,9 @@ class FindingsMarkup:
                 )
             )
         if finding.sources or finding.reference:
-            parts.append(self._reference(finding))
+            parts.append(_reference(finding.sources, finding.reference, self.definitions_url))
         if self.can_edit:
-            parts.append(self._actions(placed))
+            parts.append(self._actions(placed, message))
         parts.append("</li>")
         return "".join(parts)
 
@@ -132,59 +165,23 @@ class FindingsMarkup:
             acceptance.reason,
         )
 
-    def _reference(self, finding: rules.Finding) -> str:
-        """The role definition and the passages a finding rests on, folded."""
-        summary = f"Sources ({len(finding.sources)})" if finding.sources else "Role definition"
-        definition = ""
-        if finding.reference:
-            definition = format_html(
-                '<p class="mb-1"><a href="{}#{}"><strong>{}</strong></a>: {}</p>',
-                self.definitions_url,
-                finding.reference.key,
-                finding.reference.name,
-                finding.reference.description,
-            )
-        sources = ""
-        if finding.sources:
-            sources = format_html(
-                '<ul class="sources">{}</ul>',
-                format_html_join(
-                    "",
-                    '<li>{} <cite title="{}">({}: {})</cite></li>',
-                    (
-                        (source.paraphrase, source.seed, source.title, source.part)
-                        for source in finding.sources
-                    ),
-                ),
-            )
-        return format_html(
-            '<details class="reference"><summary>{}</summary>{}{}</details>',
-            summary,
-            definition,
-            sources,
-        )
-
-    def _actions(self, placed: Placed) -> str:
+    def _actions(self, placed: Placed, message: SafeString) -> str:
         finding = placed.finding
-        fixes = format_html_join(
-            "",
+        fixes = "".join(
             # Named after its finding: a page of findings has many of these buttons.
-            '<form method="post" action="{}" hx-post="{}" data-focus="{}" class="d-inline">{}'
-            '<input type="hidden" name="fix" value="{}"><button type="submit" '
-            'class="btn btn-sm btn-outline-primary apply-fix">{}<span class="visually-hidden">'
-            ": {}</span></button></form>",
-            (
-                (
-                    self.apply_fix_url,
-                    self.apply_fix_url,
-                    placed.target,
-                    self._finding_fields(finding),
-                    fix.key,
-                    fix.label if len(finding.fixes) > 1 else "Apply fix",
-                    finding.message,
-                )
-                for fix in finding.fixes
-            ),
+            format_html(
+                '<form method="post" action="{url}" hx-post="{url}" data-focus="{target}" '
+                'class="d-inline">{fields}<input type="hidden" name="fix" value="{key}">'
+                '<button type="submit" class="btn btn-sm btn-outline-primary apply-fix">{label}'
+                '<span class="visually-hidden">: {message}</span></button></form>',
+                url=self.apply_fix_url,
+                target=placed.target,
+                fields=self._finding_fields(finding),
+                key=fix.key,
+                label=fix.label if len(finding.fixes) > 1 else "Apply fix",
+                message=message,
+            )
+            for fix in finding.fixes
         )
         # The reason form comes on demand: the boosted link is replaced by it;
         # without JavaScript it opens on a page of its own.
@@ -192,10 +189,10 @@ class FindingsMarkup:
             '<div class="finding-actions">{}<a class="btn btn-sm btn-outline-secondary '
             'accept-link" href="{}?{}" hx-boost="true" hx-push-url="false" hx-target="this">'
             'Accept…<span class="visually-hidden"> {}</span></a></div>',
-            fixes,
+            mark_safe(fixes),
             self.accept_url,
             placed.identity_query,
-            finding.message,
+            message,
         )
 
     def _finding_fields(self, finding: rules.Finding) -> str:
