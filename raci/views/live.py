@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from raci import live
 from raci.models import Team
 from raci.views.access import team_for_user
-from raci.views.matrix import TEMPLATE, _grid, oob_row, recorded_since
+from raci.views.matrix import TEMPLATE, _findings_markup, _grid, oob_row, recorded_since
 
 
 def _revision_param(request) -> int | None:
@@ -69,5 +69,6 @@ def team_live(request, org_slug, team_slug):
             if (row := grid.row(activity_id)) is not None
         ]
         context["grid"] = grid
+        context["findings_markup"] = _findings_markup(request, team, membership, grid)
         context["column_headers"] = markup.column_headers(oob=True)
     return render(request, TEMPLATE + "#live_response", context)
