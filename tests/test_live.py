@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from raci import live, services
 from raci.live import CatchUp, Recorded
-from raci.models import Role, Team
+from raci.models import EditorPreferences, Role, Team
 from raci.vocabulary import Letter
 from tests.builders import HTMX, PM, PO, canonical_role, make_activity, make_team
 
@@ -83,6 +83,22 @@ def test_a_colleagues_cell_edit_comes_back_with_its_row_and_the_findings(
     assert "Nobody is accountable for “Order the backlog”" in text
     assert 'id="column-headers" hx-swap-oob="true"' in text
     assert "live-notice" not in text
+
+
+def test_a_collapsed_findings_panel_stays_collapsed_when_colleagues_edits_arrive(
+    viewer_client, viewer, editor, team
+):
+    EditorPreferences.objects.create(user=viewer, findings_collapsed=True)
+    seen = team.revision
+    colleague_edits(team, editor, "Order the backlog", PO, "R")
+
+    response = viewer_client.get(live_url(team, seen), **HTMX)
+
+    toggle = re.search(
+        r'<button[^>]*class="[^"]*findings-toggle[^>]*>(\w+)</button>', response.text
+    )
+    assert toggle.group(1) == "Show"
+    assert 'aria-expanded="false"' in toggle.group(0)
 
 
 def test_mid_edit_the_page_is_told_who_changed_what_and_keeps_its_grid(viewer_client, editor, team):

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from raci import live
-from raci.models import Team
+from raci.models import EditorPreferences, Team
 from raci.views.access import team_for_user
 from raci.views.matrix import TEMPLATE, _findings_markup, _grid, oob_row, recorded_since
 
@@ -70,5 +70,7 @@ def team_live(request, org_slug, team_slug):
         ]
         context["grid"] = grid
         context["findings_markup"] = _findings_markup(request, team, membership, grid)
+        # The panel's Hide/Show toggle says what the user chose.
+        context["preferences"] = EditorPreferences.of(request.user)
         context["column_headers"] = markup.column_headers(oob=True)
     return render(request, TEMPLATE + "#live_response", context)
