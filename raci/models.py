@@ -510,7 +510,7 @@ class Team(models.Model):
                 self,
                 by=user,
                 action="accept",
-                summary=f"Accepted the finding {finding.rule}: {reason}",
+                summary=f"Accepted a finding ({finding.message.rstrip('.')}): {reason}",
                 parts=("acceptances",),
             ):
                 acceptance, _created = AcceptedFinding.objects.update_or_create(

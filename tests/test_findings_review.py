@@ -109,7 +109,8 @@ def test_undoing_an_acceptance_says_its_reason_with_one_full_stop(
 
     page = editor_client.post(url("undo", team), **HTMX).content.decode()
 
-    assert "Undid: Accepted the finding" in page
+    assert "Undid: Accepted a finding (" in page
+    assert mismatch(team).rule not in page.split("Undid:")[1].split("</")[0]  # no rule slug
     assert escape(REASON) in page and escape(REASON) + "." not in page
 
 

@@ -97,12 +97,15 @@ def _back_to_the_editor(request, team, membership):
 @require_POST
 def finding_reopen(request, org_slug, team_slug, acceptance_id):
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
-    acceptance = get_object_or_404(team.accepted_findings, pk=acceptance_id)
+    acceptance = get_object_or_404(
+        team.accepted_findings.select_related("activity"), pk=acceptance_id
+    )
+    where = f" on “{acceptance.activity.name}”" if acceptance.activity else ""
     with history.recording(
         team,
         by=request.user,
         action="reopen",
-        summary=f"Reopened the finding {acceptance.rule}",
+        summary=f"Reopened a finding{where}",
         parts=("acceptances",),
     ):
         acceptance.delete()
