@@ -36,6 +36,8 @@ its row and column headers, rather than every cell carrying a label.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape
@@ -44,7 +46,7 @@ from urllib.parse import urlencode
 from django.utils.safestring import SafeString
 
 from raci import rules
-from raci.models import ActivityRow, CellValue, TeamSnapshot
+from raci.models import ActivityRow, CellValue, Team, TeamSnapshot
 from raci.vocabulary import CANONICAL_ROLE_NAMES, SEVERITY_ORDER, CanonicalRole, Category, Severity
 
 FINDINGS_SHOWN = 50
@@ -197,6 +199,9 @@ class Grid:
     accepted: list[rules.Finding] = field(default_factory=list)
     # Rows without a catalogue key whose name matches an entry: (activity, entry).
     name_matches: list = field(default_factory=list)
+    # The rows' markup, kept with a grid that is used again (RecentGrids): it
+    # depends only on the grid and GridMarkup's options.
+    rows_markup: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def rows(self) -> list[Row]:
@@ -300,6 +305,76 @@ def build_grid(
         accepted=[finding for finding in analysed if finding.accepted],
         name_matches=rules.name_matches(matrix),
     )
+
+
+class RecentGrids:
+    """The grids this process built last, by team and revision.
+
+    Every write that changes what a matrix shows moves the team's revision on
+    in its own transaction (TeamQuerySet.record_change), and every request
+    reads the revision with the team: a grid kept under a revision is the
+    team as it was then, never stale for a request that reads that revision.
+    A grid is read-only once built, so requests may share it. Bounded by the
+    cells held, so that a few very large teams do not take a worker's memory.
+    """
+
+    def __init__(self, max_cells: int):
+        self.max_cells = max_cells
+        self._grids: OrderedDict[tuple, tuple[Grid, int]] = OrderedDict()
+        self._cells = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Grid | None:
+        with self._lock:
+            kept = self._grids.get(key)
+            if kept is None:
+                return None
+            self._grids.move_to_end(key)
+            return kept[0]
+
+    def keep(self, key: tuple, grid: Grid, cells: int) -> None:
+        if cells > self.max_cells:
+            return
+        with self._lock:
+            if key in self._grids:
+                return
+            self._grids[key] = (grid, cells)
+            self._cells += cells
+            while self._cells > self.max_cells:
+                _, (_, dropped) = self._grids.popitem(last=False)
+                self._cells -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._grids.clear()
+            self._cells = 0
+
+
+# Three 1,000 x 20 teams, or dozens of ordinary ones, per worker process.
+recent_grids = RecentGrids(max_cells=60_000)
+
+
+def team_grid(team: Team, *, revision: int | None = None, all_findings: bool = False) -> Grid:
+    """The grid of `team` at `revision` (by default the one read with the team).
+
+    The revision must have been read before this call: the matrix read here
+    is then that revision or newer, never older, so that the grid can be kept
+    under it. A grid this process built at that revision is used again; a
+    write commits its new revision with its changes, so nobody reads the old
+    one afterwards. (A write that commits while the matrix is being read can
+    only show up in a grid kept under the revision before it, that is in the
+    answers of requests that ran alongside the write; their live poll then
+    brings that write's rows in again.)
+    """
+    revision = team.revision if revision is None else revision
+    # The creation time tells a team from one that took a deleted team's id.
+    key = (team.pk, team.created, revision, all_findings)
+    grid = recent_grids.get(key)
+    if grid is None:
+        grid = build_grid(team.snapshot(), all_findings=all_findings)
+        cells = sum(len(group.rows) for group in grid.groups) * max(len(grid.columns), 1)
+        recent_grids.keep(key, grid, cells)
+    return grid
 
 
 def _group_by_category(rows: list[Row], activities: list[ActivityRow]) -> list[Group]:
@@ -412,6 +487,12 @@ class GridMarkup:
         first screen only and a placeholder that fetches the rest, unless
         `everything` is asked for; `after` (an activity id) asks for the rows
         that follow it instead (None when that activity is gone)."""
+        options = (self.can_edit, self.added, after, everything)
+        if options not in self.grid.rows_markup:
+            self.grid.rows_markup[options] = self._groups(after=after, everything=everything)
+        return self.grid.rows_markup[options]
+
+    def _groups(self, *, after: int | None, everything: bool) -> SafeString | None:
         rows = self.grid.rows
         start = 0
         if after is not None:

@@ -33,7 +33,7 @@ from raci.forms import (
     FixForm,
     save_unless_taken,
 )
-from raci.grid import GridMarkup, build_grid, cell_id, column_id, row_id
+from raci.grid import GridMarkup, build_grid, cell_id, column_id, row_id, team_grid
 from raci.models import (
     CATEGORY_CHOICES,
     Assignment,
@@ -65,7 +65,12 @@ def _grid(request, team, membership, *, added="", revision=None, **grid_options)
     `revision` (the team's revision read before the matrix was), by default
     the one the team was loaded at if its counts are not for it yet.
     """
-    grid = build_grid(team.snapshot(), **grid_options)
+    if grid_options.get("stale_cell") or grid_options.get("only_row") is not None:
+        grid = build_grid(team.snapshot(), **grid_options)
+    else:
+        grid = team_grid(
+            team, revision=revision, all_findings=bool(grid_options.get("all_findings"))
+        )
     if revision is None and team.findings_revision != team.revision:
         revision = team.revision
     if revision is not None:
@@ -268,14 +273,13 @@ def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
             response = render(request, TEMPLATE + "#workspace", _context(request, team, membership))
             return reswap(retarget(response, "#workspace"), "outerHTML")
         others -= {cell[0]}
-    grid, markup = _grid(
-        request,
-        team,
-        membership,
-        stale_cell=cell if stale else (),
-        only_row=None if others else cell[0],
-        revision=None if stale else edit_revision,
-    )
+    if stale:
+        grid, markup = _grid(
+            request, team, membership, stale_cell=cell, only_row=None if others else cell[0]
+        )
+    else:
+        # The whole grid, kept for this process's next page of the team.
+        grid, markup = _grid(request, team, membership, revision=edit_revision)
     row = grid.row(cell[0])
     if row is None:  # removed right after this edit
         return _gone(request, team, membership)
