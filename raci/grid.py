@@ -307,46 +307,55 @@ def build_grid(
     )
 
 
+@dataclass(frozen=True)
+class KeptGrid:
+    revision: int
+    grid: Grid
+    snapshot: TeamSnapshot
+    cells: int
+
+
 class RecentGrids:
-    """The grids this process built last, by team and revision.
+    """The latest grid this process built of each team it drew lately.
 
     Every write that changes what a matrix shows moves the team's revision on
     in its own transaction (TeamQuerySet.record_change), and every request
-    reads the revision with the team: a grid kept under a revision is the
-    team as it was then, never stale for a request that reads that revision.
-    A grid is read-only once built, so requests may share it. Bounded by the
+    reads the revision with the team: a grid kept at a revision is the team
+    as it was then, never stale for a request that reads that revision. A
+    grid is read-only once built, so requests may share it. Bounded by the
     cells held, so that a few very large teams do not take a worker's memory.
     """
 
     def __init__(self, max_cells: int):
         self.max_cells = max_cells
-        self._grids: OrderedDict[tuple, tuple[Grid, int]] = OrderedDict()
+        self._kept: OrderedDict[tuple, KeptGrid] = OrderedDict()
         self._cells = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> Grid | None:
+    def latest(self, team_key: tuple) -> KeptGrid | None:
         with self._lock:
-            kept = self._grids.get(key)
-            if kept is None:
-                return None
-            self._grids.move_to_end(key)
-            return kept[0]
+            kept = self._kept.get(team_key)
+            if kept is not None:
+                self._kept.move_to_end(team_key)
+            return kept
 
-    def keep(self, key: tuple, grid: Grid, cells: int) -> None:
-        if cells > self.max_cells:
+    def keep(self, team_key: tuple, kept: KeptGrid) -> None:
+        """Keep `kept` unless a later revision of the team is kept already."""
+        if kept.cells > self.max_cells:
             return
         with self._lock:
-            if key in self._grids:
-                return
-            self._grids[key] = (grid, cells)
-            self._cells += cells
+            previous = self._kept.pop(team_key, None)
+            if previous is not None and previous.revision > kept.revision:
+                kept = previous  # a request that read an older revision
+            self._cells += kept.cells - (previous.cells if previous else 0)
+            self._kept[team_key] = kept
             while self._cells > self.max_cells:
-                _, (_, dropped) = self._grids.popitem(last=False)
-                self._cells -= dropped
+                _, dropped = self._kept.popitem(last=False)
+                self._cells -= dropped.cells
 
     def clear(self) -> None:
         with self._lock:
-            self._grids.clear()
+            self._kept.clear()
             self._cells = 0
 
 
@@ -357,23 +366,30 @@ recent_grids = RecentGrids(max_cells=60_000)
 def team_grid(team: Team, *, revision: int | None = None, all_findings: bool = False) -> Grid:
     """The grid of `team` at `revision` (by default the one read with the team).
 
-    The revision must have been read before this call: the matrix read here
-    is then that revision or newer, never older, so that the grid can be kept
-    under it. A grid this process built at that revision is used again; a
-    write commits its new revision with its changes, so nobody reads the old
-    one afterwards. (A write that commits while the matrix is being read can
-    only show up in a grid kept under the revision before it, that is in the
-    answers of requests that ran alongside the write; their live poll then
-    brings that write's rows in again.)
+    The revision must have been read before this call, and outside the
+    transaction of a write: the matrix read here is then that revision or
+    newer, never older, and the grid can be kept at it. The grid this process
+    kept at that revision is used again; one kept at an earlier revision is
+    brought up to date from the change log when only cells changed since
+    (TeamSnapshot.caught_up); otherwise the team is read whole. (A write that
+    commits while the matrix is read can only show in a grid kept at the
+    revision before it, that is in the answers of requests that ran alongside
+    it; their live poll then brings that write's rows in again.)
     """
     revision = team.revision if revision is None else revision
     # The creation time tells a team from one that took a deleted team's id.
-    key = (team.pk, team.created, revision, all_findings)
-    grid = recent_grids.get(key)
-    if grid is None:
-        grid = build_grid(team.snapshot(), all_findings=all_findings)
-        cells = sum(len(group.rows) for group in grid.groups) * max(len(grid.columns), 1)
-        recent_grids.keep(key, grid, cells)
+    team_key = (team.pk, team.created, all_findings)
+    kept = recent_grids.latest(team_key)
+    if kept is not None and kept.revision == revision:
+        return kept.grid
+    snapshot = None
+    if kept is not None and kept.revision < revision:
+        snapshot = kept.snapshot.caught_up(team, since=kept.revision, until=revision)
+    if snapshot is None:
+        snapshot = team.snapshot()
+    grid = build_grid(snapshot, all_findings=all_findings)
+    cells = len(snapshot.activities) * max(len(snapshot.columns), 1)
+    recent_grids.keep(team_key, KeptGrid(revision, grid, snapshot, cells))
     return grid
 
 

@@ -5,7 +5,7 @@ Integrity lives here as named database constraints. The RACI rules themselves
 invalid matrices while editing, so the engine reports them as findings.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from itertools import combinations
 from typing import NamedTuple
@@ -970,6 +970,58 @@ class TeamSnapshot:
         for snapshot in snapshots.values():
             snapshot.activities.sort(key=ActivityRow.display_order)
         return snapshots
+
+    # Beyond this many change sets or cells, the team is read again whole.
+    CATCH_UP_REVISIONS = 50
+    CATCH_UP_CELLS = 500
+
+    def caught_up(self, team: Team, *, since: int, until: int) -> "TeamSnapshot | None":
+        """This snapshot, of `team` at revision `since`, brought to `until` from
+        the change log, in two queries: when every revision between is a
+        change set of cell changes only (edits, pastes, fixes, undos), only
+        those cells are read again. None when anything else changed, or a
+        revision moved on without a change set (an admin's edit): the team
+        must then be read whole.
+        """
+        if not since < until <= since + self.CATCH_UP_REVISIONS:
+            return None
+        # Each change set with its changes (one row with none for one that
+        # changed nothing: an undo whose cells a colleague had changed).
+        changes = list(
+            ChangeSet.objects.filter(team=team, revision__gt=since, revision__lte=until)
+            .values_list("revision", "changes__kind", "changes__activity_id", "changes__role_id")
+            .order_by()[: self.CATCH_UP_CELLS + 1]
+        )
+        if len(changes) > self.CATCH_UP_CELLS:
+            return None
+        revisions, touched = set(), set()
+        for revision, kind, activity_id, role_id in changes:
+            revisions.add(revision)
+            if kind is None:
+                continue
+            if kind != ChangeKind.CELL:
+                return None
+            touched.add((activity_id, role_id))
+        activity_ids = {activity.pk for activity in self.activities}
+        role_ids = {column.role_id for column in self.columns}
+        if len(revisions) != until - since or any(
+            a not in activity_ids or r not in role_ids for a, r in touched
+        ):
+            return None
+        if not touched:
+            return replace(self, team=team)
+        cells = dict(self.cells)
+        for activity_id, role_id in touched:
+            cells[activity_id] = {
+                r: cell for r, cell in cells.get(activity_id, {}).items() if r != role_id
+            }
+        now = Assignment.objects.filter(
+            activity_id__in={a for a, _ in touched}, role_id__in={r for _, r in touched}
+        ).values_list("activity_id", "role_id", "letters", "version")
+        for activity_id, role_id, letters, version in now:
+            if (activity_id, role_id) in touched:
+                cells[activity_id][role_id] = CellValue(letters, version)
+        return replace(self, team=team, cells=cells)
 
     def analyse(self, matrix: rules.Matrix | None = None) -> list[rules.Finding]:
         return rules.analyse(matrix or self.to_matrix(), self.team.thresholds())

@@ -544,11 +544,18 @@ def test_an_edit_that_changes_the_findings_sends_them_with_their_new_digest(
 
 
 def test_a_page_that_missed_a_colleagues_change_gets_the_findings_with_the_next_edit(
-    editor_client, team, ordering
+    editor_client, owner, team, ordering
 ):
     digest = editor_client.get(url("matrix", team)).context["grid"].digest
     # A colleague takes the A away meanwhile: the page's findings are out of date.
-    Assignment.objects.filter(activity=ordering, role__canonical="po").update(letters="R")
+    owners_cell = Assignment.objects.get(activity=ordering, role__canonical="po")
+    team.edit_cell(
+        activity_id=ordering.pk,
+        role_id=owners_cell.role_id,
+        letters=["R"],
+        version=owners_cell.version,
+        by=owner,
+    )
 
     page = edit_answer(editor_client, ordering, SM, ["I"], 0, digest)
 

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from raci.grid import recent_grids
 from raci.models import Role
 from tests.builders import (
     DEV,
@@ -102,7 +103,13 @@ def test_cell_edit_runs_a_known_number_of_queries(editor_client, organization):
     # change (the revision is read with the cell's names). PostgreSQL has
     # one more: the kept findings counts do not wait for the disk.
     expected = 19 + (connection.vendor == "postgresql")
+    recent_grids.clear()  # a worker that has not drawn the team: it reads it whole
     assert count_queries(edit(editor_client, team, activity, version=1, digest=digest)) == expected
+    # A worker that has: the grid it kept is brought up to date from the
+    # change log, in two queries instead of the five that read a team.
+    assert (
+        count_queries(edit(editor_client, team, activity, version=2, digest=digest)) == expected - 3
+    )
 
 
 @pytest.mark.parametrize("warm", [False, True])

@@ -2,13 +2,27 @@
 grid the process kept (raci/grid.py, RecentGrids); any change to the team
 shows on the next view, whoever made it."""
 
-from django.db import connection
+import random
+import re
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from raci.grid import RecentGrids, recent_grids
-from raci.models import Team
-from tests.builders import HTMX, PM, canonical_role, make_activity, make_filled_team, make_team
+from raci.grid import KeptGrid, RecentGrids, recent_grids
+from raci.models import Assignment, Team
+from tests.builders import (
+    DEV,
+    HTMX,
+    PM,
+    PO,
+    SM,
+    canonical_role,
+    make_activity,
+    make_filled_team,
+    make_team,
+)
 
 
 def matrix_url(team):
@@ -71,18 +85,27 @@ def test_a_new_team_that_takes_a_deleted_teams_id_shows_its_own_matrix(editor_cl
 
 def test_kept_grids_stay_within_their_cells_dropping_the_least_recently_used():
     kept = RecentGrids(max_cells=100)
-    grids = {name: object() for name in "abc"}
-    kept.keep(("a",), grids["a"], cells=40)
-    kept.keep(("b",), grids["b"], cells=40)
-    kept.get(("a",))  # a is used again: b is now the least recent
-    kept.keep(("c",), grids["c"], cells=40)
+    grids = {name: KeptGrid(1, object(), object(), cells=40) for name in "abc"}
+    kept.keep(("a",), grids["a"])
+    kept.keep(("b",), grids["b"])
+    kept.latest(("a",))  # a is used again: b is now the least recent
+    kept.keep(("c",), grids["c"])
 
-    assert kept.get(("a",)) is grids["a"]
-    assert kept.get(("b",)) is None
-    assert kept.get(("c",)) is grids["c"]
+    assert kept.latest(("a",)) is grids["a"]
+    assert kept.latest(("b",)) is None
+    assert kept.latest(("c",)) is grids["c"]
     # A grid larger than the whole budget is not kept at all.
-    kept.keep(("huge",), object(), cells=101)
-    assert kept.get(("huge",)) is None
+    kept.keep(("huge",), KeptGrid(1, object(), object(), cells=101))
+    assert kept.latest(("huge",)) is None
+
+
+def test_a_grid_of_an_older_revision_never_replaces_a_later_one():
+    kept = RecentGrids(max_cells=100)
+    later = KeptGrid(5, object(), object(), cells=10)
+    kept.keep(("a",), later)
+    kept.keep(("a",), KeptGrid(4, object(), object(), cells=10))
+
+    assert kept.latest(("a",)) is later
 
 
 def test_the_grid_kept_after_an_edit_serves_the_next_view(editor_client, organization):
@@ -101,3 +124,132 @@ def test_the_grid_kept_after_an_edit_serves_the_next_view(editor_client, organiz
 
     assert 'data-letters="R"' in response.content.decode()
     assert after_edit == seen_before
+
+
+# --- Brought up to date from the change log ------------------------------------------------
+
+
+def team_key(team):
+    return (team.pk, team.created, False)
+
+
+@contextmanager
+def served_by_another_worker(team):
+    """A colleague's requests reach another worker: this process keeps the
+    grid it had, of the revision before their writes."""
+    kept = recent_grids.latest(team_key(team))
+    yield
+    recent_grids.clear()
+    recent_grids.keep(team_key(team), kept)
+
+
+def fresh_view(client, team):
+    """The page as a process that never drew the team shows it."""
+    recent_grids.clear()
+    return queries_of(lambda: client.get(matrix_url(team)))
+
+
+def edit_cell(client, team, activity_id, role_id, letters):
+    version = (
+        Assignment.objects.filter(activity_id=activity_id, role_id=role_id)
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    )
+    response = client.post(
+        reverse("raci:cell", args=[team.organization.slug, team.slug, activity_id, role_id]),
+        {"letters": list(letters), "version": version},
+        **HTMX,
+    )
+    assert response.status_code == 200
+
+
+def paste_block(client, team, activity_id, role_id, text):
+    seen = " ".join(
+        f"{a}-{r}-{v}"
+        for a, r, v in Assignment.objects.filter(activity__team=team).values_list(
+            "activity_id", "role_id", "version"
+        )
+    )
+    response = client.post(
+        reverse("raci:cells_write", args=[team.organization.slug, team.slug]),
+        {
+            "action": "paste",
+            "activity": activity_id,
+            "role": role_id,
+            "text": text,
+            "versions": seen,
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+
+
+def test_after_colleagues_cell_edits_the_kept_grid_is_brought_up_to_date_as_a_fresh_read(
+    editor_client, owner_client, organization
+):
+    team = make_filled_team(organization, "Checkout", activities=30, kinds=(PM, PO, SM, DEV))
+    activities = list(team.activities.order_by("position").values_list("pk", flat=True))
+    roles = [canonical_role(organization, kind).pk for kind in (PM, PO, SM, DEV)]
+    undo_url = reverse("raci:undo", args=[organization.slug, team.slug])
+    chance = random.Random(7)
+    editor_client.get(matrix_url(team))
+
+    for _ in range(12):
+        with served_by_another_worker(team):
+            # One to three colleague writes between two views of this editor.
+            for _ in range(chance.randint(1, 3)):
+                action = chance.choice(["edit", "edit", "paste", "undo"])
+                activity, role = chance.choice(activities[:-1]), chance.choice(roles[:-1])
+                if action == "edit":
+                    letters = "".join(x for x in "ARCI" if chance.random() < 0.4)
+                    edit_cell(owner_client, team, activity, role, letters)
+                elif action == "paste":
+                    paste_block(owner_client, team, activity, role, "A\tR\nC\tI")
+                else:
+                    owner_client.post(undo_url, **HTMX)
+        caught_up, caught_up_queries = queries_of(lambda: editor_client.get(matrix_url(team)))
+        fresh, fresh_queries = fresh_view(editor_client, team)
+
+        assert grid_markup(caught_up) == grid_markup(fresh)
+        assert findings_panel(caught_up) == findings_panel(fresh)
+        assert caught_up_queries < fresh_queries
+
+
+def findings_panel(response) -> str:
+    html = response.content.decode()
+    # The panel's forms carry a CSRF token masked anew on every page.
+    panel = html[html.index('<section id="findings"') : html.index("</section>")]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", panel)
+
+
+def test_a_new_activity_by_a_colleague_shows_on_the_next_view(
+    editor_client, owner_client, organization
+):
+    team = make_filled_team(organization, "Checkout", activities=5)
+    editor_client.get(matrix_url(team))
+
+    with served_by_another_worker(team):
+        owner_client.post(
+            reverse("raci:activity_add", args=[organization.slug, team.slug]),
+            {"name": "Run the demo", "category": "delivery"},
+            **HTMX,
+        )
+
+    page = editor_client.get(matrix_url(team))
+    assert "Run the demo" in page.content.decode()
+    assert grid_markup(page) == grid_markup(fresh_view(editor_client, team)[0])
+
+
+def test_a_change_recorded_without_a_change_set_reads_the_team_again(editor_client, organization):
+    """An admin's edit moves the revision on but writes no change set."""
+    team = make_team(organization, "Checkout", kinds=(PM,))
+    activity = make_activity(team, "Write the roadmap", letters={PM: "R"})
+    editor_client.get(matrix_url(team))
+
+    with transaction.atomic():
+        Team.objects.filter(pk=team.pk).record_change()
+        Assignment.objects.filter(activity=activity).update(letters="A", version=2)
+
+    page = editor_client.get(matrix_url(team)).content.decode()
+    assert 'data-letters="A" data-version="2"' in page
