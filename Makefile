@@ -48,7 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python manage.py raci bench $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 loadtest: $(STAMP)
-	$(BIN)/python manage.py raci loadtest --database-url $(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/raci_loadtest)
+	$(BIN)/python manage.py raci loadtest --database-url $(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/raci_loadtest) $(if $(PAUSE),--pause $(PAUSE))
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts

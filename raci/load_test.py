@@ -1,10 +1,11 @@
 """The editors of `manage.py raci loadtest`, for locust.
 
 Each simulated editor has their own account, signed in beforehand (own
-session and CSRF token); it reads the matrix page (80%) or edits one of their cells (20%)
-with no pause between requests. An edit counts as acknowledged when the
-answer shows the cell with the letters sent; the last acknowledged state of
-every cell is written out at the end for the database check.
+session and CSRF token); it reads the matrix page (80%) or edits one of their
+cells (20%), with no pause between requests or, with `--pause`, at a person's
+pace. An edit counts as acknowledged when the answer shows the cell with the
+letters sent; the last acknowledged state of every cell is written out at the
+end for the database check.
 
 Run by `raci loadtest`, which passes its settings in RACI_LOADTEST_CONFIG.
 """
@@ -16,7 +17,7 @@ import random
 import re
 from pathlib import Path
 
-from locust import HttpUser, constant, events, task
+from locust import HttpUser, between, constant, events, task
 
 from raci.bench import Browser, findings_digest
 
@@ -40,7 +41,10 @@ def cells_shown(html: str) -> dict[str, tuple[str, int]]:
 
 
 class Editor(HttpUser):
-    wait_time = constant(0)
+    # No pause saturates the server (the issue's test); a pause is a person's pace.
+    wait_time = (
+        between(CONFIG["pause"] / 2, CONFIG["pause"] * 3 / 2) if CONFIG["pause"] else constant(0)
+    )
 
     def on_start(self):
         number = next(_editor_numbers) % len(CONFIG["sessions"])

@@ -13,7 +13,7 @@
     manage.py raci import BACKUP.json ORG_SLUG [--dry-run]
     manage.py raci purge-trash
     manage.py raci bench [--database-url URL] [--runs N] [--json FILE]
-    manage.py raci loadtest [--database-url URL] [--seconds N]
+    manage.py raci loadtest [--database-url URL] [--seconds N] [--pause SECONDS]
 
 A file may be CSV, XLSX, XLS, ODS, Markdown, HTML or JSON; what the reader
 had to guess (which table, which layout, what "PM" means) is printed before
@@ -90,6 +90,12 @@ class Command(BaseCommand):
         load = actions.add_parser("loadtest", help="Sixteen editors at once, with locust.")
         load.add_argument("--database-url", help=database_help)
         load.add_argument("--seconds", type=int, default=60)
+        load.add_argument(
+            "--pause",
+            type=float,
+            default=0,
+            help="Mean seconds each editor waits between requests (0: none, the saturation test).",
+        )
 
     def handle(self, *args, **options):
         if options["action"] in ("bench", "loadtest"):
@@ -139,6 +145,7 @@ class Command(BaseCommand):
             result = bench.run_loadtest(
                 database_url=options["database_url"],
                 seconds=options["seconds"],
+                pause=options["pause"],
                 log=self.stderr.write,
             )
             self.stdout.write(bench.loadtest_report(result))
