@@ -15,10 +15,9 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
-from django.utils.text import slugify
+from django.db import IntegrityError, transaction
 
-from raci import catalogue, history, matrix_io, rules
+from raci import catalogue, history, matrix_io, rules, services
 from raci.models import (
     Activity,
     Assignment,
@@ -446,16 +445,31 @@ def import_apply(
 
 
 def _new_team(organization: Organization, name: str) -> Team:
-    from raci.services import unique_slug
+    """A team named `name`, or "name (2)"... when a team in use has that name,
+    with a free slug.
 
-    base, number = name, 1
-    while organization.teams.filter(name__iexact=name).exists():
+    Another import or team creation can take the name between the check and
+    the write; the unique constraint refuses this one, which moves on to the
+    next free name, as if it had come second.
+    """
+    for _attempt in range(services.CREATE_ATTEMPTS):
+        free = _free_team_name(organization, name)
+        try:
+            return services.team_with_free_slug(organization, free)
+        except IntegrityError:
+            if not organization.teams.filter(name__iexact=free).exists():
+                raise
+    raise IntegrityError(f"No free team name for {name!r} in {services.CREATE_ATTEMPTS} attempts")
+
+
+def _free_team_name(organization: Organization, name: str) -> str:
+    limit = Team._meta.get_field("name").max_length
+    free, number = name, 1
+    while organization.teams.filter(name__iexact=free).exists():
         number += 1
-        name = f"{base} ({number})"
-    slug = unique_slug(
-        name, lambda slug: organization.teams.filter(slug=slug).exists(), fallback="team"
-    )
-    return Team.objects.create(organization=organization, name=name, slug=slug or slugify(name))
+        suffix = f" ({number})"
+        free = name[: limit - len(suffix)] + suffix
+    return free
 
 
 def _write_roles(plan: ImportPlan, organization: Organization, team: Team) -> dict[str, int]:
