@@ -174,7 +174,7 @@ def import_plan(
     roles = [_plan_role(role, org_roles) for role in matrix.roles]
     plan = ImportPlan(
         team=team,
-        team_name=team.name if team else (team_name or matrix.name or "Imported team"),
+        team_name=team.name if team else _new_team_name(team_name or matrix.name),
         matrix=matrix,
         roles=roles,
         category_map=mapping,
@@ -187,6 +187,11 @@ def import_plan(
     _plan_people(plan, organization, current)
     plan.findings = rules.analyse(_result_matrix(plan, current), _thresholds(team))
     return plan
+
+
+def _new_team_name(name: str) -> str:
+    # A file's name for its team may be longer than the database holds.
+    return name.strip()[: Team._meta.get_field("name").max_length].strip() or "Imported team"
 
 
 def _thresholds(team: Team | None) -> rules.Thresholds:

@@ -342,6 +342,15 @@ def test_a_name_taken_while_a_new_team_is_imported_goes_to_the_next_free_one(
     assert Team.objects.filter(organization=organization).count() == 2
 
 
+def test_a_files_team_name_too_long_for_the_database_is_cut(organization):
+    name = "Checkout " * 20
+    Team.objects.create(organization=organization, name=name[:120].strip(), slug="checkout")
+
+    new = import_new(organization, "Task,PO\nVision,AR\n", "m.csv", name=name)
+
+    assert new.name == name[: 120 - 4] + " (2)"
+
+
 def _named(content, name):
     file = io.BytesIO(content)
     file.name = name
