@@ -320,6 +320,22 @@ def test_import_into_a_new_team(editor_client, organization):
     assert (new.uses_scrum, new.stage) == (False, "startup")
 
 
+def test_a_new_teams_name_taken_gets_the_next_free_name_and_says_so(editor_client, organization):
+    make_team(organization, "Payments")
+    response = editor_client.post(
+        reverse("raci:import_new_team", args=[organization.slug]),
+        {"file": _named(b"Task,PO\nVision,AR\n", "m.csv"), "name": "payments", "stage": "startup"},
+    )
+    preview = editor_client.get(response["Location"])
+    data = dict(preview.context["form"].initial, action="confirm", sections="on")
+
+    done = editor_client.post(response["Location"], data, follow=True)
+
+    new = Team.objects.get(name="payments (2)")
+    assert (new.slug, new.activities.count()) == ("payments-2", 1)
+    assert "as the new team “payments (2)” (a team named “payments” exists)" in done.text
+
+
 def test_a_name_taken_while_a_new_team_is_imported_goes_to_the_next_free_one(
     organization, monkeypatch
 ):
