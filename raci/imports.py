@@ -422,6 +422,11 @@ def import_apply(
     Raises ChangedMeanwhile when the team changed since the plan was made."""
     matrix = plan.matrix
     with transaction.atomic():
+        # Imports into one organization run one after the other, each seeing the
+        # roles and people the one before created: two files bringing one new
+        # role at once make it once. NO KEY, so that other writes that only
+        # refer to the organization (a team created from its form) are not held up.
+        Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
         team = plan.team
         if team is not None:
             team = Team.objects.select_for_update().get(pk=team.pk)
