@@ -536,18 +536,21 @@ def _fields(before: dict, after: dict) -> str:
 class Reverted(NamedTuple):
     """What an undo, redo or restore did: `change_set` (None when there was
     nothing to do), what it changed as lines, and the `conflicts`: what
-    colleagues changed since, left as they set it, each with why."""
+    colleagues changed since, left as they set it, each with why. `refused`:
+    what an undo or redo that changed nothing, for the conflicts, set out to
+    do (it recorded nothing)."""
 
     change_set: ChangeSet | None
     lines: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
+    refused: str = ""
 
     @property
     def message(self) -> str:
-        if self.change_set is None:
+        summary = self.change_set.summary if self.change_set else self.refused
+        if not summary:
             return ""
         kept = " ".join(self.conflicts)
-        summary = self.change_set.summary
         # A summary may end a sentence already (an acceptance's reason).
         stop = "" if summary.endswith((".", "!", "?", "…")) else "."
         return f"{summary}{stop}" + (f" Left as colleagues set them: {kept}" if kept else "")
@@ -856,7 +859,20 @@ def undo(team: Team, *, by) -> Reverted:
         if target is None:
             transaction.set_rollback(True)
             return Reverted(None)
-        return _revert(team, cs, [target], summary=f"Undid: {_as_done(target)}", undoes=target)
+        done = _as_done(target)
+        reverted = _revert(team, cs, [target], summary=f"Undid: {done}", undoes=target)
+        return _kept_unless_refused(reverted, refused=f"Could not undo: {done}")
+
+
+def _kept_unless_refused(reverted: Reverted, *, refused: str) -> Reverted:
+    """`reverted`, unless it changed nothing because colleagues changed all it
+    would have taken back. Then its transaction is rolled back: no change set
+    that counts as a step, the team's revision as it was, and the user's next
+    undo or redo is this one again, whose answer names the colleagues' changes."""
+    if reverted.lines or not reverted.conflicts:
+        return reverted
+    transaction.set_rollback(True)
+    return Reverted(None, conflicts=reverted.conflicts, refused=refused)
 
 
 def _as_done(target: ChangeSet) -> str:
@@ -876,7 +892,8 @@ def redo(team: Team, *, by) -> Reverted:
             transaction.set_rollback(True)
             return Reverted(None)
         undone = target.undoes.summary if target.undoes else target.summary
-        return _revert(team, cs, [target], summary=f"Redid: {undone}", undoes=target)
+        reverted = _revert(team, cs, [target], summary=f"Redid: {undone}", undoes=target)
+        return _kept_unless_refused(reverted, refused=f"Could not redo: {undone}")
 
 
 def restore(team: Team, *, to: ChangeSet, by, preview: bool = False) -> Reverted:

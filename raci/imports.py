@@ -15,10 +15,9 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
-from django.utils.text import slugify
+from django.db import IntegrityError, transaction
 
-from raci import catalogue, history, matrix_io, rules
+from raci import catalogue, history, matrix_io, rules, services
 from raci.models import (
     Activity,
     Assignment,
@@ -175,7 +174,7 @@ def import_plan(
     roles = [_plan_role(role, org_roles) for role in matrix.roles]
     plan = ImportPlan(
         team=team,
-        team_name=team.name if team else (team_name or matrix.name or "Imported team"),
+        team_name=team.name if team else _new_team_name(team_name or matrix.name),
         matrix=matrix,
         roles=roles,
         category_map=mapping,
@@ -188,6 +187,11 @@ def import_plan(
     _plan_people(plan, organization, current)
     plan.findings = rules.analyse(_result_matrix(plan, current), _thresholds(team))
     return plan
+
+
+def _new_team_name(name: str) -> str:
+    # A file's name for its team may be longer than the database holds.
+    return name.strip()[: Team._meta.get_field("name").max_length].strip() or "Imported team"
 
 
 def _thresholds(team: Team | None) -> rules.Thresholds:
@@ -418,6 +422,11 @@ def import_apply(
     Raises ChangedMeanwhile when the team changed since the plan was made."""
     matrix = plan.matrix
     with transaction.atomic():
+        # Imports into one organization run one after the other, each seeing the
+        # roles and people the one before created: two files bringing one new
+        # role at once make it once. NO KEY, so that other writes that only
+        # refer to the organization (a team created from its form) are not held up.
+        Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
         team = plan.team
         if team is not None:
             team = Team.objects.select_for_update().get(pk=team.pk)
@@ -446,16 +455,31 @@ def import_apply(
 
 
 def _new_team(organization: Organization, name: str) -> Team:
-    from raci.services import unique_slug
+    """A team named `name`, or "name (2)"... when a team in use has that name,
+    with a free slug.
 
-    base, number = name, 1
-    while organization.teams.filter(name__iexact=name).exists():
+    Another import or team creation can take the name between the check and
+    the write; the unique constraint refuses this one, which moves on to the
+    next free name, as if it had come second.
+    """
+    for _attempt in range(services.CREATE_ATTEMPTS):
+        free = _free_team_name(organization, name)
+        try:
+            return services.team_with_free_slug(organization, free)
+        except IntegrityError:
+            if not organization.teams.filter(name__iexact=free).exists():
+                raise
+    raise IntegrityError(f"No free team name for {name!r} in {services.CREATE_ATTEMPTS} attempts")
+
+
+def _free_team_name(organization: Organization, name: str) -> str:
+    limit = Team._meta.get_field("name").max_length
+    free, number = name, 1
+    while organization.teams.filter(name__iexact=free).exists():
         number += 1
-        name = f"{base} ({number})"
-    slug = unique_slug(
-        name, lambda slug: organization.teams.filter(slug=slug).exists(), fallback="team"
-    )
-    return Team.objects.create(organization=organization, name=name, slug=slug or slugify(name))
+        suffix = f" ({number})"
+        free = name[: limit - len(suffix)] + suffix
+    return free
 
 
 def _write_roles(plan: ImportPlan, organization: Organization, team: Team) -> dict[str, int]:

@@ -275,7 +275,7 @@ class StartFrom:
     ]
 
 
-def _team_create(organization: Organization, name: str, **fields) -> Team:
+def team_with_free_slug(organization: Organization, name: str, **fields) -> Team:
     """A team with a free slug; IntegrityError when its name is taken (any case)."""
     return create_with_free_slug(
         lambda slug: Team.objects.create(organization=organization, name=name, slug=slug, **fields),
@@ -310,7 +310,7 @@ def team_create(
             raise ValueError("A copy needs a source team of the same organization.")
         return team_copy(source=source_team, name=name, uses_scrum=uses_scrum, stage=stage)
     with transaction.atomic():
-        team = _team_create(organization, name, uses_scrum=uses_scrum, stage=stage)
+        team = team_with_free_slug(organization, name, uses_scrum=uses_scrum, stage=stage)
         organization.ensure_canonical_roles()
         columns = _canonical_columns(organization, uses_scrum=uses_scrum)
         TeamRole.objects.bulk_create(
@@ -352,7 +352,7 @@ def team_copy(*, source: Team, name: str, uses_scrum: bool, stage: str) -> Team:
     """
     organization = source.organization
     with transaction.atomic():
-        team = _team_create(
+        team = team_with_free_slug(
             organization,
             name,
             uses_scrum=uses_scrum,

@@ -3,6 +3,8 @@ racing deletions, owners changing each other. Real threads against the test
 database (PostgreSQL in CI's second run): no 500, the app's own words, and a
 database that stays consistent."""
 
+import io
+import json
 from collections import Counter
 from functools import partial
 
@@ -100,6 +102,69 @@ def test_users_creating_organizations_of_one_name_at_once_each_get_theirs(db):
     slugs = set(Organization.objects.filter(name="Acme").values_list("slug", flat=True))
     assert len(slugs) == TOGETHER
     assert Membership.objects.filter(organization__name="Acme", level="owner").count() == TOGETHER
+
+
+def _confirm_new_team_import(client, organization, name, content=b"Task,PO,Dev\nVision,A,R\n"):
+    """The preview of a file uploaded as the new team `name`, and its confirmation."""
+    file = io.BytesIO(content)
+    file.name = "m.json" if content.startswith(b"{") else "m.csv"
+    upload = client.post(
+        reverse("raci:import_new_team", args=[organization.slug]),
+        {"file": file, "name": name, "stage": "startup"},
+    )
+    preview = client.get(upload["Location"])
+    return upload["Location"], dict(preview.context["form"].initial, action="confirm")
+
+
+def test_imports_as_new_teams_of_one_name_at_once_each_make_theirs(organization, editor):
+    """Each import takes the next free name and slug ("Payments (2)", "payments-2"),
+    as it would coming after the others: none fails on either."""
+    setup = browser_for(editor)
+    for round_ in range(ROUNDS):
+        name = f"Payments {round_}"
+        confirms = [_confirm_new_team_import(setup, organization, name) for _ in range(TOGETHER)]
+
+        responses = at_once(
+            *[partial(browser_for(editor).post, url, data) for url, data in confirms]
+        )
+
+        assert statuses(responses) == {302: TOGETHER}, [r.text[:300] for r in responses]
+        teams = Team.objects.filter(organization=organization, name__startswith=name)
+        assert sorted(teams.values_list("name", flat=True)) == sorted(
+            [name, *(f"{name} ({number})" for number in range(2, TOGETHER + 1))]
+        )
+        assert len(set(teams.values_list("slug", flat=True))) == TOGETHER
+        assert all(team.activities.count() == 1 for team in teams)
+
+
+def test_imports_bringing_one_new_role_and_person_at_once_make_them_once(organization, editor):
+    """Teams of their own, one role and one person new to the organization in
+    each file: the imports run one after the other where they meet, and the
+    later ones find the role and person the first created."""
+    setup = browser_for(editor)
+    for round_ in range(ROUNDS):
+        document = {
+            "version": 1,
+            "roles": [{"name": "Product Owner"}, {"name": f"Legal {round_}"}],
+            "activities": [{"name": "Vision", "letters": {"Product Owner": "A"}}],
+            "people": [
+                {"name": "Ana", "email": f"ana{round_}@example.com", "roles": [f"Legal {round_}"]}
+            ],
+        }
+        content = json.dumps(document).encode()
+        confirms = [
+            _confirm_new_team_import(setup, organization, f"Team {round_}.{number}", content)
+            for number in range(TOGETHER)
+        ]
+
+        responses = at_once(
+            *[partial(browser_for(editor).post, url, data) for url, data in confirms]
+        )
+
+        assert statuses(responses) == {302: TOGETHER}, [r.text[:300] for r in responses]
+        legal = Role.objects.get(organization=organization, name=f"Legal {round_}")
+        ana = Person.objects.get(organization=organization, email=f"ana{round_}@example.com")
+        assert RoleHolder.objects.filter(person=ana, role=legal).count() == TOGETHER
 
 
 def test_moving_an_activity_deleted_since_it_was_loaded_moves_nothing(organization):

@@ -170,6 +170,55 @@ def test_undo_leaves_cells_a_colleague_changed_since_and_says_which(
     ]
 
 
+def test_an_undo_of_cells_a_colleague_all_changed_since_records_nothing_and_says_why(
+    editor_client, editor, colleague, team, ordering
+):
+    edit(team, ordering, DEV, "C", editor)  # an earlier change, to stay as it is
+    refining = make_activity(team, "Refinement", letters={PO: "A"})
+    pasted = team.write_cells(
+        [(ordering.pk, role(team, PO).pk, "AR", 1), (refining.pk, role(team, PO).pk, "R", 1)],
+        by=editor,
+    )
+    assert pasted.ok
+    edit(team, ordering, PO, "C", colleague)
+    edit(team, refining, PO, "I", colleague)
+    revision, count = Team.objects.get(pk=team.pk).revision, ChangeSet.objects.count()
+
+    response = editor_client.post(url("undo", team), **HTMX)
+
+    page = response.content.decode()
+    assert "Could not undo: 2 cells on 2 activities." in page
+    assert "Product Owner on “Backlog ordering”: ana made it C since." in page
+    assert "Product Owner on “Refinement”: ana made it I since." in page
+    assert ChangeSet.objects.count() == count
+    assert Team.objects.get(pk=team.pk).revision == revision
+    assert not ChangeSet.objects.filter(undoes=pasted.change_set).exists()
+    # The user's undo stays at the paste: trying again says the same, and the
+    # change before it is not undone in its place.
+    again = history.undo(team, by=editor)
+    assert again.change_set is None and again.message.startswith("Could not undo: 2 cells")
+    assert (letters(ordering.pk, PO), letters(ordering.pk, DEV)) == ("C", "C")
+
+
+def test_a_redo_of_a_cell_a_colleague_changed_since_records_nothing(
+    editor, colleague, team, ordering
+):
+    edit(team, ordering, PO, "AR", editor)
+    history.undo(team, by=editor)
+    edit(team, ordering, PO, "I", colleague)
+    count = ChangeSet.objects.count()
+
+    redone = history.redo(team, by=editor)
+
+    assert redone.change_set is None
+    assert redone.message == (
+        "Could not redo: Product Owner on “Backlog ordering” A → AR. Left as colleagues set "
+        "them: Product Owner on “Backlog ordering”: ana made it I since."
+    )
+    assert ChangeSet.objects.count() == count
+    assert letters(ordering.pk, PO) == "I"
+
+
 def test_undo_of_a_column_removal_brings_back_its_letters_and_holders(
     editor_client, editor, team, ordering
 ):

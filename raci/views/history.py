@@ -18,7 +18,7 @@ PAGE_SIZE = 50
 
 
 def _tell(request, reverted: history.Reverted, *, nothing: str) -> None:
-    if reverted.change_set is None:
+    if not reverted.message:
         messages.info(request, nothing)
     elif reverted.conflicts:
         messages.warning(request, reverted.message)

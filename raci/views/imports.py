@@ -290,10 +290,16 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
                 messages.warning(request, str(error))
             else:
                 upload.delete()
+                # The name the preview showed was taken, before or during the import.
+                renamed = (
+                    f" as the new team “{result.name}” (a team named “{plan.team_name}” exists)"
+                    if team is None and result.name != plan.team_name
+                    else ""
+                )
                 messages.success(
                     request,
-                    f"Imported {upload.filename}: {len(plan.matrix.activities)} activities and "
-                    f"{len(plan.matrix.roles)} role columns.",
+                    f"Imported {upload.filename}{renamed}: {len(plan.matrix.activities)} "
+                    f"activities and {len(plan.matrix.roles)} role columns.",
                 )
                 return redirect("raci:matrix", organization.slug, result.slug)
         else:
