@@ -86,13 +86,30 @@ class FindingsMarkup:
         self.apply_fix_url = reverse("raci:apply_fix", args=slugs)
         self.accept_url = reverse("raci:finding_accept", args=slugs)
 
+    # The lists are written with this in place of each form's CSRF field and
+    # kept with the grid (a grid seen again is kept: raci/grid.py,
+    # RecentGrids); each request puts its own token in. Escaped text can
+    # never spell it.
+    csrf_field = mark_safe("<!--csrf-field-->")
+
     @cached_property
-    def csrf_field(self) -> str:
+    def _csrf_input(self) -> str:
         """The forms' CSRF field, one token for every form of the panel as
         `{% csrf_token %}` gives."""
         return format_html(
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(self.request)
         )
+
+    def _kept(self, part: str, write) -> str:
+        """`part` of the panel as `write()` writes it for this grid and
+        editing right, written once per grid, with this request's token."""
+        key = ("findings panel", part, self.can_edit)
+        if key not in self.grid.kept_markup:
+            self.grid.kept_markup[key] = write()
+        written = self.grid.kept_markup[key]
+        if not self.can_edit:
+            return mark_safe(written)  # no forms
+        return mark_safe(written.replace(self.csrf_field, self._csrf_input))
 
     @cached_property
     def severity_groups(self) -> list[tuple[SeverityGroup, SafeString]]:
@@ -100,8 +117,11 @@ class FindingsMarkup:
         return [
             (
                 group,
-                mark_safe(
-                    "".join(self.finding(placed, n) for n, placed in enumerate(group.shown, 1))
+                self._kept(
+                    group.severity.value,
+                    lambda group=group: "".join(
+                        self.finding(placed, n) for n, placed in enumerate(group.shown, 1)
+                    ),
                 ),
             )
             for group in self.grid.findings_by_severity
@@ -211,7 +231,9 @@ class FindingsMarkup:
     @cached_property
     def accepted(self) -> SafeString:
         """The list items of the findings the team accepted."""
-        return mark_safe("".join(self._accepted(finding) for finding in self.grid.accepted))
+        return self._kept(
+            "accepted", lambda: "".join(self._accepted(finding) for finding in self.grid.accepted)
+        )
 
     def _accepted(self, finding: rules.Finding) -> str:
         acceptance = finding.accepted
@@ -248,6 +270,9 @@ class FindingsMarkup:
     @cached_property
     def name_matches(self) -> SafeString:
         """The list items of the rows checked as the catalogue entry their name matched."""
+        return self._kept("name matches", self._name_matches)
+
+    def _name_matches(self) -> str:
         return format_html_join(
             "",
             '<li>“{}” is checked as <a href="{}#{}">{}</a>. {}</li>',

@@ -199,9 +199,10 @@ class Grid:
     accepted: list[rules.Finding] = field(default_factory=list)
     # Rows without a catalogue key whose name matches an entry: (activity, entry).
     name_matches: list = field(default_factory=list)
-    # The rows' markup, kept with a grid that is used again (RecentGrids): it
-    # depends only on the grid and GridMarkup's options.
-    rows_markup: dict = field(default_factory=dict, repr=False, compare=False)
+    # Markup written of this grid (its rows, the findings panel's lists), kept
+    # with it for when it is used again (RecentGrids): it depends only on the
+    # grid and the writer's options.
+    kept_markup: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def rows(self) -> list[Row]:
@@ -503,10 +504,10 @@ class GridMarkup:
         first screen only and a placeholder that fetches the rest, unless
         `everything` is asked for; `after` (an activity id) asks for the rows
         that follow it instead (None when that activity is gone)."""
-        options = (self.can_edit, self.added, after, everything)
-        if options not in self.grid.rows_markup:
-            self.grid.rows_markup[options] = self._groups(after=after, everything=everything)
-        return self.grid.rows_markup[options]
+        key = ("rows", self.can_edit, self.added, after, everything)
+        if key not in self.grid.kept_markup:
+            self.grid.kept_markup[key] = self._groups(after=after, everything=everything)
+        return self.grid.kept_markup[key]
 
     def _groups(self, *, after: int | None, everything: bool) -> SafeString | None:
         rows = self.grid.rows

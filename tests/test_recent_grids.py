@@ -7,6 +7,7 @@ import re
 from contextlib import contextmanager
 
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -253,3 +254,29 @@ def test_a_change_recorded_without_a_change_set_reads_the_team_again(editor_clie
 
     page = editor_client.get(matrix_url(team)).content.decode()
     assert 'data-letters="A" data-version="2"' in page
+
+
+def test_the_findings_panel_of_a_kept_grid_carries_each_users_own_csrf_token(
+    owner, editor, organization
+):
+    team = make_team(organization, "Checkout")
+    # No accountable: a finding with an Apply fix form.
+    make_activity(team, "Order the product backlog", catalogue_key="backlog-ordering")
+    tokens = {}
+    for user in (owner, editor):  # the second view is drawn from the kept grid
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        page = client.get(matrix_url(team)).content.decode()
+        lists = page[page.index('<ul class="list-unstyled findings-list">') :]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', lists).group(1)
+        tokens[user.username] = token
+
+        answer = client.post(
+            reverse("raci:editor_preferences"),
+            {"density": "comfortable", "csrfmiddlewaretoken": token},
+            **HTMX,
+        )
+        assert answer.status_code == 204  # not 403: the token is this user's
+
+    assert "<!--csrf-field-->" not in page
+    assert tokens[owner.username] != tokens[editor.username]
