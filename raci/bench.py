@@ -481,7 +481,7 @@ WARM_UP_VIEWS = 4
 # unchanged since the worker drew it.
 PAGE_KINDS = {
     "whole": "read whole",
-    "caught": "after a colleague's edit",
+    "caught": "a colleague edited",
     "seen": "seen unchanged",
 }
 
@@ -687,7 +687,7 @@ def run_bench(*, database_url: str | None, runs: int, log=print) -> list[Measure
 
 def bench_table(measures: list[Measure]) -> str:
     lines = [
-        f"{'what':<46} {'median ms':>10} {'p95 ms':>8} {'KB':>8} {'queries':>7} "
+        f"{'what':<52} {'median ms':>10} {'p95 ms':>8} {'KB':>8} {'queries':>7} "
         f"{'ratio':>6} {'target':>7}",
     ]
     for m in measures:
@@ -697,7 +697,7 @@ def bench_table(measures: list[Measure]) -> str:
             target = f"<={m.target}x " + ("ok" if m.ratio <= m.target else "MISSED")
         answered = "" if m.status <= {200} else f" status {sorted(m.status)}"
         lines.append(
-            f"{m.what:<46} {m.median:>10.1f} {m.p95:>8.1f} {m.size / 1024:>8.1f} "
+            f"{m.what:<52} {m.median:>10.1f} {m.p95:>8.1f} {m.size / 1024:>8.1f} "
             f"{m.queries:>7} {ratio:>6} {target:>7}{answered}"
         )
     lines.append(
