@@ -38,7 +38,7 @@ its row and column headers, rather than every cell carrying a label.
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cached_property
 from html import escape
 from urllib.parse import urlencode
@@ -46,6 +46,7 @@ from urllib.parse import urlencode
 from django.utils.safestring import SafeString
 
 from raci import rules
+from raci.catalogue import CatalogueEntry
 from raci.models import ActivityRow, CellValue, Team, TeamSnapshot
 from raci.vocabulary import CANONICAL_ROLE_NAMES, SEVERITY_ORDER, CanonicalRole, Category, Severity
 
@@ -237,16 +238,35 @@ class Grid:
         The page carries it and every cell edit sends it back: when it is
         still the same after the edit, the answer leaves those pieces out.
         """
-        # Findings are frozen dataclasses: their repr says all the panel shows of them.
         shown = [placed.finding for group in self.findings_by_severity for placed in group.shown]
         headers = [
             (c.role_id, c.name, c.acts_as, c.holders, [f.severity for f in c.findings])
             for c in self.columns
         ]
         fingerprint = repr(
-            (shown, self.accepted, self.name_matches, headers, self.counts, self.findings_limit)
+            _plain(
+                (shown, self.accepted, self.name_matches, headers, self.counts, self.findings_limit)
+            )
         )
         return hashlib.blake2b(fingerprint.encode(), digest_size=10).hexdigest()
+
+
+def _plain(value):
+    """`value` (findings are frozen dataclasses) as nested tuples of plain
+    values whose repr is the same in every process: a set's order follows the
+    process's string hashing, so sets are sorted. A catalogue entry, the same
+    in every process of one release, is named by its key."""
+    if isinstance(value, CatalogueEntry):
+        return value.key
+    if is_dataclass(value):
+        return tuple(_plain(getattr(value, f.name)) for f in fields(value) if f.repr)
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(repr(_plain(item)) for item in value))
+    if isinstance(value, (tuple, list)):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted(repr((_plain(k), _plain(v))) for k, v in value.items()))
+    return value
 
 
 def build_grid(
