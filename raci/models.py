@@ -953,7 +953,17 @@ class TeamSnapshot:
         for team_id, activity_id, role_id, letters, version in cells:
             row = snapshots[team_id].cells.setdefault(activity_id, {})
             row[role_id] = CellValue(letters, version)
-        holders = RoleHolder.objects.filter(team__in=snapshots).values_list(
+        for team_id, holder in cls._holders(snapshots):
+            snapshots[team_id].holders.append(holder)
+        for acceptance in cls._accepted(snapshots):
+            snapshots[acceptance.team_id].accepted.append(acceptance)
+        for snapshot in snapshots.values():
+            snapshot.activities.sort(key=ActivityRow.display_order)
+        return snapshots
+
+    @staticmethod
+    def _holders(teams) -> list[tuple[int, HolderRow]]:
+        holders = RoleHolder.objects.filter(team__in=teams).values_list(
             "team_id",
             "role_id",
             "role__name",
@@ -962,14 +972,11 @@ class TeamSnapshot:
             "person__email",
             "person__title",
         )
-        for team_id, *values in holders:
-            snapshots[team_id].holders.append(HolderRow(*values))
-        accepted = AcceptedFinding.objects.filter(team__in=snapshots).select_related("accepted_by")
-        for acceptance in accepted:
-            snapshots[acceptance.team_id].accepted.append(acceptance)
-        for snapshot in snapshots.values():
-            snapshot.activities.sort(key=ActivityRow.display_order)
-        return snapshots
+        return [(team_id, HolderRow(*values)) for team_id, *values in holders]
+
+    @staticmethod
+    def _accepted(teams) -> list["AcceptedFinding"]:
+        return list(AcceptedFinding.objects.filter(team__in=teams).select_related("accepted_by"))
 
     # Beyond this many change sets or cells, the team is read again whole.
     CATCH_UP_REVISIONS = 50
@@ -977,11 +984,13 @@ class TeamSnapshot:
 
     def caught_up(self, team: Team, *, since: int, until: int) -> "TeamSnapshot | None":
         """This snapshot, of `team` at revision `since`, brought to `until` from
-        the change log, in two queries: when every revision between is a
-        change set of cell changes only (edits, pastes, fixes, undos), only
-        those cells are read again. None when anything else changed, or a
-        revision moved on without a change set (an admin's edit): the team
-        must then be read whole.
+        the change log, when every revision between is a change set of cell,
+        holder, setting or acceptance changes (edits, pastes, fixes, undos,
+        who holds a role, the team's settings, accepting a finding): only the
+        cells changed, the holders, the acceptances or the team's settings are
+        read again, in two to five queries. None when anything
+        else changed (activities, columns), or a revision moved on without a
+        change set (an admin's edit): the team must then be read whole.
         """
         if not since < until <= since + self.CATCH_UP_REVISIONS:
             return None
@@ -994,22 +1003,40 @@ class TeamSnapshot:
         )
         if len(changes) > self.CATCH_UP_CELLS:
             return None
-        revisions, touched = set(), set()
+        revisions, kinds, touched = set(), set(), set()
         for revision, kind, activity_id, role_id in changes:
             revisions.add(revision)
-            if kind is None:
-                continue
-            if kind != ChangeKind.CELL:
-                return None
-            touched.add((activity_id, role_id))
+            kinds.add(kind)
+            if kind == ChangeKind.CELL:
+                touched.add((activity_id, role_id))
         activity_ids = {activity.pk for activity in self.activities}
         role_ids = {column.role_id for column in self.columns}
-        if len(revisions) != until - since or any(
-            a not in activity_ids or r not in role_ids for a, r in touched
+        if (
+            len(revisions) != until - since
+            or kinds - {None, *self.CAUGHT_UP_KINDS}
+            or any(a not in activity_ids or r not in role_ids for a, r in touched)
         ):
             return None
-        if not touched:
-            return replace(self, team=team)
+        if ChangeKind.SETTING in kinds:
+            # As saved, whatever copy of the team the caller holds.
+            team = Team.with_trashed.select_related("organization").get(pk=team.pk)
+        return replace(
+            self,
+            team=team,
+            cells=self._cells_now(touched) if touched else self.cells,
+            holders=(
+                [holder for _, holder in self._holders([team])]
+                if ChangeKind.HOLDER in kinds
+                else self.holders
+            ),
+            accepted=self._accepted([team]) if ChangeKind.ACCEPTANCE in kinds else self.accepted,
+        )
+
+    # What caught_up() brings up to date; activities and columns reorder the grid.
+    CAUGHT_UP_KINDS = ("cell", "holder", "setting", "acceptance")
+
+    def _cells_now(self, touched: set[tuple[int, int]]) -> dict[int, dict[int, CellValue]]:
+        """This snapshot's cells with the `touched` ones as they are now."""
         cells = dict(self.cells)
         for activity_id, role_id in touched:
             cells[activity_id] = {
@@ -1021,7 +1048,7 @@ class TeamSnapshot:
         for activity_id, role_id, letters, version in now:
             if (activity_id, role_id) in touched:
                 cells[activity_id][role_id] = CellValue(letters, version)
-        return replace(self, team=team, cells=cells)
+        return cells
 
     def analyse(self, matrix: rules.Matrix | None = None) -> list[rules.Finding]:
         return rules.analyse(matrix or self.to_matrix(), self.team.thresholds())

@@ -425,8 +425,16 @@ def team_person_save(*, team: Team, person, roles, by=None, claim=None) -> None:
         if person.pk:
             # Their name shows in the column headers of every team they hold a role in.
             changed |= models.Q(role_holders__person_id=person.pk)
-        # All of them locked at once, in one order, before this team's change set.
-        Team.objects.filter(changed).record_change()
+        # All of them locked at once, in one order, before this team's change
+        # set, which moves this team's revision on (once: the kept grids read
+        # the change log revision by revision); the others' move on here.
+        locked = list(
+            Team.objects.filter(pk__in=Team.objects.filter(changed).values("pk"))
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        Team.objects.filter(pk__in=locked).exclude(pk=team.pk).record_change()
         # After the teams' locks, in the order every write of a team takes them.
         if claim is not None and not claim():
             raise StaleEdit

@@ -11,8 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from raci import services
 from raci.grid import KeptGrid, RecentGrids, recent_grids
-from raci.models import Assignment, Team
+from raci.models import Assignment, Role, Team, TeamSnapshot
 from tests.builders import (
     DEV,
     HTMX,
@@ -22,6 +23,7 @@ from tests.builders import (
     canonical_role,
     make_activity,
     make_filled_team,
+    make_person,
     make_team,
 )
 
@@ -186,8 +188,8 @@ def paste_block(client, team, activity_id, role_id, text):
     assert response.status_code == 200
 
 
-def test_after_colleagues_cell_edits_the_kept_grid_is_brought_up_to_date_as_a_fresh_read(
-    editor_client, owner_client, organization
+def test_after_colleagues_edits_the_kept_grid_is_brought_up_to_date_as_a_fresh_read(
+    editor_client, owner_client, owner, organization
 ):
     team = make_filled_team(organization, "Checkout", activities=30, kinds=(PM, PO, SM, DEV))
     activities = list(team.activities.order_by("position").values_list("pk", flat=True))
@@ -196,25 +198,90 @@ def test_after_colleagues_cell_edits_the_kept_grid_is_brought_up_to_date_as_a_fr
     chance = random.Random(7)
     editor_client.get(matrix_url(team))
 
-    for _ in range(12):
+    people = [make_person(organization, f"Person {n}") for n in range(3)]
+    for _ in range(16):
         with served_by_another_worker(team):
             # One to three colleague writes between two views of this editor.
             for _ in range(chance.randint(1, 3)):
-                action = chance.choice(["edit", "edit", "paste", "undo"])
+                action = chance.choice(
+                    ["edit", "edit", "paste", "undo", "holders", "settings", "accept"]
+                )
                 activity, role = chance.choice(activities[:-1]), chance.choice(roles[:-1])
                 if action == "edit":
                     letters = "".join(x for x in "ARCI" if chance.random() < 0.4)
                     edit_cell(owner_client, team, activity, role, letters)
                 elif action == "paste":
                     paste_block(owner_client, team, activity, role, "A\tR\nC\tI")
-                else:
+                elif action == "undo":
                     owner_client.post(undo_url, **HTMX)
-        caught_up, caught_up_queries = queries_of(lambda: editor_client.get(matrix_url(team)))
-        fresh, fresh_queries = fresh_view(editor_client, team)
+                elif action == "holders":
+                    services.team_person_save(
+                        team=team,
+                        person=chance.choice(people),
+                        roles=[Role.objects.get(pk=pk) for pk in chance.sample(roles, 2)],
+                        by=owner,
+                    )
+                elif action == "settings":
+                    change_settings(owner_client, team, max_consulted=chance.randint(1, 3))
+                else:
+                    accept_a_finding(team, owner)
+        with reads_of_whole_teams() as read_whole:
+            caught_up = editor_client.get(matrix_url(team))
+        fresh, _ = fresh_view(editor_client, team)
 
+        assert read_whole == []  # brought up to date, not read again
         assert grid_markup(caught_up) == grid_markup(fresh)
         assert findings_panel(caught_up) == findings_panel(fresh)
-        assert caught_up_queries < fresh_queries
+
+
+@contextmanager
+def reads_of_whole_teams():
+    """The teams read whole meanwhile (TeamSnapshot.load), by id."""
+    read = []
+    load = TeamSnapshot.load.__func__
+
+    def counted(cls, teams):
+        teams = list(teams)
+        read.extend(team.pk for team in teams)
+        return load(cls, teams)
+
+    TeamSnapshot.load = classmethod(counted)
+    try:
+        yield read
+    finally:
+        TeamSnapshot.load = classmethod(load)
+
+
+def change_settings(client, team, **changed):
+    team = Team.objects.get(pk=team.pk)
+    settings = {
+        "name": team.name,
+        "uses_scrum": "on" if team.uses_scrum else "",
+        "stage": team.stage,
+        "max_responsible": team.max_responsible,
+        "max_consulted": team.max_consulted,
+        "based_on": team.settings_version,
+        **changed,
+    }
+    url = reverse("raci:team_settings", args=[team.organization.slug, team.slug])
+    assert client.post(url, settings).status_code == 302
+
+
+def accept_a_finding(team, user):
+    team = Team.objects.get(pk=team.pk)
+    open_findings = [finding for finding in team.analyse() if not finding.accepted]
+    if open_findings:
+        finding = open_findings[0]
+        assert team.accept_finding(
+            rule=finding.rule,
+            activity=finding.activity_key or "",
+            role=finding.role_key or "",
+            person=finding.person_key or "",
+            subject=finding.subject,
+            letters_digest=finding.letters_digest,
+            reason="We live with it.",
+            user=user,
+        )
 
 
 def findings_panel(response) -> str:
