@@ -984,13 +984,12 @@ class TeamSnapshot:
 
     def caught_up(self, team: Team, *, since: int, until: int) -> "TeamSnapshot | None":
         """This snapshot, of `team` at revision `since`, brought to `until` from
-        the change log, when every revision between is a change set of cell,
-        holder, setting or acceptance changes (edits, pastes, fixes, undos,
-        who holds a role, the team's settings, accepting a finding): only the
-        cells changed, the holders, the acceptances or the team's settings are
-        read again, in two to five queries. None when anything
-        else changed (activities, columns), or a revision moved on without a
-        change set (an admin's edit): the team must then be read whole.
+        the change log, when no change set between changed a column (edits,
+        pastes, fixes, undos, rows added, renamed, moved or deleted, who holds
+        a role, the team's settings, accepting a finding): only what they
+        changed is read again, in two to six queries. None when a column
+        changed, or a revision moved on without a change set (an admin's
+        edit): the team must then be read whole.
         """
         if not since < until <= since + self.CATCH_UP_REVISIONS:
             return None
@@ -1003,27 +1002,47 @@ class TeamSnapshot:
         )
         if len(changes) > self.CATCH_UP_CELLS:
             return None
-        revisions, kinds, touched = set(), set(), set()
+        revisions, kinds, touched, rows = set(), set(), set(), set()
         for revision, kind, activity_id, role_id in changes:
             revisions.add(revision)
             kinds.add(kind)
             if kind == ChangeKind.CELL:
                 touched.add((activity_id, role_id))
-        activity_ids = {activity.pk for activity in self.activities}
-        role_ids = {column.role_id for column in self.columns}
-        if (
-            len(revisions) != until - since
-            or kinds - {None, *self.CAUGHT_UP_KINDS}
-            or any(a not in activity_ids or r not in role_ids for a, r in touched)
-        ):
+            elif kind == ChangeKind.ACTIVITY:
+                rows.add(activity_id)
+        if len(revisions) != until - since or kinds - {None, *self.CAUGHT_UP_KINDS}:
             return None
+        activities = self.activities
+        if rows:
+            # Added, renamed, moved or deleted rows: the list is read again,
+            # and every cell of those rows (an activity brought back by an
+            # undo comes back with its cells).
+            activities = sorted(
+                (
+                    ActivityRow(*values)
+                    for values in team.activities.values_list(
+                        "pk", "name", "category", "catalogue_key", "position"
+                    )
+                ),
+                key=ActivityRow.display_order,
+            )
+        activity_ids = {activity.pk for activity in activities}
+        role_ids = {column.role_id for column in self.columns}
+        # The cells of a row deleted meanwhile go with it.
+        touched = {(a, r) for a, r in touched if a in activity_ids or a not in rows}
+        if any(a not in activity_ids or r not in role_ids for a, r in touched):
+            return None
+        cells = self._cells_now(touched) if touched else self.cells
+        if rows:
+            cells = self._rows_now(cells, rows & activity_ids, activity_ids)
         if ChangeKind.SETTING in kinds:
             # As saved, whatever copy of the team the caller holds.
             team = Team.with_trashed.select_related("organization").get(pk=team.pk)
         return replace(
             self,
             team=team,
-            cells=self._cells_now(touched) if touched else self.cells,
+            activities=activities,
+            cells=cells,
             holders=(
                 [holder for _, holder in self._holders([team])]
                 if ChangeKind.HOLDER in kinds
@@ -1032,8 +1051,20 @@ class TeamSnapshot:
             accepted=self._accepted([team]) if ChangeKind.ACCEPTANCE in kinds else self.accepted,
         )
 
-    # What caught_up() brings up to date; activities and columns reorder the grid.
-    CAUGHT_UP_KINDS = ("cell", "holder", "setting", "acceptance")
+    # What caught_up() brings up to date; a column changes every row.
+    CAUGHT_UP_KINDS = ("cell", "activity", "holder", "setting", "acceptance")
+
+    @staticmethod
+    def _rows_now(cells, rows: set[int], activity_ids: set[int]):
+        """`cells` with every cell of `rows` as it is now, and without the
+        rows no longer in the matrix."""
+        cells = {a: row for a, row in cells.items() if a in activity_ids and a not in rows}
+        now = Assignment.objects.filter(activity_id__in=rows).values_list(
+            "activity_id", "role_id", "letters", "version"
+        )
+        for activity_id, role_id, letters, version in now:
+            cells.setdefault(activity_id, {})[role_id] = CellValue(letters, version)
+        return cells
 
     def _cells_now(self, touched: set[tuple[int, int]]) -> dict[int, dict[int, CellValue]]:
         """This snapshot's cells with the `touched` ones as they are now."""
