@@ -171,9 +171,8 @@
       down.disabled = siblings[siblings.length - 1] === row;
       up.setAttribute("aria-label", `Move ${name} up within its category`);
       down.setAttribute("aria-label", `Move ${name} down within its category`);
-      const insert = rowMenu.querySelector(".insert-form");
-      insert.setAttribute("action", `activities/${id}/insert/`);
-      insert.setAttribute("hx-post", `activities/${id}/insert/`);
+      // Not an htmx form: its buttons put a new row to name in the grid (startInsert).
+      rowMenu.querySelector(".insert-form").setAttribute("action", `activities/${id}/insert/`);
       const place = rowMenu.querySelector(".place-form");
       place.setAttribute("action", `activities/${id}/place/`);
       place.setAttribute("hx-post", `activities/${id}/place/`);
@@ -701,6 +700,11 @@
       form.requestSubmit();
       return;
     }
+    const draft = form.closest("tr.draft-row");
+    if (draft) {
+      endInsert(draft, !keep);
+      return;
+    }
     const link = form.previousElementSibling;
     form.remove();
     link.hidden = false;
@@ -709,6 +713,60 @@
 
   document.addEventListener("focusout", (event) => {
     if (event.target.matches && event.target.matches(".rename-form input[name=name]")) endRename(event.target.form, true);
+  });
+
+  // --- Inserting a row -------------------------------------------------------------------
+
+  // Insert above or below puts a row with a name field in the grid, and
+  // nothing on the server: Enter (or leaving the field) adds the activity
+  // under the name typed, one change that one undo takes back; Escape, or
+  // leaving it empty, takes the row away with nothing written, as a
+  // spreadsheet cancels an entry. The renaming keys above drive its field.
+  let inserting = null; // { besideId, where, name }: a new row's name on its way.
+
+  function startInsert(besideRow, where, name) {
+    const draft = document.getElementById("insert-template").content.firstElementChild.cloneNode(true);
+    const form = draft.querySelector("form");
+    const url = `activities/${besideRow.id.slice("row-".length)}/insert/`;
+    form.setAttribute("action", url);
+    form.setAttribute("hx-post", url);
+    form.querySelector("input[name=where]").value = where;
+    draft.dataset.beside = besideRow.id;
+    draft.dataset.where = where;
+    // Escape goes back to the cell the menu was opened from, or the row's name.
+    draft.dataset.back = active && besideRow.contains(active) ? active.id : "";
+    draft.cells[1].colSpan = besideRow.cells.length - 1;
+    if (rowMenu) rowMenu.open = false;
+    besideRow[where === "above" ? "before" : "after"](draft);
+    htmx.process(form);
+    const input = form.querySelector("input[name=name]");
+    input.value = name || "";
+    input.focus();
+    input.select();
+  }
+
+  function endInsert(draft, refocus) {
+    const beside = document.getElementById(draft.dataset.beside);
+    const back = document.getElementById(draft.dataset.back);
+    draft.remove();
+    if (!refocus || !beside) return;
+    if (back) setActive(back, true);
+    else beside.querySelector("a.activity-name").focus();
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.matches(".insert-form") || !picker) return;
+    event.preventDefault();
+    const row = form.closest("tr.activity-row");
+    if (row) startInsert(row, event.submitter && event.submitter.value === "above" ? "above" : "below", "");
+  });
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.target;
+    if (!form.matches || !form.matches(".insert-name-form")) return;
+    const draft = form.closest("tr.draft-row");
+    inserting = { besideId: draft.dataset.beside, where: draft.dataset.where, name: form.querySelector("input[name=name]").value };
   });
 
   // --- The keys' overlay -----------------------------------------------------------------
@@ -738,11 +796,8 @@
     true,
   );
 
-  let renameAdded = false; // The row menu inserted a row: its name is typed next.
-
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = event.target;
-    if (form.matches && form.matches(".insert-form")) renameAdded = true;
     if (!form.dataset || !form.dataset.focus) return;
     const direction = submitter && submitter.name === "direction" ? submitter.value : null;
     focusAfterSwap = {
@@ -836,11 +891,19 @@
       reveal(added);
       added.classList.add("is-highlighted");
       added.scrollIntoView({ block: "nearest", inline: "nearest" });
-      // A row inserted from the row menu is named at once.
-      const name = renameAdded && added.querySelector("a.activity-name");
-      if (name) startRename(name);
+      // A row named as it was inserted: the focus is on its name.
+      const name = inserting && added.querySelector("a.activity-name");
+      if (name) name.focus();
+      inserting = null;
+    } else if (inserting && document.querySelector("#flash .alert-danger")) {
+      // Refused (the name is taken, says the flash): the new row is open again to correct.
+      const beside = document.getElementById(inserting.besideId);
+      if (beside) startInsert(beside, inserting.where, inserting.name);
+      inserting = null;
+    } else if (!document.querySelector(".grid-rest")) {
+      // Unless the new row is in the rest of a large matrix, still to come.
+      inserting = null;
     }
-    renameAdded = false;
     // What to focus may be in the rows of a large matrix that come next.
     if (focusAfterSwap && (document.getElementById(focusAfterSwap.id) || !document.querySelector(".grid-rest"))) {
       const row = document.getElementById(focusAfterSwap.id);
@@ -889,6 +952,7 @@
 
   function saveFailed(event) {
     waiting.clear();
+    inserting = null;
     document.querySelectorAll("td.is-saving").forEach((cell) => {
       cell.classList.remove("is-saving");
       delete cell.dataset.sending;
