@@ -325,6 +325,10 @@
   let dragFrom = null; // The cell a mouse drag started on.
   let dragged = false; // The drag reached another cell: its click opens no picker.
   let refocus = null; // The cell to put the focus back on when a block's answer is in.
+  // Where a block's first cell was on the screen and how far the grid was
+  // scrolled when it was sent: the answer (its message above the grid
+  // included) must not move what the user is looking at.
+  let keptView = null; // { cellId, top, scrollTop, scrollLeft }
 
   function allRows() {
     return Array.from(document.querySelectorAll("#matrix tr.activity-row"));
@@ -386,6 +390,19 @@
       (cell) => `${cell.id.slice("cell-".length)}-${cell.dataset.version || 0}`,
     ).join(" ");
     closePicker();
+    const box = document.querySelector(".grid-scroll");
+    keptView = { cellId: topLeft.id, top: topLeft.getBoundingClientRect().top, scrollTop: box.scrollTop, scrollLeft: box.scrollLeft };
+    if (action === "paste") {
+      // As a spreadsheet pastes: the cursor on the block's first cell, the block selected.
+      const width = Math.max(...text.replace(/\r?\n$/, "").split(/\r?\n/).map((line) => line.split("\t").length));
+      const lastRow = rows[start + height - 1];
+      const far = lastRow && lastRow.cells[topLeft.cellIndex + width - 1];
+      const button = topLeft.querySelector(".cell-button");
+      setActive(button, false);
+      button.focus({ preventScroll: true });
+      if (far && cellOf(far)) select(topLeft, far);
+      else clearSelection();
+    }
     refocus = active ? cellOf(active).id : null;
     htmx.ajax("POST", "cells/", {
       source: document.getElementById("matrix"),
@@ -863,12 +880,17 @@
   // (see base.html), so this runs right after the swap, before the browser
   // handles another key: cell buttons keep their ids, so htmx has already put
   // the focus back on the same cell; the picker and its focus are restored here.
-  document.addEventListener("htmx:afterSettle", () => {
+  document.addEventListener("htmx:afterSettle", (event) => {
     initGrid();
     showSelection();
     const written = refocus && document.getElementById(refocus);
     refocus = null;
-    if (written && !cellOf(document.activeElement)) setActive(written.querySelector(".cell-button"), true);
+    if (written && !cellOf(document.activeElement)) {
+      const button = written.querySelector(".cell-button");
+      setActive(button, false);
+      button.focus({ preventScroll: true });
+    }
+    if (keptView && event.detail.pathInfo && /(^|\/)cells\/$/.test(event.detail.pathInfo.requestPath)) keepView();
     // Categories the user collapsed stay collapsed when the editor is
     // re-rendered; the filter keeps narrowing the rows that came.
     collapsed.forEach((groupId) => setCollapsed(groupId, true));
@@ -920,6 +942,19 @@
     }
   });
 
+  // The grid scrolled as it was, and the page scrolled by as much as the
+  // answer moved the block's first cell (a message appeared above the grid).
+  function keepView() {
+    const { cellId, top, scrollTop, scrollLeft } = keptView;
+    keptView = null;
+    const box = document.querySelector(".grid-scroll");
+    const cell = document.getElementById(cellId);
+    if (!box || !cell) return;
+    // At once: the page's smooth scrolling would show the jump it undoes.
+    box.scrollTo({ top: scrollTop, left: scrollLeft, behavior: "instant" });
+    window.scrollBy({ top: cell.getBoundingClientRect().top - top, behavior: "instant" });
+  }
+
   // A "changed by someone else" note stays on its cell until that cell is
   // edited again, even when another edit re-renders the row.
   const staleNotes = new Map(); // cell id -> the note element
@@ -952,6 +987,7 @@
 
   function saveFailed(event) {
     waiting.clear();
+    keptView = null; // the error is shown where it is (see below)
     inserting = null;
     document.querySelectorAll("td.is-saving").forEach((cell) => {
       cell.classList.remove("is-saving");
