@@ -180,7 +180,21 @@ class ActivityPlaceForm(forms.Form):
 
 
 class ActivityInsertForm(forms.Form):
+    """Where a new row goes beside another, and the name typed for it in the
+    grid; without one (a plain POST) it is named to be renamed."""
+
     where = forms.ChoiceField(choices=[("above", "Above"), ("below", "Below")])
+    name = forms.CharField(required=False, max_length=160)
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if name and self.team.activities.filter(name__iexact=name).exists():
+            raise forms.ValidationError("This team already has an activity with that name.")
+        return name
 
 
 class CellsWriteForm(forms.Form):

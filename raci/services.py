@@ -614,17 +614,19 @@ def team_version_restore_letters(*, team: Team, version: TeamVersion, by):
 NEW_ACTIVITY = "New activity"
 
 
-def activity_insert(*, beside: Activity, above: bool, by=None) -> Activity | None:
+def activity_insert(*, beside: Activity, above: bool, name: str = "", by=None) -> Activity | None:
     """A new activity in `beside`'s category, just above or below it, named
-    "New activity" (numbered when taken) for the user to rename in place; one
-    change set. None when `beside` was deleted meanwhile."""
-    taken = {name.lower() for name in beside.team.activities.values_list("name", flat=True)}
-    name = next(
-        candidate
-        for number in range(1, len(taken) + 2)
-        if (candidate := NEW_ACTIVITY if number == 1 else f"{NEW_ACTIVITY} {number}").lower()
-        not in taken
-    )
+    `name`, or without one "New activity" (numbered when taken) for the user
+    to rename; one change set. None when `beside` was deleted meanwhile or a
+    colleague took the name."""
+    if not name:
+        taken = {name.lower() for name in beside.team.activities.values_list("name", flat=True)}
+        name = next(
+            candidate
+            for number in range(1, len(taken) + 2)
+            if (candidate := NEW_ACTIVITY if number == 1 else f"{NEW_ACTIVITY} {number}").lower()
+            not in taken
+        )
     where = "above" if above else "below"
     try:
         with history.recording(

@@ -756,3 +756,50 @@ def test_a_new_row_is_inserted_above_or_below(editor_client, team, ordering, whe
     ]
     editor_client.post(url("activity_insert", team, ordering.pk), {"where": where}, **HTMX)
     assert team.activities.filter(name="New activity 2").exists()
+
+
+def test_a_new_row_named_in_the_grid_is_added_under_that_name_as_one_change(
+    editor_client, team, ordering
+):
+    change_sets = team.change_sets.count()
+
+    response = editor_client.post(
+        url("activity_insert", team, ordering.pk),
+        {"where": "above", "name": "  Refine the backlog "},
+        **HTMX,
+    )
+
+    assert [name for _category, name in shown_order(team)] == [
+        "Refine the backlog",
+        "Order the backlog",
+    ]
+    added = team.activities.get(name="Refine the backlog")
+    assert added.category == "backlog"
+    assert re.findall(r'<tr id="(row-\d+)"[^>]* data-added>', response.content.decode()) == [
+        f"row-{added.pk}"
+    ]
+    assert team.change_sets.count() == change_sets + 1
+    latest = team.change_sets.latest("revision")
+    assert (latest.action, latest.summary) == (
+        "activity-add",
+        "Added “Refine the backlog” above “Order the backlog”",
+    )
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_new_row_with_a_name_already_taken_adds_nothing(editor_client, team, ordering, htmx):
+    change_sets = team.change_sets.count()
+
+    response = editor_client.post(
+        url("activity_insert", team, ordering.pk),
+        {"where": "below", "name": "ORDER THE BACKLOG"},
+        **(HTMX if htmx else {}),
+        follow=not htmx,
+    )
+
+    assert response.status_code == 200
+    assert "Nothing was added: This team already has an activity with that name." in (
+        response.content.decode()
+    )
+    assert [name for _category, name in shown_order(team)] == ["Order the backlog"]
+    assert team.change_sets.count() == change_sets

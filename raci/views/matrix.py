@@ -524,23 +524,32 @@ def activity_place(request, org_slug, team_slug, activity_id):
 @login_required
 @require_POST
 def activity_insert(request, org_slug, team_slug, activity_id):
-    """A new row above or below this one, in its category, named to be renamed."""
+    """A new row above or below this one, in its category: under the name the
+    grid's new row was given, or (a plain POST) named to be renamed."""
     team, membership = team_for_user(request, org_slug, team_slug, edit=True)
     activity = _in_team(request, team.activities, activity_id)
     if activity is None:
         return _gone(request, team, membership)
-    form = ActivityInsertForm(request.POST)
+    form = ActivityInsertForm(request.POST, team=team)
     if not form.is_valid():
-        messages.error(request, "That insertion could not be read; nothing was changed.")
-        return _edited(request, team, membership)
+        errors = " ".join(form.errors.get("name", ["That insertion could not be read."]))
+        messages.error(request, f"Nothing was added: {errors}")
+        return _edited(request, team, membership, row_id(activity.pk))
+    name = form.cleaned_data["name"]
     added = services.activity_insert(
-        beside=activity, above=form.cleaned_data["where"] == "above", by=request.user
+        beside=activity, above=form.cleaned_data["where"] == "above", name=name, by=request.user
     )
+    if added is None and name and team.activities.filter(pk=activity.pk).exists():
+        messages.error(request, "Nothing was added: a colleague has just given that name to a row.")
+        return _edited(request, team, membership, row_id(activity.pk))
     if added is None:
         if not request.htmx:
             raise Http404("Not in this matrix")
         return _gone(request, team, membership)
-    messages.success(request, f"Added “{added.name}”: type its name.")
+    if name:
+        messages.success(request, f"Added “{added.name}”.")
+    else:
+        messages.success(request, f"Added “{added.name}”: give it its name.")
     anchor = row_id(added.pk)
     return _edited(request, team, membership, anchor, added=anchor)
 

@@ -171,9 +171,8 @@
       down.disabled = siblings[siblings.length - 1] === row;
       up.setAttribute("aria-label", `Move ${name} up within its category`);
       down.setAttribute("aria-label", `Move ${name} down within its category`);
-      const insert = rowMenu.querySelector(".insert-form");
-      insert.setAttribute("action", `activities/${id}/insert/`);
-      insert.setAttribute("hx-post", `activities/${id}/insert/`);
+      // Not an htmx form: its buttons put a new row to name in the grid (startInsert).
+      rowMenu.querySelector(".insert-form").setAttribute("action", `activities/${id}/insert/`);
       const place = rowMenu.querySelector(".place-form");
       place.setAttribute("action", `activities/${id}/place/`);
       place.setAttribute("hx-post", `activities/${id}/place/`);
@@ -326,6 +325,10 @@
   let dragFrom = null; // The cell a mouse drag started on.
   let dragged = false; // The drag reached another cell: its click opens no picker.
   let refocus = null; // The cell to put the focus back on when a block's answer is in.
+  // Where a block's first cell was on the screen and how far the grid was
+  // scrolled when it was sent: the answer (its message above the grid
+  // included) must not move what the user is looking at.
+  let keptView = null; // { cellId, top, scrollTop, scrollLeft }
 
   function allRows() {
     return Array.from(document.querySelectorAll("#matrix tr.activity-row"));
@@ -387,6 +390,19 @@
       (cell) => `${cell.id.slice("cell-".length)}-${cell.dataset.version || 0}`,
     ).join(" ");
     closePicker();
+    const box = document.querySelector(".grid-scroll");
+    keptView = { cellId: topLeft.id, top: topLeft.getBoundingClientRect().top, scrollTop: box.scrollTop, scrollLeft: box.scrollLeft };
+    if (action === "paste") {
+      // As a spreadsheet pastes: the cursor on the block's first cell, the block selected.
+      const width = Math.max(...text.replace(/\r?\n$/, "").split(/\r?\n/).map((line) => line.split("\t").length));
+      const lastRow = rows[start + height - 1];
+      const far = lastRow && lastRow.cells[topLeft.cellIndex + width - 1];
+      const button = topLeft.querySelector(".cell-button");
+      setActive(button, false);
+      button.focus({ preventScroll: true });
+      if (far && cellOf(far)) select(topLeft, far);
+      else clearSelection();
+    }
     refocus = active ? cellOf(active).id : null;
     htmx.ajax("POST", "cells/", {
       source: document.getElementById("matrix"),
@@ -701,6 +717,11 @@
       form.requestSubmit();
       return;
     }
+    const draft = form.closest("tr.draft-row");
+    if (draft) {
+      endInsert(draft, !keep);
+      return;
+    }
     const link = form.previousElementSibling;
     form.remove();
     link.hidden = false;
@@ -709,6 +730,60 @@
 
   document.addEventListener("focusout", (event) => {
     if (event.target.matches && event.target.matches(".rename-form input[name=name]")) endRename(event.target.form, true);
+  });
+
+  // --- Inserting a row -------------------------------------------------------------------
+
+  // Insert above or below puts a row with a name field in the grid, and
+  // nothing on the server: Enter (or leaving the field) adds the activity
+  // under the name typed, one change that one undo takes back; Escape, or
+  // leaving it empty, takes the row away with nothing written, as a
+  // spreadsheet cancels an entry. The renaming keys above drive its field.
+  let inserting = null; // { besideId, where, name }: a new row's name on its way.
+
+  function startInsert(besideRow, where, name) {
+    const draft = document.getElementById("insert-template").content.firstElementChild.cloneNode(true);
+    const form = draft.querySelector("form");
+    const url = `activities/${besideRow.id.slice("row-".length)}/insert/`;
+    form.setAttribute("action", url);
+    form.setAttribute("hx-post", url);
+    form.querySelector("input[name=where]").value = where;
+    draft.dataset.beside = besideRow.id;
+    draft.dataset.where = where;
+    // Escape goes back to the cell the menu was opened from, or the row's name.
+    draft.dataset.back = active && besideRow.contains(active) ? active.id : "";
+    draft.cells[1].colSpan = besideRow.cells.length - 1;
+    if (rowMenu) rowMenu.open = false;
+    besideRow[where === "above" ? "before" : "after"](draft);
+    htmx.process(form);
+    const input = form.querySelector("input[name=name]");
+    input.value = name || "";
+    input.focus();
+    input.select();
+  }
+
+  function endInsert(draft, refocus) {
+    const beside = document.getElementById(draft.dataset.beside);
+    const back = document.getElementById(draft.dataset.back);
+    draft.remove();
+    if (!refocus || !beside) return;
+    if (back) setActive(back, true);
+    else beside.querySelector("a.activity-name").focus();
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.matches(".insert-form") || !picker) return;
+    event.preventDefault();
+    const row = form.closest("tr.activity-row");
+    if (row) startInsert(row, event.submitter && event.submitter.value === "above" ? "above" : "below", "");
+  });
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.target;
+    if (!form.matches || !form.matches(".insert-name-form")) return;
+    const draft = form.closest("tr.draft-row");
+    inserting = { besideId: draft.dataset.beside, where: draft.dataset.where, name: form.querySelector("input[name=name]").value };
   });
 
   // --- The keys' overlay -----------------------------------------------------------------
@@ -738,11 +813,8 @@
     true,
   );
 
-  let renameAdded = false; // The row menu inserted a row: its name is typed next.
-
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = event.target;
-    if (form.matches && form.matches(".insert-form")) renameAdded = true;
     if (!form.dataset || !form.dataset.focus) return;
     const direction = submitter && submitter.name === "direction" ? submitter.value : null;
     focusAfterSwap = {
@@ -808,12 +880,17 @@
   // (see base.html), so this runs right after the swap, before the browser
   // handles another key: cell buttons keep their ids, so htmx has already put
   // the focus back on the same cell; the picker and its focus are restored here.
-  document.addEventListener("htmx:afterSettle", () => {
+  document.addEventListener("htmx:afterSettle", (event) => {
     initGrid();
     showSelection();
     const written = refocus && document.getElementById(refocus);
     refocus = null;
-    if (written && !cellOf(document.activeElement)) setActive(written.querySelector(".cell-button"), true);
+    if (written && !cellOf(document.activeElement)) {
+      const button = written.querySelector(".cell-button");
+      setActive(button, false);
+      button.focus({ preventScroll: true });
+    }
+    if (keptView && event.detail.pathInfo && /(^|\/)cells\/$/.test(event.detail.pathInfo.requestPath)) keepView();
     // Categories the user collapsed stay collapsed when the editor is
     // re-rendered; the filter keeps narrowing the rows that came.
     collapsed.forEach((groupId) => setCollapsed(groupId, true));
@@ -836,11 +913,19 @@
       reveal(added);
       added.classList.add("is-highlighted");
       added.scrollIntoView({ block: "nearest", inline: "nearest" });
-      // A row inserted from the row menu is named at once.
-      const name = renameAdded && added.querySelector("a.activity-name");
-      if (name) startRename(name);
+      // A row named as it was inserted: the focus is on its name.
+      const name = inserting && added.querySelector("a.activity-name");
+      if (name) name.focus();
+      inserting = null;
+    } else if (inserting && document.querySelector("#flash .alert-danger")) {
+      // Refused (the name is taken, says the flash): the new row is open again to correct.
+      const beside = document.getElementById(inserting.besideId);
+      if (beside) startInsert(beside, inserting.where, inserting.name);
+      inserting = null;
+    } else if (!document.querySelector(".grid-rest")) {
+      // Unless the new row is in the rest of a large matrix, still to come.
+      inserting = null;
     }
-    renameAdded = false;
     // What to focus may be in the rows of a large matrix that come next.
     if (focusAfterSwap && (document.getElementById(focusAfterSwap.id) || !document.querySelector(".grid-rest"))) {
       const row = document.getElementById(focusAfterSwap.id);
@@ -856,6 +941,19 @@
       if (flash && flash.textContent.trim()) flash.focus();
     }
   });
+
+  // The grid scrolled as it was, and the page scrolled by as much as the
+  // answer moved the block's first cell (a message appeared above the grid).
+  function keepView() {
+    const { cellId, top, scrollTop, scrollLeft } = keptView;
+    keptView = null;
+    const box = document.querySelector(".grid-scroll");
+    const cell = document.getElementById(cellId);
+    if (!box || !cell) return;
+    // At once: the page's smooth scrolling would show the jump it undoes.
+    box.scrollTo({ top: scrollTop, left: scrollLeft, behavior: "instant" });
+    window.scrollBy({ top: cell.getBoundingClientRect().top - top, behavior: "instant" });
+  }
 
   // A "changed by someone else" note stays on its cell until that cell is
   // edited again, even when another edit re-renders the row.
@@ -889,6 +987,8 @@
 
   function saveFailed(event) {
     waiting.clear();
+    keptView = null; // the error is shown where it is (see below)
+    inserting = null;
     document.querySelectorAll("td.is-saving").forEach((cell) => {
       cell.classList.remove("is-saving");
       delete cell.dataset.sending;

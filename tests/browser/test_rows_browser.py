@@ -4,7 +4,7 @@ move one with Alt+Up/Down, to another category from the menu, or by drag."""
 import pytest
 from playwright.sync_api import expect
 
-from raci.models import Activity
+from raci.models import Activity, ChangeSet
 from tests.browser.reference_grid import PO, Grid, reference_team
 
 pytestmark = pytest.mark.browser
@@ -30,11 +30,12 @@ def open_row_menu(page, grid, row):
 def test_insert_below_from_the_row_menu_and_name_it(page, team):
     grid = Grid(page, team)
     before = names(page)
+    change_sets = ChangeSet.objects.filter(team=team).count()
     menu = open_row_menu(page, grid, 1)
 
     menu.get_by_role("button", name="Insert below").click()
 
-    field = page.get_by_role("textbox", name="New name for New activity")
+    field = page.get_by_role("textbox", name="Name of the new activity")
     expect(field).to_be_focused()
     page.keyboard.type("Pricing experiments")
     page.keyboard.press("Enter")
@@ -44,6 +45,62 @@ def test_insert_below_from_the_row_menu_and_name_it(page, team):
     assert names(page) == [*before[:2], "Pricing experiments", *before[2:]]
     added = Activity.objects.get(team=team, name="Pricing experiments")
     assert added.category == Activity.objects.get(pk=grid.rows[1]).category
+    expect(page.locator(f"#row-{added.pk} a.activity-name")).to_be_focused()
+    # Created under its name: one change, which one undo takes back.
+    assert ChangeSet.objects.filter(team=team).count() == change_sets + 1
+    assert ChangeSet.objects.filter(team=team).latest("revision").action == "activity-add"
+    with page.expect_response(lambda r: r.url.endswith("/undo/")):
+        page.keyboard.press("Control+z")
+    expect(page.locator(f"#row-{added.pk}")).to_have_count(0)
+    assert names(page) == before
+
+
+def test_escape_on_a_row_just_inserted_leaves_nothing_behind(page, team):
+    grid = Grid(page, team)
+    before = names(page)
+    activities = Activity.objects.filter(team=team).count()
+    change_sets = ChangeSet.objects.filter(team=team).count()
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    menu = open_row_menu(page, grid, 1)
+
+    # From the keyboard: Shift+F10 opened the menu; Enter on Insert above.
+    menu.get_by_role("button", name="Insert above").focus()
+    page.keyboard.press("Enter")
+    field = page.locator("#matrix .rename-form input[name=name]")
+    expect(field).to_be_focused()
+    page.keyboard.type("Pric")
+    page.keyboard.press("Escape")
+
+    expect(field).to_have_count(0)
+    assert names(page) == before
+    assert Activity.objects.filter(team=team).count() == activities
+    assert ChangeSet.objects.filter(team=team).count() == change_sets
+    assert posts == []
+    # Back where the menu was opened from.
+    expect(grid.button(1, PO)).to_be_focused()
+
+
+def test_a_name_already_taken_keeps_the_new_row_open_to_correct(page, team):
+    grid = Grid(page, team)
+    before = names(page)
+    menu = open_row_menu(page, grid, 0)
+    menu.get_by_role("button", name="Insert below").click()
+    field = page.get_by_role("textbox", name="Name of the new activity")
+    expect(field).to_be_focused()
+
+    page.keyboard.type(before[3].upper())
+    with page.expect_response(lambda r: r.url.endswith("/insert/")):
+        page.keyboard.press("Enter")
+
+    expect(page.locator("#flash")).to_contain_text(
+        "This team already has an activity with that name."
+    )
+    expect(field).to_be_focused()
+    expect(field).to_have_value(before[3].upper())
+    page.keyboard.press("Escape")
+    expect(field).to_have_count(0)
+    assert names(page) == before
 
 
 def test_alt_arrows_move_the_row_and_keep_the_focus(page, team):

@@ -205,3 +205,32 @@ def test_one_ctrl_z_takes_a_whole_paste_back(page, team):
         expect(grid.cell(*cell).locator(".letters")).to_have_text(letters or "·")
         assert grid.stored(*cell) == letters
     assert len(undos) == 1
+
+
+def test_a_paste_keeps_the_grid_still_and_the_focus_on_the_block(open_page, team):
+    """As in a spreadsheet: after the paste the pasted cells are where they
+    were on the screen, the grid's box has not scrolled, and the cursor is on
+    the block's first cell with the block selected."""
+    # A short window: the grid scrolls, and the block goes well down it.
+    page = open_page(1400, 560)
+    grid = Grid(page, team)
+    row = len(grid.rows) - 6
+    grid.button(row, PO).focus()
+    # The selection ends on its far corner: the paste starts at its first.
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowRight")
+    expect(grid.button(row + 1, SM)).to_be_focused()
+    scroller = page.locator(".grid-scroll")
+    scrolled = scroller.evaluate("box => [box.scrollTop, box.scrollLeft]")
+    assert scrolled[0] > 0
+    on_screen = grid.cell(row, PO).bounding_box()["y"]
+
+    grid.write(lambda: page.evaluate(PASTE, "I\tI\nI\tI\n"))
+
+    expect(grid.cell(row + 1, SM).locator(".letters")).to_have_text("I")
+    expect(page.locator("#flash")).to_contain_text("Saved: ")
+    expect(grid.button(row, PO)).to_be_focused()
+    expect(page.locator("#matrix td.is-selected")).to_have_count(4)
+    assert scroller.evaluate("box => [box.scrollTop, box.scrollLeft]") == scrolled
+    # The message above the grid has not pushed the pasted cells down.
+    assert grid.cell(row, PO).bounding_box()["y"] == on_screen
