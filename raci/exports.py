@@ -9,6 +9,7 @@ the PDF is WeasyPrint's rendering of the print template (see `pdf_from_html`).
 
 import html
 import io
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -549,6 +550,46 @@ def _shorten(text: str, limit: int) -> str:
 
 # Columns of roles that fit across a landscape A4 page beside the activity column.
 PDF_ROLES_PER_PAGE = 10
+# The most table cells (`pdf_boxes`) the PDF export lays out inside a request:
+# WeasyPrint takes about 0.7 ms of CPU for each on a busy machine, so about 4 s
+# here, far inside gunicorn's 30 s (README, Exports). The bench's 300 x 12 team is
+# 2,900; its 1,000 x 20 team, 10,900, gets a page pointing to the workbook, the print
+# view and CSV instead.
+PDF_MAX_BOXES = 6_000
+
+
+@dataclass(frozen=True)
+class PrintCell:
+    """One cell of the printed chart; a run of empty cells is one cell spanning them,
+    which halves the boxes WeasyPrint lays out on a typical sparse matrix."""
+
+    letters: str = ""
+    span: int = 1
+
+    @property
+    def fill(self) -> str:
+        """The letter whose colour the cell takes: the first in A, R, C, I order."""
+        return self.letters[:1]
+
+
+@dataclass(frozen=True)
+class PrintRow:
+    name: str
+    cells: list[PrintCell]
+
+
+@dataclass(frozen=True)
+class PrintGroup:
+    label: str
+    rows: list[PrintRow]
+
+
+@dataclass(frozen=True)
+class PrintPage:
+    """The chart for one slice of roles that fits the page's width."""
+
+    roles: list[rules.Role]
+    groups: list[PrintGroup]
 
 
 def role_pages(matrix: rules.Matrix, per_page: int = PDF_ROLES_PER_PAGE):
@@ -556,6 +597,69 @@ def role_pages(matrix: rules.Matrix, per_page: int = PDF_ROLES_PER_PAGE):
     a following page, with the activity column repeated."""
     roles = list(matrix.roles)
     return [roles[start : start + per_page] for start in range(0, len(roles), per_page)] or [[]]
+
+
+def print_pages(matrix: rules.Matrix) -> list[PrintPage]:
+    """The printed chart's rows, slice by slice of roles, grouped by category."""
+    by_group = groups(matrix)
+    return [
+        PrintPage(
+            roles=roles,
+            groups=[
+                PrintGroup(
+                    label=group.label,
+                    rows=[
+                        PrintRow(name=activity.name, cells=_print_cells(matrix, activity, roles))
+                        for activity in group.activities
+                    ],
+                )
+                for group in by_group
+            ],
+        )
+        for roles in role_pages(matrix)
+    ]
+
+
+def _print_cells(matrix, activity, roles) -> list[PrintCell]:
+    cells: list[PrintCell] = []
+    for role in roles:
+        text = letters_to_text(matrix.letters(activity.key, role.key))
+        if not text and cells and not cells[-1].letters:
+            cells[-1] = PrintCell(span=cells[-1].span + 1)
+        else:
+            cells.append(PrintCell(letters=text))
+    return cells
+
+
+def pdf_boxes(rows: Iterable[Collection], columns: Sequence) -> int:
+    """The table cells of the printed chart, as `print_pages` writes them: on each page
+    of roles, each activity's name, each letter cell and each run of empty cells.
+    `rows` holds the filled columns of each activity, `columns` every column in order."""
+    slices = [
+        columns[i : i + PDF_ROLES_PER_PAGE] for i in range(0, len(columns), PDF_ROLES_PER_PAGE)
+    ]
+    boxes = 0
+    for filled in rows:
+        for roles in slices or [[]]:
+            boxes += 1
+            empty_run = False
+            for column in roles:
+                if column in filled:
+                    boxes += 1
+                    empty_run = False
+                elif not empty_run:
+                    boxes += 1
+                    empty_run = True
+    return boxes
+
+
+def pdf_too_large(matrix: rules.Matrix) -> bool:
+    """Whether the PDF would hold a request, and its worker, for more than a few seconds."""
+    keys = [role.key for role in matrix.roles]
+    rows = (
+        {key for key in keys if matrix.letters(activity.key, key)} for activity in matrix.activities
+    )
+    return pdf_boxes(rows, keys) > PDF_MAX_BOXES
 
 
 def pdf_from_html(document: str, *, stylesheet: str) -> bytes:

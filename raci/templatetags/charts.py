@@ -1,19 +1,20 @@
-"""Template filters for the printed chart: one cell's letters."""
+"""Template filters for charts: whether the editor's grid is too large for the PDF."""
 
 from django import template
 
-from raci.vocabulary import letters_to_text
+from raci import exports
 
 register = template.Library()
 
 
 @register.filter
-def cell_letters(matrix, activity):
-    """The row of `activity` in `matrix`, for `cell_for`."""
-    return (matrix, activity)
-
-
-@register.filter
-def cell_for(row, role) -> str:
-    matrix, activity = row
-    return letters_to_text(matrix.letters(activity.key, role.key))
+def pdf_too_large(grid) -> bool:
+    """The export menu's warning, from the grid the page already holds: the same count
+    as `exports.pdf_too_large` makes of the team's matrix."""
+    columns = [column.role_id for column in grid.columns]
+    cells = grid.cells
+    rows = (
+        {role_id for role_id, cell in cells.get(row.activity.pk, {}).items() if cell.letters}
+        for row in grid.rows
+    )
+    return exports.pdf_boxes(rows, columns) > exports.PDF_MAX_BOXES

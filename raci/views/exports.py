@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -53,13 +53,13 @@ def print_html(chart: exports.Chart, *, for_pdf: bool) -> str:
         "raci/matrix_print.html",
         {
             "chart": chart,
-            "role_pages": exports.role_pages(chart.matrix),
-            "groups": exports.groups(chart.matrix),
+            "pages": exports.print_pages(chart.matrix),
             "counts": exports.severity_counts(chart.findings),
             "legend": [
                 (letter, exports.LETTER_MEANINGS[letter]) for letter in exports.LETTER_ORDER
             ],
             "for_pdf": for_pdf,
+            "pdf_available": not for_pdf and not exports.pdf_too_large(chart.matrix),
         },
     )
 
@@ -114,6 +114,15 @@ def team_export(request, org_slug, team_slug, file_format):
     if file_format not in TEAM_FORMATS:
         raise Http404("Unknown export format")
     chart = chart_for(team.snapshot(), exported_by=request.user.get_username())
+    if file_format == "pdf" and exports.pdf_too_large(chart.matrix):
+        # Rendering it would hold this worker for many seconds, or past its timeout.
+        context = {
+            "team": team,
+            "organization": team.organization,
+            "activities": len(chart.matrix.activities),
+            "roles": len(chart.matrix.roles),
+        }
+        return render(request, "raci/matrix_pdf_too_large.html", context)
     try:
         content = team_export_content(chart, file_format)
     except matrix_io.MatrixFileError as error:

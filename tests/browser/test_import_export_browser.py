@@ -141,3 +141,26 @@ def test_an_exported_xlsx_imports_back_through_the_preview(page, owner, tmp_path
     growth = Team.objects.get(slug="growth").to_matrix()
     assert [a.name for a in growth.activities] == [a.name for a in checkout.activities]
     assert [r.name for r in growth.roles] == [r.name for r in checkout.roles]
+
+
+def test_a_team_too_large_for_the_pdf_is_told_so_and_offered_the_workbook(
+    page, owner, monkeypatch, artifacts
+):
+    from raci import exports
+
+    # Checkout's reference matrix, counted against a limit below its size.
+    monkeypatch.setattr(exports, "PDF_MAX_BOXES", 10)
+    sign_in(page)
+    page.goto("/o/acme-product/t/checkout/")
+    page.locator("details.export-menu summary").click()
+    menu = page.locator("details.export-menu")
+    expect(menu.get_by_text("PDF: not for a matrix this large")).to_be_visible()
+    expect(menu.locator('a[data-format="pdf"]')).to_have_count(0)
+    page.screenshot(path=artifacts / "export-menu-pdf-too-large.png")
+
+    page.goto("/o/acme-product/t/checkout/export.pdf")
+    expect(page.get_by_role("heading", name="Checkout: too large for a PDF")).to_be_visible()
+    page.screenshot(path=artifacts / "export-pdf-too-large.png", full_page=True)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Excel workbook (.xlsx)").click()
+    assert download_info.value.suggested_filename == "checkout-raci.xlsx"
