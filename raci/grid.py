@@ -200,7 +200,8 @@ class Grid:
     accepted: list[rules.Finding] = field(default_factory=list)
     # Rows without a catalogue key whose name matches an entry: (activity, entry).
     name_matches: list = field(default_factory=list)
-    # Markup written of this grid (its rows, the findings panel's lists), kept
+    # Markup written of this grid (its rows, the findings panel's lists) and
+    # what the page works out from it (whether its PDF is too large), kept
     # with it for when it is used again (RecentGrids): it depends only on the
     # grid and the writer's options.
     kept_markup: dict = field(default_factory=dict, repr=False, compare=False)
