@@ -14,6 +14,7 @@ from raci.matrix_io import RESERVED_HEADERS
 from raci.models import (
     CATEGORY_CHOICES,
     Activity,
+    Change,
     EditorPreferences,
     Membership,
     Person,
@@ -327,6 +328,23 @@ class HistoryFilterForm(forms.Form):
         ).order_by("name")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def filter(self, change_sets):
+        """`change_sets` narrowed to those by the person chosen that touch the
+        activity and the role chosen; all of them unless every filter is valid."""
+        if not self.is_valid():
+            return change_sets
+        data = self.cleaned_data
+        if data["user"]:
+            change_sets = change_sets.filter(user=data["user"])
+        touching = Change.objects.filter(change_set=OuterRef("pk"))
+        if data["activity"]:
+            touching = touching.filter(activity_id=data["activity"].pk)
+        if data["role"]:
+            touching = touching.filter(role_id=data["role"].pk)
+        if data["activity"] or data["role"]:
+            change_sets = change_sets.filter(Exists(touching))
+        return change_sets
 
 
 # Set-up forms (sign-up, members, teams, people, roles) follow.

@@ -488,12 +488,11 @@ def _write_roles(plan: ImportPlan, organization: Organization, team: Team) -> di
     role_ids = {}
     for role, planned in zip(plan.matrix.roles, plan.roles, strict=True):
         if planned.existing is None:
-            existing = organization.roles.filter(name__iexact=planned.name).first()
-            if existing is None:
-                existing = Role.objects.create(
-                    organization=organization, name=planned.name, acts_as=planned.kind
-                )
-            planned.existing = existing
+            named = organization.roles.filter(name__iexact=planned.name)
+            planned.existing = named.first() or _created_unless_taken(
+                Role(organization=organization, name=planned.name, acts_as=planned.kind),
+                taken=named,
+            )
         role_ids[role.key] = planned.existing.pk
     keep = set(role_ids.values())
     Assignment.objects.filter(activity__team=team).exclude(role_id__in=keep).delete()
@@ -557,8 +556,14 @@ def _write_people(plan: ImportPlan, organization: Organization, team: Team, role
     for person in plan.matrix.people:
         row = _find_person(org_people, person)
         if row is None:
-            row = Person.objects.create(
-                organization=organization, name=person.name, email=person.email, title=person.title
+            row = _created_unless_taken(
+                Person(
+                    organization=organization,
+                    name=person.name,
+                    email=person.email,
+                    title=person.title,
+                ),
+                taken=organization.people.filter(email__iexact=person.email).exclude(email=""),
             )
             org_people.append(row)
         holders += [
@@ -567,6 +572,26 @@ def _write_people(plan: ImportPlan, organization: Organization, team: Team, role
             if key in role_ids
         ]
     RoleHolder.objects.bulk_create(holders, ignore_conflicts=True)
+
+
+def _created_unless_taken(row, *, taken):
+    """`row`, saved; or the row of `taken` that a colleague's form saved with
+    the same name or email after this import read them.
+
+    The organization's lock keeps imports apart, but the roles and people pages
+    do not take it: their row can be committed between the read and this write,
+    and the unique constraint refuses the copy. The savepoint keeps the import
+    going, with the colleague's row, as if it had come second.
+    """
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+        return row
+    except IntegrityError:
+        found = taken.first()
+        if found is None:
+            raise
+        return found
 
 
 def category_choices() -> list[tuple[str, str]]:

@@ -183,3 +183,29 @@ def test_history_marks_what_was_undone(editor_client, editor, team):
     assert rows(page)[0] == ("edgar:", "Undid: Product Owner on “Backlog ordering” — → A")
     assert page.count('class="badge text-bg-secondary">undone</span>') == 1
     assert page.index("undone</span>") > page.index('id="change-1"')
+
+
+def test_history_pages_keep_the_filters(editor_client, editor, ana, team):
+    ordering = make_activity(team, "Backlog ordering")
+    edits(team, ordering, PO, editor, ["A", "R"] * 30)  # 60 changes by edgar
+    edits(team, ordering, DEV, ana, ["C"])
+
+    first = editor_client.get(url("history", team), {"user": editor.pk}).content.decode()
+    second = editor_client.get(url("history", team), {"user": editor.pk, "page": 2})
+
+    assert f'href="?user={editor.pk}&amp;page=2">Older</a>' in first
+    assert f'href="?user={editor.pk}&amp;page=1">Newer</a>' in second.content.decode()
+    assert {who for who, _summary in rows(second.content.decode())} == {"edgar:"}
+
+
+def test_cell_history_is_paginated_newest_first(viewer_client, editor, team):
+    ordering = make_activity(team, "Backlog ordering")
+    edits(team, ordering, PO, editor, ["A", "R"] * 30)  # 60 changes
+    cell_history = url("cell_history", team, ordering.pk, role(team, PO).pk)
+
+    first = viewer_client.get(cell_history).content.decode()
+    second = viewer_client.get(cell_history, {"page": 2}).content.decode()
+
+    assert first.count("<tr>") == 51 and second.count("<tr>") == 11  # with the header
+    assert 'href="?page=2">Older</a>' in first and "Page 2 of 2" in second
+    assert 'href="?page=1">Newer</a>' in second

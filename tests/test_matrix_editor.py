@@ -2,12 +2,11 @@
 activities and columns."""
 
 import re
-import threading
-import time
+from functools import partial
 from urllib.parse import quote
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -26,6 +25,7 @@ from tests.builders import (
     make_person,
     make_team,
 )
+from tests.races import while_uncommitted
 
 
 @pytest.fixture
@@ -620,36 +620,18 @@ def test_an_edit_racing_a_removal_says_a_colleague_removed_it(editor, organizati
     ordering = make_activity(team, "Order the backlog", letters={PO: "AR"})
     client = Client()
     client.force_login(editor)
-    holding, release = threading.Event(), threading.Event()
 
     def colleague_removes():
-        with transaction.atomic():
-            team.record_change()
-            remove(team, ordering, removed)
-            holding.set()
-            release.wait(timeout=10)
-        connection.close()
+        team.record_change()
+        remove(team, ordering, removed)
 
-    colleague = threading.Thread(target=colleague_removes)
-    colleague.start()
-    holding.wait(timeout=10)
-    answers = []
+    answer = while_uncommitted(
+        colleague_removes,
+        partial(client.post, cell_url(ordering, SM), {"letters": ["I"], "version": 0}, **HTMX),
+    )
 
-    def edit():
-        answers.append(
-            client.post(cell_url(ordering, SM), {"letters": ["I"], "version": 0}, **HTMX)
-        )
-        connection.close()
-
-    editing = threading.Thread(target=edit)
-    editing.start()
-    time.sleep(0.3)  # the edit is waiting for the colleague's transaction
-    release.set()
-    colleague.join(timeout=10)
-    editing.join(timeout=20)
-
-    assert answers[0].status_code == 200
-    assert "no longer in this matrix" in answers[0].content.decode()
+    assert answer.status_code == 200
+    assert "no longer in this matrix" in answer.content.decode()
     assert not Assignment.objects.filter(role__canonical=SM.value).exists()
 
 

@@ -10,6 +10,7 @@ from functools import partial
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.urls import reverse
 
 from raci.models import (
@@ -27,7 +28,7 @@ from raci.models import (
 )
 from raci.vocabulary import CanonicalRole, Letter
 from tests.builders import canonical_role, make_activity, make_person, make_team, make_user
-from tests.races import at_once, browser_for
+from tests.races import at_once, browser_for, while_uncommitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -165,6 +166,96 @@ def test_imports_bringing_one_new_role_and_person_at_once_make_them_once(organiz
         legal = Role.objects.get(organization=organization, name=f"Legal {round_}")
         ana = Person.objects.get(organization=organization, email=f"ana{round_}@example.com")
         assert RoleHolder.objects.filter(person=ana, role=legal).count() == TOGETHER
+
+
+def test_a_role_and_a_person_added_from_their_forms_while_imports_bring_them(organization, editor):
+    """The roles page adds a custom role, and the people page a person, at the
+    moment imports bring a role of that name and a person of that email: the
+    imports all go through with the role and the person made first, a form
+    that came second says the name or email is taken, and each is made once."""
+    team = make_team(organization, "Checkout")
+    roles_url = reverse("raci:roles", args=[organization.slug])
+    people_url = reverse("raci:team_people", args=[organization.slug, team.slug])
+    setup = browser_for(editor)
+    imports, forms = TOGETHER // 2, TOGETHER // 4
+    for round_ in range(ROUNDS * 2):
+        legal, email = f"Legal {round_}", f"lee{round_}@example.com"
+        document = {
+            "version": 1,
+            "roles": [{"name": "Product Owner"}, {"name": legal}],
+            "activities": [{"name": "Vision", "letters": {"Product Owner": "A", legal: "C"}}],
+            "people": [{"name": "Lee", "email": email, "roles": [legal]}],
+        }
+        confirms = [
+            _confirm_new_team_import(
+                setup, organization, f"Team {round_}.{number}", json.dumps(document).encode()
+            )
+            for number in range(imports)
+        ]
+        new_person = {
+            "add": "new",
+            "new-name": "Lee",
+            "new-email": email,
+            "new-roles": [team.roles.first().pk],
+        }
+
+        responses = at_once(
+            *[partial(browser_for(editor).post, url, data) for url, data in confirms],
+            *[partial(browser_for(editor).post, roles_url, {"name": legal}) for _ in range(forms)],
+            *[partial(browser_for(editor).post, people_url, new_person) for _ in range(forms)],
+        )
+
+        imported = responses[:imports]
+        added_roles = responses[imports : imports + forms]
+        added_people = responses[imports + forms :]
+        assert statuses(imported) == {302: imports}, [r.text[:300] for r in imported]
+        for added, taken in [
+            (added_roles, "This organization already has a role with that name."),
+            (added_people, "Someone in this organization already has this email"),
+        ]:
+            assert set(statuses(added)) <= {200, 302}, [r.text[:300] for r in added]
+            assert statuses(added)[302] <= 1
+            assert all(taken in r.text for r in added if r.status_code == 200)
+        role = Role.objects.get(organization=organization, name=legal)
+        person = Person.objects.get(organization=organization, email=email)
+        assert RoleHolder.objects.filter(person=person, role=role).count() == imports
+        assert TeamRole.objects.filter(role=role).count() == imports
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one write transaction run at a time: the import waits at its start",
+)
+@pytest.mark.parametrize("added", ["role", "person"])
+def test_an_import_waiting_on_a_role_or_person_a_colleague_adds_takes_theirs(
+    organization, editor, added
+):
+    """The window the race above hits, held open: the colleague's new role or
+    person is written but not committed when the import, which read the
+    organization without it, writes its own. The import waits, then goes on
+    with the colleague's (before, the unique constraint gave a 500)."""
+    document = {
+        "version": 1,
+        "roles": [{"name": "Legal"}],
+        "activities": [{"name": "Vision", "letters": {"Legal": "A"}}],
+        "people": [{"name": "Lee", "email": "lee@example.com", "roles": ["Legal"]}],
+    }
+    url, data = _confirm_new_team_import(
+        browser_for(editor), organization, "Compliance", json.dumps(document).encode()
+    )
+
+    def colleague_adds():
+        if added == "role":
+            organization.roles.create(name="legal")
+        else:
+            organization.people.create(name="Lee", email="LEE@example.com")
+
+    answer = while_uncommitted(colleague_adds, partial(browser_for(editor).post, url, data))
+
+    assert answer.status_code == 302, answer.text[:300]
+    role = Role.objects.get(organization=organization, name__iexact="Legal")
+    person = Person.objects.get(organization=organization, email__iexact="lee@example.com")
+    assert RoleHolder.objects.filter(role=role, person=person, team__name="Compliance").exists()
 
 
 def test_moving_an_activity_deleted_since_it_was_loaded_moves_nothing(organization):

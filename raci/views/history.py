@@ -26,6 +26,14 @@ def _tell(request, reverted: history.Reverted, *, nothing: str) -> None:
         messages.success(request, reverted.message)
 
 
+def _page(request, items):
+    """The page of `items` the request asks for, and the rest of its query
+    string (the filters) for the pager's links to carry."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
+
+
 @login_required
 @require_POST
 def undo(request, org_slug, team_slug):
@@ -58,20 +66,7 @@ def change_list(request, org_slug, team_slug):
         .order_by("-revision")
     )
     form = HistoryFilterForm(request.GET or None, team=team)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["user"]:
-            change_sets = change_sets.filter(user=data["user"])
-        touching = Change.objects.filter(change_set=OuterRef("pk"))
-        if data["activity"]:
-            touching = touching.filter(activity_id=data["activity"].pk)
-        if data["role"]:
-            touching = touching.filter(role_id=data["role"].pk)
-        if data["activity"] or data["role"]:
-            change_sets = change_sets.filter(Exists(touching))
-    page = Paginator(change_sets, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = _page(request, form.filter(change_sets))
     return render(
         request,
         "raci/changeset_list.html",
@@ -81,7 +76,7 @@ def change_list(request, org_slug, team_slug):
             "can_edit": membership.can_edit,
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
         },
     )
 
@@ -100,7 +95,7 @@ def cell_history(request, org_slug, team_slug, activity_id, role_id):
         .select_related("change_set__user")
         .order_by("-change_set__revision")
     )
-    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = _page(request, changes)
     return render(
         request,
         "raci/cell_history.html",
@@ -110,6 +105,7 @@ def cell_history(request, org_slug, team_slug, activity_id, role_id):
             "activity": activity,
             "role": column.role,
             "page": page,
+            "query": query,
         },
     )
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.pages import build_site
+from tests.browser.reference_grid import reference_team
 
 # Playwright's sync API runs an asyncio event loop in the test thread, and
 # Django refuses ORM calls from a thread with a running loop unless told that
@@ -141,3 +142,10 @@ def artifacts() -> Path:
 def site(transactional_db):
     """The demo organization, and the pages around the matrix editor by name."""
     return build_site()
+
+
+@pytest.fixture
+def team(transactional_db):
+    """A Scrum team started from the documented reference, and its lead; the
+    files that need more of it override this fixture."""
+    return reference_team()

@@ -6,11 +6,10 @@ from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from playwright.sync_api import expect
 
-from tests.browser.test_matrix_editor_browser import DEV, answers_cell_post, open_matrix, team
+from tests.browser.reference_grid import DEV
+from tests.browser.test_matrix_editor_browser import answers_cell_post, open_matrix
 
 pytestmark = pytest.mark.browser
-
-__all__ = ["team"]
 
 
 def test_an_edit_while_the_database_is_away_says_so(page, team, monkeypatch, expected_http_errors):

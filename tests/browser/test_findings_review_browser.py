@@ -6,32 +6,20 @@ two columns that both play the Product Owner."""
 import pytest
 from playwright.sync_api import expect
 
-from raci import services
 from raci.models import AcceptedFinding, Activity, Assignment, Role, TeamRole
-from raci.vocabulary import CanonicalRole
+from tests.browser.reference_grid import DEV, PM, PO, reference_team
 from tests.browser.test_matrix_editor_browser import open_matrix
-from tests.builders import canonical_role, make_organization, make_user
+from tests.builders import canonical_role
 
 pytestmark = pytest.mark.browser
 
-PM = CanonicalRole.PRODUCT_MANAGER
-PO = CanonicalRole.PRODUCT_OWNER
-DEV = CanonicalRole.DEVELOPERS
 REASON = "Maya orders the backlog until Tom takes over in Q3."
 
 
 @pytest.fixture
 def team(transactional_db):
     """A Scrum team from the documented reference where the PM orders the backlog."""
-    organization = make_organization("Acme Product")
-    make_user("lead", organization=organization)
-    team = services.team_create(
-        organization=organization,
-        name="Checkout",
-        uses_scrum=True,
-        stage="established",
-        start_from=services.StartFrom.REFERENCE,
-    )
+    team = reference_team()
     ordering = team.activities.get(catalogue_key="backlog-ordering")
     for kind, letters in ((PM, "AR"), (PO, "C")):
         Assignment.objects.filter(activity=ordering, role__canonical=kind.value).update(

@@ -7,26 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from raci import services
 from raci.models import Assignment, RoleHolder
-from tests.browser.test_matrix_editor_browser import SM, open_matrix
-from tests.builders import canonical_role, make_organization, make_person, make_user
+from tests.browser.reference_grid import SM
+from tests.browser.test_matrix_editor_browser import open_matrix
+from tests.builders import canonical_role, make_person
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def team(transactional_db):
-    """A Scrum team started from the documented reference, and its lead."""
-    organization = make_organization("Acme Product")
-    make_user("lead", organization=organization)
-    return services.team_create(
-        organization=organization,
-        name="Checkout",
-        uses_scrum=True,
-        stage="established",
-        start_from=services.StartFrom.REFERENCE,
-    )
 
 
 def column_state(team, role):

@@ -6,14 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from raci.models import Activity
-from tests.browser.reference_grid import DEV, PM, PO, SM, Grid, reference_team
+from tests.browser.reference_grid import DEV, PM, PO, SM, Grid
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def team(transactional_db):
-    return reference_team()
 
 
 def focused_cell_id(page):

@@ -9,26 +9,19 @@ from playwright.sync_api import expect
 
 from raci import services
 from raci.models import Membership
-from raci.vocabulary import CanonicalRole
-from tests.builders import PASSWORD, canonical_role, make_organization, make_user
+from tests.browser.reference_grid import PO, reference_team
+from tests.builders import PASSWORD, canonical_role, make_user
 
 pytestmark = pytest.mark.browser
-
-PO = CanonicalRole.PRODUCT_OWNER
 
 
 @pytest.fixture
 def team(transactional_db):
-    organization = make_organization("Acme Product")
-    make_user("ana", organization=organization, level=Membership.Level.EDITOR)
-    make_user("ben", organization=organization, level=Membership.Level.EDITOR)
-    return services.team_create(
-        organization=organization,
-        name="Checkout",
-        uses_scrum=True,
-        stage="established",
-        start_from="reference",
-    )
+    """The reference team, with two editors to share it."""
+    team = reference_team()
+    for username in ("ana", "ben"):
+        make_user(username, organization=team.organization, level=Membership.Level.EDITOR)
+    return team
 
 
 def sign_in(page, username):

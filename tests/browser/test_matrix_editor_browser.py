@@ -9,17 +9,12 @@ import pytest
 from django.db.models import F
 from playwright.sync_api import expect
 
-from raci import catalogue, services
+from raci import catalogue
 from raci.models import Activity, Assignment, Team
-from raci.vocabulary import CanonicalRole
+from tests.browser.reference_grid import DEV, PM, PO, SM
 from tests.builders import PASSWORD, canonical_role, make_organization, make_user
 
 pytestmark = pytest.mark.browser
-
-PM = CanonicalRole.PRODUCT_MANAGER
-PO = CanonicalRole.PRODUCT_OWNER
-SM = CanonicalRole.SCRUM_MASTER
-DEV = CanonicalRole.DEVELOPERS
 
 
 def sign_in(page, username):
@@ -81,20 +76,6 @@ class Matrix:
         assert response.value.ok
         # After the swap the editor puts the focus back on the re-rendered cell.
         expect(self.button(catalogue_key, kind)).to_be_focused()
-
-
-@pytest.fixture
-def team(transactional_db):
-    """A Scrum team started from the documented reference, and its lead."""
-    organization = make_organization("Acme Product")
-    make_user("lead", organization=organization)
-    return services.team_create(
-        organization=organization,
-        name="Checkout",
-        uses_scrum=True,
-        stage="established",
-        start_from=services.StartFrom.REFERENCE,
-    )
 
 
 def open_matrix(page, team) -> Matrix:

@@ -9,14 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from raci.models import Assignment, EditorPreferences
-from tests.browser.reference_grid import PO, SM, Grid, reference_team
+from tests.browser.reference_grid import PO, SM, Grid
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def team(transactional_db):
-    return reference_team()
 
 
 def shown_names(page):

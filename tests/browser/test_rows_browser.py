@@ -5,14 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from raci.models import Activity, ChangeSet
-from tests.browser.reference_grid import PO, Grid, reference_team
+from tests.browser.reference_grid import PO, Grid
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def team(transactional_db):
-    return reference_team()
 
 
 def names(page):

@@ -10,15 +10,10 @@ from django.db.models import F
 from playwright.sync_api import expect
 
 from raci.models import Assignment
-from tests.browser.reference_grid import SM, Grid, reference_team
+from tests.browser.reference_grid import SM, Grid
 from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def team(transactional_db):
-    return reference_team()
 
 
 def sign_in_again(page):

@@ -6,14 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from raci.models import ChangeSet
-from tests.browser.reference_grid import DEV, PASTE, PM, PO, SM, Grid, reference_team
+from tests.browser.reference_grid import DEV, PASTE, PM, PO, SM, Grid
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def team(transactional_db):
-    return reference_team()
 
 
 def test_a_block_pasted_from_a_spreadsheet_lands_at_the_cursor_as_one_change(page, team):

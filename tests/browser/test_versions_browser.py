@@ -5,27 +5,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from raci import services
-from raci.vocabulary import CanonicalRole
-from tests.builders import PASSWORD, canonical_role, make_organization, make_user
+from tests.browser.reference_grid import PM, PO
+from tests.builders import PASSWORD, canonical_role
 
 pytestmark = pytest.mark.browser
-
-PM = CanonicalRole.PRODUCT_MANAGER
-PO = CanonicalRole.PRODUCT_OWNER
-
-
-@pytest.fixture
-def team(transactional_db):
-    organization = make_organization("Acme Product")
-    make_user("lead", organization=organization)
-    return services.team_create(
-        organization=organization,
-        name="Checkout",
-        uses_scrum=True,
-        stage="established",
-        start_from="reference",
-    )
 
 
 def sign_in(page):
