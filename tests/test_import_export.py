@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import resolve, reverse
 
-from raci import imports, matrix_io, services
+from raci import exports, imports, matrix_io, services
 from raci.models import Activity, Assignment, ImportUpload, Person, RoleHolder, Team
 from raci.views.exports import TEAM_FORMATS, chart_for, team_export_content
 from raci.vocabulary import CanonicalRole
@@ -318,6 +318,74 @@ def test_import_into_a_new_team(editor_client, organization):
     new = Team.objects.get(name="Payments")
     assert done["Location"] == reverse("raci:matrix", args=[organization.slug, new.slug])
     assert (new.uses_scrum, new.stage) == (False, "startup")
+
+
+MOBILE_MD = """# Mobile squad RACI
+
+| Task | PM | PO | SM | Dev |
+|---|---|---|---|---|
+| Product roadmap | A/R | C | I | I |
+| Backlog refinement | C | A | R | R |
+| Sprint planning | I | R | A | R |
+| Code review | | | | A/R |
+| Release sign-off | A | R | I | C |
+| Stakeholder updates | R | A | | I |
+
+Legend: R = Responsible, A = Accountable, C = Consulted, I = Informed
+"""
+
+
+def _preview_then_confirm(client, response):
+    """The preview's findings counts, and the team the confirmation made or changed."""
+    preview = client.get(response["Location"])
+    counts = preview.context["counts"]
+    assert f'<p class="finding-counts">{counts}' in preview.text
+    data = dict(preview.context["form"].initial, action="confirm", sections="on")
+    done = client.post(response["Location"], data)
+    slugs = resolve(done["Location"]).kwargs
+    return counts, Team.objects.get(organization__slug=slugs["org_slug"], slug=slugs["team_slug"])
+
+
+def _counts_of(team: Team) -> str:
+    return exports.counts_text(exports.severity_counts(Team.objects.get(pk=team.pk).analyse()))
+
+
+def test_a_new_teams_preview_counts_the_findings_it_will_have_nobody_holding_a_role(
+    editor_client, organization
+):
+    response = editor_client.post(
+        reverse("raci:import_new_team", args=[organization.slug]),
+        {"file": _named(MOBILE_MD.encode(), "mobile.md"), "stage": "startup"},
+    )
+    preview = editor_client.get(response["Location"])
+    assert "unstaffed-role" in preview.text  # nobody holds the roles of a new team
+
+    counts, new = _preview_then_confirm(editor_client, response)
+
+    assert counts == _counts_of(new)
+    assert "▲ 0 warnings" not in counts
+
+
+def test_an_import_over_a_team_previews_the_findings_it_will_have_its_acceptances_kept(
+    editor_client, editor, team
+):
+    finding = next(f for f in team.analyse() if f.activity_key and not f.accepted)
+    team.accept_finding(
+        rule=finding.rule,
+        activity=finding.activity_key,
+        role=finding.role_key or "",
+        letters_digest=finding.letters_digest,
+        reason="We know.",
+        user=editor,
+    )
+    csv_text = matrix_io.write_csv(team.to_matrix())
+    response = upload(editor_client, team, "again.csv", csv_text)
+    preview = editor_client.get(response["Location"])
+    assert "(1 accepted by the team, not counted)" in preview.text
+
+    counts, same = _preview_then_confirm(editor_client, response)
+
+    assert same == team and counts == _counts_of(team)
 
 
 def test_a_new_teams_name_taken_gets_the_next_free_name_and_says_so(editor_client, organization):

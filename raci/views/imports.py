@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from raci import imports, layouts, matrix_io
+from raci import exports, imports, layouts, matrix_io, rules
 from raci.models import STAGE_CHOICES, ImportUpload
 from raci.views.access import membership_for_user, team_for_user
-from raci.vocabulary import Stage, letters_to_text
+from raci.vocabulary import Severity, Stage, letters_to_text
 
 UPLOAD_TEMPLATE = "raci/import_upload.html"
 PREVIEW_TEMPLATE = "raci/import_preview.html"
@@ -333,7 +333,13 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
             "form": form,
             "action": preview_url,
             "upload_url": upload_url,
-            "counts": _counts(plan),
+            "counts": exports.counts_text(exports.severity_counts(plan.findings)),
+            "open_findings": [
+                finding
+                for finding in rules.open_findings(plan.findings)
+                if finding.severity != Severity.INFO
+            ][:40],
+            "accepted": len(plan.findings) - len(rules.open_findings(plan.findings)),
             "preview_rows": _preview_rows(plan),
             "preview_more": max(0, len(plan.matrix.activities) - PREVIEW_ROWS),
         },
@@ -356,6 +362,9 @@ def _plan(organization, team, upload, reading, category_map):
             team_name=upload.team_name,
             category_map=category_map,
             keys_in_file=reading.keys_in_file,
+            # As the confirmation will give them to import_apply.
+            uses_scrum=upload.uses_scrum if team is None else None,
+            stage=upload.stage if team is None else None,
         )
     except imports.ImportRefused as error:
         return f"{upload.filename}: {error} Nothing was imported."
@@ -384,9 +393,3 @@ def _preview_rows(plan: imports.ImportPlan) -> list[dict]:
         }
         for activity in matrix.activities[:PREVIEW_ROWS]
     ]
-
-
-def _counts(plan: imports.ImportPlan):
-    from raci import rules
-
-    return rules.count_by_severity(plan.findings)
