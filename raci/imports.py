@@ -12,6 +12,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -159,6 +160,7 @@ def import_plan(
     team_name: str = "",
     category_map: dict[str, str] | None = None,
     keys_in_file: bool = False,
+    filename: str = "",
     uses_scrum: bool | None = None,
     stage: str | None = None,
 ) -> ImportPlan:
@@ -177,7 +179,7 @@ def import_plan(
     roles = [_plan_role(role, org_roles) for role in matrix.roles]
     plan = ImportPlan(
         team=team,
-        team_name=team.name if team else _new_team_name(team_name or matrix.name),
+        team_name=team.name if team else _new_team_name(team_name or matrix.name, filename),
         matrix=matrix,
         roles=roles,
         category_map=mapping,
@@ -193,9 +195,13 @@ def import_plan(
     return plan
 
 
-def _new_team_name(name: str) -> str:
+def _new_team_name(name: str, filename: str) -> str:
+    """The name asked for, or the file's own, or the file's name ("web" for web.csv)."""
+    base = PurePath(filename).name
+    stem = base.rpartition(".")[0] if "." in base else base
     # A file's name for its team may be longer than the database holds.
-    return name.strip()[: Team._meta.get_field("name").max_length].strip() or "Imported team"
+    limit = Team._meta.get_field("name").max_length
+    return (name.strip() or stem.strip())[:limit].strip() or "Imported team"
 
 
 def _thresholds(team: Team | None) -> rules.Thresholds:

@@ -388,6 +388,69 @@ def test_an_import_over_a_team_previews_the_findings_it_will_have_its_acceptance
     assert same == team and counts == _counts_of(team)
 
 
+def _import_unnamed(client, organization, content, filename) -> Team:
+    response = client.post(
+        reverse("raci:import_new_team", args=[organization.slug]),
+        {"file": _named(content, filename), "name": "", "stage": "startup"},
+    )
+    return _preview_then_confirm(client, response)[1]
+
+
+def test_a_new_team_left_unnamed_takes_the_files_heading_or_the_files_name(
+    editor_client, organization
+):
+    markdown = _import_unnamed(editor_client, organization, MOBILE_MD.encode(), "mobile.md")
+    csv_file = _import_unnamed(editor_client, organization, b"Task;PM;Dev\nDeploy;A;R\n", "web.csv")
+    bare = _import_unnamed(editor_client, organization, b"Task;PM;Dev\nDeploy;A;R\n", ".csv")
+
+    assert (markdown.name, csv_file.name, bare.name) == (
+        "Mobile squad RACI",
+        "web",
+        "Imported team",
+    )
+
+
+def _workbook(sheets: dict[str, list[list[str]]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+MATRIX_ROWS = [["Task", "PM", "Dev"], ["Deploy", "A", "R"]]
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "name"),
+    [
+        (_workbook({"Payments": MATRIX_ROWS}), "book.xlsx", "Payments"),
+        (_workbook({"Sheet1": MATRIX_ROWS}), "book.xlsx", ""),  # a default name says nothing
+        (_workbook({"RACI matrix": [["Growth"], [], *MATRIX_ROWS]}), "book.xlsx", "Growth"),
+        (b"R = Responsible, A = Accountable\n\nTask,PM,Dev\nDeploy,A,R\n", "m.csv", ""),
+        (
+            b"## Backlog\n\n| Task | PM |\n|---|---|\n| Order | A |\n\n## Delivery\n\n"
+            b"| Task | PM |\n|---|---|\n| Ship | A |\n",
+            "m.md",
+            "",
+        ),  # headings are categories
+    ],
+)
+def test_the_name_a_file_gives_its_table(content, filename, name):
+    assert matrix_io.read_matrix_file(content, filename).matrix.name == name
+
+
+def test_our_own_workbook_names_its_team_again(team, organization):
+    content = team_export_content(chart_for(team.snapshot()), "xlsx")
+    assert matrix_io.read_matrix_file(content, "checkout-raci.xlsx").matrix.name == "Checkout"
+
+
 def test_a_new_teams_name_taken_gets_the_next_free_name_and_says_so(editor_client, organization):
     make_team(organization, "Payments")
     response = editor_client.post(

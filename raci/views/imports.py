@@ -362,6 +362,7 @@ def _plan(organization, team, upload, reading, category_map):
             team_name=upload.team_name,
             category_map=category_map,
             keys_in_file=reading.keys_in_file,
+            filename=upload.filename,
             # As the confirmation will give them to import_apply.
             uses_scrum=upload.uses_scrum if team is None else None,
             stage=upload.stage if team is None else None,
