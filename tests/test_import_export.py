@@ -451,6 +451,39 @@ def test_our_own_workbook_names_its_team_again(team, organization):
     assert matrix_io.read_matrix_file(content, "checkout-raci.xlsx").matrix.name == "Checkout"
 
 
+def test_back_to_a_confirmed_preview_says_where_the_file_went(editor_client, organization, team):
+    response = editor_client.post(
+        reverse("raci:import_new_team", args=[organization.slug]),
+        {"file": _named(b"Task,PO\nVision,AR\n", "web.csv"), "stage": "startup"},
+    )
+    preview_url = response["Location"]
+    _counts, new = _preview_then_confirm(editor_client, response)
+
+    back = editor_client.get(preview_url, follow=True)  # Back, or a reload
+    again = editor_client.post(preview_url, {"action": "confirm"}, follow=True)  # sent twice
+
+    for answer in (back, again):
+        assert answer.redirect_chain == [(url("matrix", new), 302)]
+        assert "This file was already imported into “web”." in answer.text
+    assert Team.objects.filter(organization=organization).count() == 2
+
+    over = upload(editor_client, team, "m.csv", "Task,PO\nVision,AR\n")
+    _preview_then_confirm(editor_client, over)
+    back = editor_client.get(over["Location"], follow=True)
+    assert back.redirect_chain == [(url("matrix", team), 302)]
+    assert "This file was already imported into “Checkout”." in back.text
+
+
+def test_a_preview_gone_without_a_trace_sends_back_to_the_upload_form(editor_client, organization):
+    gone = reverse("raci:import_new_team_preview", args=[organization.slug, 999])
+
+    answer = editor_client.get(gone, follow=True)
+
+    import_page = reverse("raci:import_new_team", args=[organization.slug])
+    assert answer.redirect_chain == [(import_page, 302)]
+    assert "the file was already imported, or its preview expired" in answer.text
+
+
 def test_a_new_teams_name_taken_gets_the_next_free_name_and_says_so(editor_client, organization):
     make_team(organization, "Payments")
     response = editor_client.post(

@@ -8,7 +8,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -244,10 +245,11 @@ class PreviewForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, org_slug, upload_id, team_slug=None):
     team, organization = _target(request, org_slug, team_slug)
-    upload = get_object_or_404(
-        ImportUpload.objects.filter(organization=organization, user=request.user, team=team),
-        pk=upload_id,
-    )
+    upload = ImportUpload.objects.filter(
+        organization=organization, user=request.user, team=team, pk=upload_id
+    ).first()
+    if upload is None:
+        return _upload_gone(request, organization, team, upload_id)
     upload_url, preview_url = _urls(organization, team, upload)
     options, category_map, posted = None, None, request.method == "POST"
     if posted:
@@ -289,6 +291,7 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
             except imports.ChangedMeanwhile as error:
                 messages.warning(request, str(error))
             else:
+                _remember_imported(request, upload_id, result)
                 upload.delete()
                 # The name the preview showed was taken, before or during the import.
                 renamed = (
@@ -344,6 +347,37 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
             "preview_more": max(0, len(plan.matrix.activities) - PREVIEW_ROWS),
         },
     )
+
+
+# Session key: the uploads this browser imported, upload id -> team id, so that Back to
+# a confirmed preview (its upload deleted) can say where the file went.
+IMPORTED = "imported_uploads"
+IMPORTED_KEPT = 20
+
+
+def _remember_imported(request, upload_id: int, team) -> None:
+    imported = request.session.get(IMPORTED, {})
+    imported[str(upload_id)] = team.pk
+    request.session[IMPORTED] = dict(list(imported.items())[-IMPORTED_KEPT:])
+
+
+def _upload_gone(request, organization, team, upload_id):
+    """A preview whose upload is gone: imported (Back after the confirmation, or the
+    confirmation sent twice) or expired. Someone else's upload stays a 404."""
+    if ImportUpload.objects.filter(organization=organization, pk=upload_id).exists():
+        raise Http404("No such import.")
+    team_id = request.session.get(IMPORTED, {}).get(str(upload_id))
+    imported = organization.teams.filter(pk=team_id).first() if team_id else None
+    if imported is not None:
+        messages.info(request, f"This file was already imported into “{imported.name}”.")
+        return redirect("raci:matrix", organization.slug, imported.slug)
+    messages.info(
+        request,
+        "This import is no longer waiting for confirmation: the file was already imported, "
+        f"or its preview expired after {ImportUpload.KEPT_FOR.seconds // 3600} hours. Upload "
+        "it again to import it.",
+    )
+    return redirect(_urls(organization, team)[0])
 
 
 def _read(upload: ImportUpload, options):
