@@ -371,11 +371,11 @@ def _upload_gone(request, organization, team, upload_id):
     if imported is not None:
         messages.info(request, f"This file was already imported into “{imported.name}”.")
         return redirect("raci:matrix", organization.slug, imported.slug)
+    hours = ImportUpload.KEPT_FOR.total_seconds() / 3600
     messages.info(
         request,
         "This import is no longer waiting for confirmation: the file was already imported, "
-        f"or its preview expired after {ImportUpload.KEPT_FOR.seconds // 3600} hours. Upload "
-        "it again to import it.",
+        f"or its preview expired after {hours:g} hours. Upload it again to import it.",
     )
     return redirect(_urls(organization, team)[0])
 
