@@ -683,3 +683,23 @@ def severity_counts(findings: list[rules.Finding]) -> list[tuple[Severity, int]]
     """Open findings by severity, in order: accepted ones do not count."""
     counts = rules.count_by_severity(rules.open_findings(findings))
     return [(severity, counts[severity]) for severity in SEVERITY_ORDER]
+
+
+def counts_text(counts: Iterable[tuple[Severity, int]]) -> str:
+    """The summary line of the findings: "✖ 2 errors · ▲ 1 warning · … info"."""
+    return " · ".join(f"{severity.symbol} {severity.counted(count)}" for severity, count in counts)
+
+
+def printed_findings(findings: list[rules.Finding]) -> list[tuple[Severity, list[rules.Finding]]]:
+    """The open errors and warnings the print view lists, under their severity; the
+    info findings are only counted. Accepted findings are listed apart."""
+    shown = [(severity, []) for severity in SEVERITY_ORDER if severity != Severity.INFO]
+    by_severity = dict(shown)
+    for finding in rules.open_findings(findings):
+        if finding.severity in by_severity:
+            by_severity[finding.severity].append(finding)
+    return [(severity, listed) for severity, listed in shown if listed]
+
+
+def accepted_findings(findings: list[rules.Finding]) -> list[rules.Finding]:
+    return [finding for finding in findings if finding.accepted is not None]

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -159,9 +160,13 @@ def import_plan(
     team_name: str = "",
     category_map: dict[str, str] | None = None,
     keys_in_file: bool = False,
+    filename: str = "",
+    uses_scrum: bool | None = None,
+    stage: str | None = None,
 ) -> ImportPlan:
     """What importing `matrix` into `team` (None: a new team) would create, change and
-    remove; raises ImportRefused for a file the database cannot hold."""
+    remove; raises ImportRefused for a file the database cannot hold. `uses_scrum` and
+    `stage` are what `import_apply` will be given, for the findings of the result."""
     matrix, renamed = _clean_matrix(matrix, infer_keys=not keys_in_file)
     categories = {activity.category for activity in matrix.activities if activity.category}
     wanted = dict(category_map or {})
@@ -174,7 +179,7 @@ def import_plan(
     roles = [_plan_role(role, org_roles) for role in matrix.roles]
     plan = ImportPlan(
         team=team,
-        team_name=team.name if team else _new_team_name(team_name or matrix.name),
+        team_name=team.name if team else _new_team_name(team_name or matrix.name, filename),
         matrix=matrix,
         roles=roles,
         category_map=mapping,
@@ -185,13 +190,18 @@ def import_plan(
     current = team.snapshot() if team else None
     _plan_activities(plan, current)
     _plan_people(plan, organization, current)
-    plan.findings = rules.analyse(_result_matrix(plan, current), _thresholds(team))
+    result = _result_matrix(plan, current, _result_context(matrix, current, uses_scrum, stage))
+    plan.findings = rules.analyse(result, _thresholds(team))
     return plan
 
 
-def _new_team_name(name: str) -> str:
+def _new_team_name(name: str, filename: str) -> str:
+    """The name asked for, or the file's own, or the file's name ("web" for web.csv)."""
+    base = PurePath(filename).name
+    stem = base.rpartition(".")[0] if "." in base else base
     # A file's name for its team may be longer than the database holds.
-    return name.strip()[: Team._meta.get_field("name").max_length].strip() or "Imported team"
+    limit = Team._meta.get_field("name").max_length
+    return (name.strip() or stem.strip())[:limit].strip() or "Imported team"
 
 
 def _thresholds(team: Team | None) -> rules.Thresholds:
@@ -363,8 +373,22 @@ def _find_person(org_people: list[Person], person: rules.Person) -> Person | Non
     )
 
 
-def _result_matrix(plan: ImportPlan, current) -> rules.Matrix:
-    """The team's matrix as it would be after the import, for the preview's findings."""
+def _result_context(matrix: rules.Matrix, current, uses_scrum, stage) -> rules.TeamContext:
+    """The team's context after `import_apply`: the file's, then the form's, over the team's."""
+    context = current.team.context() if current else rules.TeamContext()
+    if matrix.context is not None:
+        context = replace(context, uses_scrum=matrix.context.uses_scrum, stage=matrix.context.stage)
+    if uses_scrum is not None:
+        context = replace(context, uses_scrum=uses_scrum)
+    if stage is not None:
+        context = replace(context, stage=Stage(stage))
+    return context
+
+
+def _result_matrix(plan: ImportPlan, current, context: rules.TeamContext) -> rules.Matrix:
+    """The team's matrix as it would be after the import, for the preview's findings:
+    who holds which role (nobody in a new team, unless the file says) and the team's
+    acceptances that still name something the file keeps."""
     matrix = plan.matrix
     roles = tuple(
         rules.Role(
@@ -379,7 +403,9 @@ def _result_matrix(plan: ImportPlan, current) -> rules.Matrix:
         for activity in matrix.activities
     )
     people = matrix.people
-    if people is None and current is not None:
+    if people is None and current is None:
+        people = ()
+    elif people is None:
         by_role = {
             planned.existing.pk: role.key
             for role, planned in zip(matrix.roles, plan.roles, strict=True)
@@ -395,8 +421,42 @@ def _result_matrix(plan: ImportPlan, current) -> rules.Matrix:
             rules.Person(key=str(pk), name=names[pk], role_keys=frozenset(keys))
             for pk, keys in held.items()
         )
-    context = matrix.context or (current.team.context() if current else None)
-    return replace(matrix, roles=roles, activities=activities, people=people, context=context)
+    return replace(
+        matrix,
+        roles=roles,
+        activities=activities,
+        people=people,
+        context=context,
+        accepted=_kept_acceptances(plan, current),
+    )
+
+
+def _kept_acceptances(plan: ImportPlan, current) -> tuple[rules.Acceptance, ...]:
+    """The team's acceptances in the file's keys: activities are matched by name and
+    columns by role, as `import_apply` writes them. People keep their keys only when
+    the file brings none (their holders stay as they are)."""
+    if current is None:
+        return ()
+    matrix = plan.matrix
+    by_name = {fold(activity.name): activity.key for activity in matrix.activities}
+    activities = {str(a.pk): by_name.get(fold(a.name)) for a in current.activities}
+    roles = {
+        str(planned.existing.pk): role.key
+        for role, planned in zip(matrix.roles, plan.roles, strict=True)
+        if planned.existing
+    }
+    kept = []
+    for acceptance in (stored.to_acceptance() for stored in current.accepted):
+        activity = activities.get(acceptance.activity_key) if acceptance.activity_key else None
+        role = roles.get(acceptance.role_key) if acceptance.role_key else None
+        if (
+            (acceptance.activity_key and activity is None)
+            or (acceptance.role_key and role is None)
+            or (acceptance.person_key and matrix.people is not None)
+        ):
+            continue
+        kept.append(replace(acceptance, activity_key=activity, role_key=role))
+    return tuple(kept)
 
 
 def _kind(value: str):

@@ -15,12 +15,13 @@ Pure Python (no Django): plain tables in, the engine's `Matrix` out.
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from raci.rules import Activity, Matrix, Person, Role
 from raci.tables import Document, Table
 from raci.vocabulary import (
     AMBIGUOUS_ROLE_ALIASES,
+    LETTER_WORDS,
     ROLE_ALIASES,
     CanonicalRole,
     Letter,
@@ -233,6 +234,8 @@ def read_document(document: Document, options: ReadOptions | None = None) -> Rea
     merged = _merge_continuations(document, chosen) if options.table is None else []
     reader = _MatrixReader(document, table, options, guesses)
     matrix = reader.read(chosen, merged)
+    if not matrix.name and not reader.titles_are_categories:
+        matrix = replace(matrix, name=table_name(table))
     return Reading(
         matrix=matrix,
         guesses=tuple(reader.guesses),
@@ -248,6 +251,34 @@ def read_document(document: Document, options: ReadOptions | None = None) -> Rea
 
 
 WORKBOOKS = ("XLSX", "XLS", "ODS")
+# Titles that name no team: a spreadsheet's default sheet names, and what a RACI chart is.
+GENERIC_TITLE = re.compile(
+    r"(sheet|feuil|tabelle|hoja|foglio|blad|planilha|arkusz|лист)\s*\d*"
+    r"|(the\s+)?(raci|rasci|responsibility)?\s*(matrix|chart|table|assignment matrix)?"
+)
+TITLE_LIMIT = 120
+
+
+def table_name(table: Table) -> str:
+    """What a table calls itself, "" when nothing: the heading just above it or its
+    sheet's name, else a title row on its own above the header (this app's workbook
+    writes the team's name there, under a sheet named "RACI matrix")."""
+    candidates = [table.title]
+    first = next((row for row in table.rows if any(row)), [])
+    filled = [cell for cell in first if cell]
+    # One cell on its own, and not a legend on top ("R = Responsible, A = ...").
+    if (
+        len(filled) == 1
+        and len(filled[0]) <= TITLE_LIMIT
+        and not _is_letter_cell(filled[0])
+        and not LETTER_WORDS.keys() & set(re.findall(r"[a-z]+", filled[0].lower()))
+    ):
+        candidates.append(filled[0])
+    for text in candidates:
+        text = " ".join(text.split())
+        if text and not GENERIC_TITLE.fullmatch(fold(text)):
+            return text
+    return ""
 
 
 def _choose(document: Document, candidates):
@@ -410,6 +441,8 @@ class _MatrixReader:
         self.header: list[str] = []
         self.activity_header = ""
         self.keys_in_file = False
+        # Tables merged into one matrix: the heading above each is a category.
+        self.titles_are_categories = False
         self._glossary = _glossary(document)
 
     def read(self, candidate: _Candidate, continuations: list[Table]) -> Matrix:
@@ -449,6 +482,7 @@ class _MatrixReader:
                 grid.append(more, title=table.title)
                 merged += 1
         if merged:
+            self.titles_are_categories = True
             if grid.titles and first_table.title:
                 grid.titles[0] = first_table.title
             self.guesses.append(

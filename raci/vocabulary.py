@@ -117,6 +117,11 @@ class Severity(StrEnum):
     def badge_class(self) -> str:
         return SEVERITY_BADGES[self]
 
+    def counted(self, count: int) -> str:
+        """ "2 errors", "1 warning", "3 info": as the editor's findings panel words a count."""
+        plural = "s" if count != 1 and self != Severity.INFO else ""
+        return f"{count} {self.value}{plural}"
+
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 SEVERITY_SYMBOLS = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}  # noqa: RUF001

@@ -259,7 +259,31 @@ def test_pdf_holds_every_activity_the_legend_and_the_findings():
     for name in ("Backlog ordering", "Acceptance criteria", "Build the increment", "Two bosses"):
         assert name in text
     assert "Checkout" in text and "Legend" in text and "Accountable" in text
-    assert "✖ 3 error" in text and "Two bosses: Product Owner and Business Analyst" in text
+    assert "✖ 3 errors" in text and "Two bosses: Product Owner and Business Analyst" in text
+
+
+@pytest.mark.django_db
+def test_pdf_lists_an_accepted_finding_apart_and_counts_only_open_ones():
+    accepted = Acceptance(
+        rule="multiple-accountable",
+        activity_key="4",
+        reason="Until May",
+        by="maya",
+        at=datetime(2026, 11, 20, 12, tzinfo=UTC),
+    )
+    chart = chart_of(replace(small_matrix(), accepted=(accepted,)))
+    two_bosses = next(f for f in chart.findings if f.rule == "multiple-accountable")
+    reader = render_pdf(chart)
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    counts = dict(exports.severity_counts(chart.findings))
+    assert f"✖ {counts[Severity.ERROR]} errors ·" in text
+    listed, accepted_part = text.split("Accepted (1)")
+    errors = listed.split("Errors (")[1]
+    assert errors.startswith(f"{counts[Severity.ERROR]})")
+    assert errors.count("Error ") == counts[Severity.ERROR]
+    assert two_bosses.message not in listed
+    assert two_bosses.message in accepted_part
+    assert "Accepted by maya on 20 Nov 2026: “Until May”" in accepted_part
 
 
 def wide_matrix(activities=150, roles=14) -> Matrix:

@@ -2,6 +2,7 @@
 a cell it concerns changes, reopen it by hand, link a row matched by name to
 its catalogue entry, and pick a fix when two columns play the documented owner."""
 
+import io
 from urllib.parse import urlencode
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
+from pypdf import PdfReader
 
 from raci.grid import finding_identity, identity_query, recent_grids
 from raci.models import AcceptedFinding, Assignment, Role, TeamRole, find_finding
@@ -129,6 +131,28 @@ def test_the_panel_shows_what_users_typed_as_text_never_as_markup(
     assert "<img" not in panel and "<script>" not in panel
     assert f'Accept…<span class="visually-hidden"> “{escape(name)}” has no letters' in panel
     assert f"“{escape('<script>alert(2)</script>')}”" in panel
+
+
+def test_the_print_view_and_the_pdf_list_an_accepted_finding_apart_from_the_open_ones(
+    editor_client, editor, team, ordering
+):
+    finding = mismatch(team)
+    accept(team, finding, editor)
+
+    page = editor_client.get(url("print", team)).content.decode()
+    listed, accepted = page.split("<h3>Accepted (1)</h3>")
+    assert escape(finding.message) not in listed
+    for severity in ("error", "warning"):
+        listed_count = listed.count(f'<li class="finding-{severity}">')
+        assert f" {listed_count} {severity}" in listed.split('class="finding-counts">')[1]
+    assert escape(finding.message) in accepted
+    assert "Accepted by edgar on " in accepted and f"“{escape(REASON)}”" in accepted
+
+    pdf = PdfReader(io.BytesIO(editor_client.get(url("export", team, "pdf")).content))
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    listed, accepted = text.split("Accepted (1)")
+    assert finding.message not in listed and finding.message in accepted
+    assert "Accepted by edgar" in accepted and REASON in accepted
 
 
 def test_a_plain_accept_redirects_to_the_findings(editor_client, team, ordering):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import resolve, reverse
 
-from raci import imports, matrix_io, services
+from raci import exports, imports, matrix_io, services
 from raci.models import Activity, Assignment, ImportUpload, Person, RoleHolder, Team
 from raci.views.exports import TEAM_FORMATS, chart_for, team_export_content
 from raci.vocabulary import CanonicalRole
@@ -318,6 +318,170 @@ def test_import_into_a_new_team(editor_client, organization):
     new = Team.objects.get(name="Payments")
     assert done["Location"] == reverse("raci:matrix", args=[organization.slug, new.slug])
     assert (new.uses_scrum, new.stage) == (False, "startup")
+
+
+MOBILE_MD = """# Mobile squad RACI
+
+| Task | PM | PO | SM | Dev |
+|---|---|---|---|---|
+| Product roadmap | A/R | C | I | I |
+| Backlog refinement | C | A | R | R |
+| Sprint planning | I | R | A | R |
+| Code review | | | | A/R |
+| Release sign-off | A | R | I | C |
+| Stakeholder updates | R | A | | I |
+
+Legend: R = Responsible, A = Accountable, C = Consulted, I = Informed
+"""
+
+
+def _preview_then_confirm(client, response):
+    """The preview's findings counts, and the team the confirmation made or changed."""
+    preview = client.get(response["Location"])
+    counts = preview.context["counts"]
+    assert f'<p class="finding-counts">{counts}' in preview.text
+    data = dict(preview.context["form"].initial, action="confirm", sections="on")
+    done = client.post(response["Location"], data)
+    slugs = resolve(done["Location"]).kwargs
+    return counts, Team.objects.get(organization__slug=slugs["org_slug"], slug=slugs["team_slug"])
+
+
+def _counts_of(team: Team) -> str:
+    return exports.counts_text(exports.severity_counts(Team.objects.get(pk=team.pk).analyse()))
+
+
+def test_a_new_teams_preview_counts_the_findings_it_will_have_nobody_holding_a_role(
+    editor_client, organization
+):
+    response = editor_client.post(
+        reverse("raci:import_new_team", args=[organization.slug]),
+        {"file": _named(MOBILE_MD.encode(), "mobile.md"), "stage": "startup"},
+    )
+    preview = editor_client.get(response["Location"])
+    assert "unstaffed-role" in preview.text  # nobody holds the roles of a new team
+
+    counts, new = _preview_then_confirm(editor_client, response)
+
+    assert counts == _counts_of(new)
+    assert "▲ 0 warnings" not in counts
+
+
+def test_an_import_over_a_team_previews_the_findings_it_will_have_its_acceptances_kept(
+    editor_client, editor, team
+):
+    finding = next(f for f in team.analyse() if f.activity_key and not f.accepted)
+    team.accept_finding(
+        rule=finding.rule,
+        activity=finding.activity_key,
+        role=finding.role_key or "",
+        letters_digest=finding.letters_digest,
+        reason="We know.",
+        user=editor,
+    )
+    csv_text = matrix_io.write_csv(team.to_matrix())
+    response = upload(editor_client, team, "again.csv", csv_text)
+    preview = editor_client.get(response["Location"])
+    assert "(1 accepted by the team, not counted)" in preview.text
+
+    counts, same = _preview_then_confirm(editor_client, response)
+
+    assert same == team and counts == _counts_of(team)
+
+
+def _import_unnamed(client, organization, content, filename) -> Team:
+    response = client.post(
+        reverse("raci:import_new_team", args=[organization.slug]),
+        {"file": _named(content, filename), "name": "", "stage": "startup"},
+    )
+    return _preview_then_confirm(client, response)[1]
+
+
+def test_a_new_team_left_unnamed_takes_the_files_heading_or_the_files_name(
+    editor_client, organization
+):
+    markdown = _import_unnamed(editor_client, organization, MOBILE_MD.encode(), "mobile.md")
+    csv_file = _import_unnamed(editor_client, organization, b"Task;PM;Dev\nDeploy;A;R\n", "web.csv")
+    bare = _import_unnamed(editor_client, organization, b"Task;PM;Dev\nDeploy;A;R\n", ".csv")
+
+    assert (markdown.name, csv_file.name, bare.name) == (
+        "Mobile squad RACI",
+        "web",
+        "Imported team",
+    )
+
+
+def _workbook(sheets: dict[str, list[list[str]]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+MATRIX_ROWS = [["Task", "PM", "Dev"], ["Deploy", "A", "R"]]
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "name"),
+    [
+        (_workbook({"Payments": MATRIX_ROWS}), "book.xlsx", "Payments"),
+        (_workbook({"Sheet1": MATRIX_ROWS}), "book.xlsx", ""),  # a default name says nothing
+        (_workbook({"RACI matrix": [["Growth"], [], *MATRIX_ROWS]}), "book.xlsx", "Growth"),
+        (b"R = Responsible, A = Accountable\n\nTask,PM,Dev\nDeploy,A,R\n", "m.csv", ""),
+        (
+            b"## Backlog\n\n| Task | PM |\n|---|---|\n| Order | A |\n\n## Delivery\n\n"
+            b"| Task | PM |\n|---|---|\n| Ship | A |\n",
+            "m.md",
+            "",
+        ),  # headings are categories
+    ],
+)
+def test_the_name_a_file_gives_its_table(content, filename, name):
+    assert matrix_io.read_matrix_file(content, filename).matrix.name == name
+
+
+def test_our_own_workbook_names_its_team_again(team, organization):
+    content = team_export_content(chart_for(team.snapshot()), "xlsx")
+    assert matrix_io.read_matrix_file(content, "checkout-raci.xlsx").matrix.name == "Checkout"
+
+
+def test_back_to_a_confirmed_preview_says_where_the_file_went(editor_client, organization, team):
+    response = editor_client.post(
+        reverse("raci:import_new_team", args=[organization.slug]),
+        {"file": _named(b"Task,PO\nVision,AR\n", "web.csv"), "stage": "startup"},
+    )
+    preview_url = response["Location"]
+    _counts, new = _preview_then_confirm(editor_client, response)
+
+    back = editor_client.get(preview_url, follow=True)  # Back, or a reload
+    again = editor_client.post(preview_url, {"action": "confirm"}, follow=True)  # sent twice
+
+    for answer in (back, again):
+        assert answer.redirect_chain == [(url("matrix", new), 302)]
+        assert "This file was already imported into “web”." in answer.text
+    assert Team.objects.filter(organization=organization).count() == 2
+
+    over = upload(editor_client, team, "m.csv", "Task,PO\nVision,AR\n")
+    _preview_then_confirm(editor_client, over)
+    back = editor_client.get(over["Location"], follow=True)
+    assert back.redirect_chain == [(url("matrix", team), 302)]
+    assert "This file was already imported into “Checkout”." in back.text
+
+
+def test_a_preview_gone_without_a_trace_sends_back_to_the_upload_form(editor_client, organization):
+    gone = reverse("raci:import_new_team_preview", args=[organization.slug, 999])
+
+    answer = editor_client.get(gone, follow=True)
+
+    import_page = reverse("raci:import_new_team", args=[organization.slug])
+    assert answer.redirect_chain == [(import_page, 302)]
+    assert "the file was already imported, or its preview expired" in answer.text
 
 
 def test_a_new_teams_name_taken_gets_the_next_free_name_and_says_so(editor_client, organization):

@@ -54,7 +54,9 @@ def print_html(chart: exports.Chart, *, for_pdf: bool) -> str:
         {
             "chart": chart,
             "pages": exports.print_pages(chart.matrix),
-            "counts": exports.severity_counts(chart.findings),
+            "counts": exports.counts_text(exports.severity_counts(chart.findings)),
+            "open_findings": exports.printed_findings(chart.findings),
+            "accepted": exports.accepted_findings(chart.findings),
             "legend": [
                 (letter, exports.LETTER_MEANINGS[letter]) for letter in exports.LETTER_ORDER
             ],

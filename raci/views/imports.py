@@ -8,15 +8,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from raci import imports, layouts, matrix_io
+from raci import exports, imports, layouts, matrix_io, rules
 from raci.models import STAGE_CHOICES, ImportUpload
 from raci.views.access import membership_for_user, team_for_user
-from raci.vocabulary import Stage, letters_to_text
+from raci.vocabulary import Severity, Stage, letters_to_text
 
 UPLOAD_TEMPLATE = "raci/import_upload.html"
 PREVIEW_TEMPLATE = "raci/import_preview.html"
@@ -244,10 +245,11 @@ class PreviewForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, org_slug, upload_id, team_slug=None):
     team, organization = _target(request, org_slug, team_slug)
-    upload = get_object_or_404(
-        ImportUpload.objects.filter(organization=organization, user=request.user, team=team),
-        pk=upload_id,
-    )
+    upload = ImportUpload.objects.filter(
+        organization=organization, user=request.user, team=team, pk=upload_id
+    ).first()
+    if upload is None:
+        return _upload_gone(request, organization, team, upload_id)
     upload_url, preview_url = _urls(organization, team, upload)
     options, category_map, posted = None, None, request.method == "POST"
     if posted:
@@ -289,6 +291,7 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
             except imports.ChangedMeanwhile as error:
                 messages.warning(request, str(error))
             else:
+                _remember_imported(request, upload_id, result)
                 upload.delete()
                 # The name the preview showed was taken, before or during the import.
                 renamed = (
@@ -333,11 +336,48 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
             "form": form,
             "action": preview_url,
             "upload_url": upload_url,
-            "counts": _counts(plan),
+            "counts": exports.counts_text(exports.severity_counts(plan.findings)),
+            "open_findings": [
+                finding
+                for finding in rules.open_findings(plan.findings)
+                if finding.severity != Severity.INFO
+            ][:40],
+            "accepted": len(plan.findings) - len(rules.open_findings(plan.findings)),
             "preview_rows": _preview_rows(plan),
             "preview_more": max(0, len(plan.matrix.activities) - PREVIEW_ROWS),
         },
     )
+
+
+# Session key: the uploads this browser imported, upload id -> team id, so that Back to
+# a confirmed preview (its upload deleted) can say where the file went.
+IMPORTED = "imported_uploads"
+IMPORTED_KEPT = 20
+
+
+def _remember_imported(request, upload_id: int, team) -> None:
+    imported = request.session.get(IMPORTED, {})
+    imported[str(upload_id)] = team.pk
+    request.session[IMPORTED] = dict(list(imported.items())[-IMPORTED_KEPT:])
+
+
+def _upload_gone(request, organization, team, upload_id):
+    """A preview whose upload is gone: imported (Back after the confirmation, or the
+    confirmation sent twice) or expired. Someone else's upload stays a 404."""
+    if ImportUpload.objects.filter(organization=organization, pk=upload_id).exists():
+        raise Http404("No such import.")
+    team_id = request.session.get(IMPORTED, {}).get(str(upload_id))
+    imported = organization.teams.filter(pk=team_id).first() if team_id else None
+    if imported is not None:
+        messages.info(request, f"This file was already imported into “{imported.name}”.")
+        return redirect("raci:matrix", organization.slug, imported.slug)
+    hours = ImportUpload.KEPT_FOR.total_seconds() / 3600
+    messages.info(
+        request,
+        "This import is no longer waiting for confirmation: the file was already imported, "
+        f"or its preview expired after {hours:g} hours. Upload it again to import it.",
+    )
+    return redirect(_urls(organization, team)[0])
 
 
 def _read(upload: ImportUpload, options):
@@ -356,6 +396,10 @@ def _plan(organization, team, upload, reading, category_map):
             team_name=upload.team_name,
             category_map=category_map,
             keys_in_file=reading.keys_in_file,
+            filename=upload.filename,
+            # As the confirmation will give them to import_apply.
+            uses_scrum=upload.uses_scrum if team is None else None,
+            stage=upload.stage if team is None else None,
         )
     except imports.ImportRefused as error:
         return f"{upload.filename}: {error} Nothing was imported."
@@ -384,9 +428,3 @@ def _preview_rows(plan: imports.ImportPlan) -> list[dict]:
         }
         for activity in matrix.activities[:PREVIEW_ROWS]
     ]
-
-
-def _counts(plan: imports.ImportPlan):
-    from raci import rules
-
-    return rules.count_by_severity(plan.findings)

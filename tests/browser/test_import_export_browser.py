@@ -164,3 +164,23 @@ def test_a_team_too_large_for_the_pdf_is_told_so_and_offered_the_workbook(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Excel workbook (.xlsx)").click()
     assert download_info.value.suggested_filename == "checkout-raci.xlsx"
+
+
+def test_a_new_team_takes_the_files_heading_and_back_says_it_was_imported(page, owner, tmp_path):
+    path = tmp_path / "mobile.md"
+    path.write_text(
+        "# Mobile squad RACI\n\n| Task | PM | PO | Dev |\n|---|---|---|---|\n"
+        "| Product roadmap | A/R | C | I |\n| Code review | | | A/R |\n"
+    )
+    sign_in(page)
+    page.goto("/o/acme-product/teams/import/")
+    preview_and_confirm(page, path)
+    expect(page.locator("#matrix")).to_contain_text("Code review")
+    team = Team.objects.get(name="Mobile squad RACI")
+
+    page.go_back()
+
+    expect(page).to_have_url(f"/o/acme-product/t/{team.slug}/")
+    expect(page.locator("#flash, .messages").first).to_contain_text(
+        "This file was already imported into “Mobile squad RACI”."
+    )

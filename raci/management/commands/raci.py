@@ -316,11 +316,6 @@ def findings_document(findings: list[rules.Finding], matches=()) -> dict:
 HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
 
 
-def _count(count: int, severity: Severity) -> str:
-    plural = count != 1 and severity != Severity.INFO
-    return f"{count} {severity.value}{'s' if plural else ''}"
-
-
 def _accepted_line(acceptance: rules.Acceptance) -> str:
     when = f" on {acceptance.at:%Y-%m-%d}" if acceptance.at else ""
     by = f" by {acceptance.by}" if acceptance.by else ""
@@ -380,7 +375,7 @@ def findings_text(label, findings, matches=(), context=None, guesses=()) -> str:
             lines.append(f"  {activity.name}  suggested key: {entry.key} ({entry.name})")
         lines.append("")
     counts = summary(findings)
-    line = ", ".join(_count(counts[severity], severity) for severity in SEVERITY_ORDER)
+    line = ", ".join(severity.counted(counts[severity]) for severity in SEVERITY_ORDER)
     if accepted:
         line += f"; {len(accepted)} accepted"
     lines.append(line + ".")
