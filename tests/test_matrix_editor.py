@@ -298,6 +298,20 @@ def test_add_and_remove_a_role_column(editor_client, organization):
     assert po.__class__.objects.filter(pk=po.pk).exists()  # the role itself stays
 
 
+def test_a_team_with_every_role_says_where_a_new_role_comes_from(editor_client, organization):
+    team = make_team(organization)  # every canonical role: none left to add
+    page = editor_client.get(url("matrix", team)).content.decode()
+
+    assert "Add a role column" in page
+    assert "is a column here already" in page
+    assert reverse("raci:roles", args=[organization.slug]) in page
+
+    Role.objects.create(organization=organization, name="QA Lead")
+    page = editor_client.get(url("matrix", team)).content.decode()
+    assert '<option value="' in page[page.index('id="add-column-title"') :]
+    assert "is a column here already" not in page
+
+
 def test_adding_a_role_that_is_already_a_column_is_refused(editor_client, team):
     pm = canonical_role(team.organization, PM)
 
