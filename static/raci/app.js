@@ -827,6 +827,40 @@
     };
   });
 
+  // An undo or redo pressed from the grid (Ctrl+Z on a cell) re-renders the
+  // whole editor: as in a spreadsheet, the focus goes back to the place it was
+  // in, or the nearest one if the undo took that cell or row away. Where the
+  // focus was outside the grid (the Undo button itself), it is left there.
+  // The flash says what was undone through its aria-live, without the focus.
+  let gridPlace = null; // { cellId, rowId, column, position }
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!event.detail.shouldSwap || !form || !form.matches || !form.matches("[data-keep-place]")) return;
+    const focused = document.activeElement;
+    const grid = document.getElementById("matrix");
+    if (!grid || !focused || !grid.contains(focused)) return;
+    const row = focused.closest("tr");
+    const cell = cellOf(focused);
+    gridPlace = {
+      cellId: cell ? cell.id : null,
+      rowId: row.id,
+      column: columnOf(focused),
+      position: Math.max(shownRows(false).indexOf(row), 0),
+    };
+  });
+
+  function backToPlace({ cellId, rowId, column, position }) {
+    const cell = cellId && document.getElementById(cellId);
+    if (cell) reveal(cell);
+    if (cell && !cell.closest("tr").hidden) return setActive(cell.querySelector(".cell-button"), true);
+    const same = document.getElementById(rowId);
+    if (same) reveal(same);
+    const rows = shownRows(false);
+    const row = same && !same.hidden ? same : rows[Math.min(position, rows.length - 1)];
+    if (row) goTo(row, Math.min(column, row.cells.length - 1));
+  }
+
   // The row is re-rendered after each edit: put the picker and the focus back
   // where they are when the answer arrives, so that several letters can be set
   // in a row and the keyboard user keeps their place.
@@ -934,6 +968,10 @@
         goTo(row, focusAfterSwap.column);
       } else focusWithin(focusAfterSwap.id, focusAfterSwap.selector);
       focusAfterSwap = null;
+    }
+    if (gridPlace && (document.getElementById(gridPlace.rowId) || !document.querySelector(".grid-rest"))) {
+      backToPlace(gridPlace);
+      gridPlace = null;
     }
     // Whatever was re-rendered, the keyboard user is never left on the page itself.
     if (document.activeElement === document.body) {
