@@ -6,6 +6,7 @@ import re
 from io import BytesIO
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -103,6 +104,53 @@ def test_row_density_and_the_collapsed_findings_are_kept(open_page, site):
     expect(findings.get_by_role("button", name="Show")).to_have_attribute("aria-expanded", "false")
     preferences = EditorPreferences.objects.get(user__username=OWNER[0])
     assert preferences.density == "comfortable" and preferences.findings_collapsed
+
+
+# How many lines the text inside an element takes: the boxes of its words,
+# grouped by their middles (a symbol drawn in another font sits a pixel off).
+TEXT_LINES = """element => {
+  const middles = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width > 0 && r.height > 0) middles.push(r.top + r.height / 2);
+    }
+  }
+  middles.sort((a, b) => a - b);
+  return middles.filter((middle, i) => i === 0 || middle - middles[i - 1] > 4).length;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_the_collapsed_findings_bar_shows_a_count_a_line(open_page, site, width):
+    EditorPreferences.objects.update_or_create(
+        user=User.objects.get(username=OWNER[0]), defaults={"findings_collapsed": True}
+    )
+    page = open_checkout(open_page, site, width, 900)
+    counts = page.locator("#findings .finding-counts")
+    expect(counts).to_be_visible()
+
+    # "✖ 0 errors" on one line, "▲ 4 warnings" on the next: not a word a line.
+    shown = counts.locator("[data-count]").count()
+    assert counts.evaluate(TEXT_LINES) == shown
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_no_button_of_the_row_menu_breaks_its_words(open_page, site, width):
+    page = open_checkout(open_page, site, width, 900)
+    page.locator("#matrix .cell-button").first.focus()
+    menu = page.locator("#row-menu")
+    menu.locator("summary").click()
+    move = menu.get_by_role("button", name="Move", exact=True)
+    expect(move).to_be_visible()
+
+    lines = menu.locator(".btn").evaluate_all(
+        f"(buttons) => buttons.filter((b) => b.checkVisibility()).map({TEXT_LINES})"
+    )
+    assert lines and set(lines) == {1}, lines
+    assert move.evaluate(TEXT_LINES) == 1
 
 
 def test_the_findings_are_a_drawer_on_a_phone(open_page, site):
