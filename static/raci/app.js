@@ -1263,13 +1263,52 @@
       button.value = next === "compact" ? "comfortable" : "compact";
       button.textContent = next === "compact" ? "Comfortable rows" : "Compact rows";
     } else if (button.name === "findings_collapsed") {
-      const collapse = button.value === "1";
-      workspace.classList.toggle("findings-collapsed", collapse);
-      button.value = collapse ? "0" : "1";
-      button.textContent = collapse ? "Show" : "Hide";
-      button.setAttribute("aria-expanded", String(!collapse));
+      keptCollapsed = button.value === "1";
+      showFindings(keptCollapsed);
     }
   });
+
+  function showFindings(collapse) {
+    const workspace = document.getElementById("workspace");
+    const button = document.querySelector(".findings-toggle");
+    if (!workspace || !button) return;
+    workspace.classList.toggle("findings-collapsed", collapse);
+    button.value = collapse ? "0" : "1";
+    button.textContent = collapse ? "Show" : "Hide";
+    button.setAttribute("aria-expanded", String(!collapse));
+  }
+
+  // On a phone the findings drawer would cover the whole grid: there the
+  // grid comes first and the findings are a bar of counts until opened, for
+  // this page only. The user's kept choice (EditorPreferences) is for wider
+  // screens and is neither used nor changed here. The width is app.css's
+  // phone width (767.98px), where tables become cards.
+  const PHONE = window.matchMedia("(max-width: 767.98px)");
+  let phoneFindingsOpen = false;
+  let keptCollapsed = null; // The kept choice, as the server last rendered it.
+
+  function fitFindings() {
+    const button = document.querySelector(".findings-toggle");
+    if (!button) return;
+    // A button fresh from the server says the kept choice; one this script
+    // set for a phone does not.
+    if (!button.dataset.phone) keptCollapsed = button.value === "0";
+    showFindings(PHONE.matches ? !phoneFindingsOpen : keptCollapsed);
+    if (PHONE.matches) button.dataset.phone = "true";
+    else delete button.dataset.phone;
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".findings-toggle");
+    if (!button || !PHONE.matches) return;
+    // Not sent: a phone's choice is not the one kept for the user.
+    event.preventDefault();
+    phoneFindingsOpen = button.value === "0";
+    fitFindings();
+  });
+
+  PHONE.addEventListener("change", fitFindings);
+  document.addEventListener("htmx:afterSettle", fitFindings);
 
   document.addEventListener("DOMContentLoaded", () => {
     rowMenu = document.getElementById("row-menu");
@@ -1282,5 +1321,6 @@
       setCollapsed(groupId, true);
     });
     initGrid();
+    fitFindings();
   });
 })();

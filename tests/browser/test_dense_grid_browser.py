@@ -154,20 +154,60 @@ def test_no_button_of_the_row_menu_breaks_its_words(open_page, site, width):
 
 
 def test_the_findings_are_a_drawer_on_a_phone(open_page, site):
+    """The grid first: the findings are a bar of counts at the foot of the
+    screen that opens on demand, and closes again, for this page only; the
+    choice kept for wider screens is neither used nor changed."""
     page = open_checkout(open_page, site, 390, 844)
+    preferences = []
+    page.on("request", lambda r: preferences.append(r) if "/preferences/" in r.url else None)
     findings = page.locator("#findings")
 
-    with page.expect_response(lambda r: "/preferences/" in r.url):
-        findings.get_by_role("button", name="Hide").click()
-
     # A bar at the foot of the screen with the counts, over the grid.
+    expect(findings.locator(".findings-body")).to_be_hidden()
     box = findings.bounding_box()
     assert box["y"] + box["height"] == pytest.approx(844, abs=1)
     assert box["height"] < 80
     expect(findings.locator("[data-count=error]")).to_be_in_viewport()
-    findings.get_by_role("button", name="Show").click()
+    expect(page.locator("#matrix .cell-button").first).to_be_in_viewport()
+
+    show = findings.get_by_role("button", name="Show")
+    expect(show).to_have_attribute("aria-expanded", "false")
+    show.click()
     expect(findings.locator(".findings-body")).to_be_visible()
     assert findings.bounding_box()["height"] <= 844 * 0.7 + 1
+    findings.get_by_role("button", name="Hide").click()
+    expect(findings.locator(".findings-body")).to_be_hidden()
+
+    assert preferences == []
+    assert not EditorPreferences.objects.filter(user__username=OWNER[0]).exists()
+
+
+def test_an_edit_on_a_phone_keeps_the_findings_as_the_user_left_them(open_page, site):
+    page = open_checkout(open_page, site, 390, 844)
+    findings = page.locator("#findings")
+    findings.get_by_role("button", name="Show").click()
+    expect(findings.locator(".findings-body")).to_be_visible()
+
+    # The editor is re-rendered with the kept (open) choice: still open, and
+    # closed again, it stays closed.
+    findings.get_by_role("button", name="Hide").click()
+    page.locator("#id_name").fill("Launch party")
+    with page.expect_response(lambda r: r.url.endswith("/activities/")) as added:
+        page.get_by_role("button", name="Add activity").click()
+    assert added.value.ok
+    expect(page.locator("#matrix tr.activity-row", has_text="Launch party")).to_be_attached()
+    expect(findings.locator(".findings-body")).to_be_hidden()
+    expect(findings.get_by_role("button", name="Show")).to_have_attribute("aria-expanded", "false")
+
+
+def test_a_phone_leaves_the_open_findings_of_wider_screens_as_they_are(open_page, site):
+    page = open_checkout(open_page, site, 390, 844)
+    findings = page.locator("#findings")
+    expect(findings.locator(".findings-body")).to_be_hidden()
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(findings.locator(".findings-body")).to_be_visible()
+    expect(findings.get_by_role("button", name="Hide")).to_have_attribute("aria-expanded", "true")
 
 
 def test_the_printed_matrix_has_a_legend_and_headers_on_every_page(open_page, site):
