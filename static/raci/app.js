@@ -974,11 +974,29 @@
       gridPlace = null;
     }
     // Whatever was re-rendered, the keyboard user is never left on the page itself.
+    const flash = document.getElementById("flash");
     if (document.activeElement === document.body) {
-      const flash = document.getElementById("flash");
       if (flash && flash.textContent.trim()) flash.focus();
+    } else if (flash && flash !== spokenFlash && flash.textContent.trim()) {
+      announce(flash);
     }
+    spokenFlash = flash;
   });
+
+  // A swap brings a new #flash with its message already inside, and screen
+  // readers announce what arrives in a live region, not a region that
+  // arrives: once the region is in the page, its message is put in again.
+  let spokenFlash = null;
+  const ANNOUNCE_DELAY_MS = 100;
+
+  function announce(flash) {
+    const said = Array.from(flash.childNodes);
+    setTimeout(() => {
+      // Unless the page has written something else there meanwhile.
+      const same = flash.isConnected && flash.childNodes.length === said.length && said.every((node) => node.parentNode === flash);
+      if (same) flash.replaceChildren(...said.map((node) => node.cloneNode(true)));
+    }, ANNOUNCE_DELAY_MS);
+  }
 
   // The grid scrolled as it was, and the page scrolled by as much as the
   // answer moved the block's first cell (a message appeared above the grid).
@@ -1322,5 +1340,6 @@
     });
     initGrid();
     fitFindings();
+    spokenFlash = document.getElementById("flash");
   });
 })();

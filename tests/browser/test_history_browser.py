@@ -176,3 +176,35 @@ def test_the_undo_button_pressed_from_the_keyboard_keeps_the_focus(page, team):
     matrix.expect_letters("backlog-ordering", SM, "")
     expect(page.locator("#flash")).to_contain_text("Undid")
     expect(undo).to_be_focused()
+
+
+def test_the_undos_message_arrives_in_a_live_region_already_in_the_page(page, team):
+    """Screen readers announce what is added to a live region, not a region
+    added with its message: with the focus kept on the grid, the message must
+    be put into #flash once #flash is in the page."""
+    matrix = open_matrix(page, team)
+    matrix.button("backlog-ordering", SM).focus()
+    matrix.press("backlog-ordering", SM, "c")
+    page.evaluate(
+        """() => {
+            window.spoken = [];
+            new MutationObserver((records) => {
+                for (const record of records) {
+                    const target = record.target;
+                    const region = target.closest && target.closest("[aria-live]");
+                    if (region && region.id === "flash") window.spoken.push(region.textContent);
+                }
+            }).observe(document.body, { childList: true, subtree: true, characterData: true });
+        }"""
+    )
+
+    with page.expect_response(lambda response: is_undo(response.request)):
+        page.keyboard.press("Control+z")
+
+    # (wait_for_function evaluates a string, which the page's CSP refuses.)
+    for _ in range(30):
+        if any("Undid" in text for text in page.evaluate("window.spoken")):
+            break
+        page.wait_for_timeout(100)
+    assert any("Undid" in text for text in page.evaluate("window.spoken"))
+    expect(matrix.button("backlog-ordering", SM)).to_be_focused()
