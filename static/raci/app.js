@@ -827,6 +827,40 @@
     };
   });
 
+  // An undo or redo pressed from the grid (Ctrl+Z on a cell) re-renders the
+  // whole editor: as in a spreadsheet, the focus goes back to the place it was
+  // in, or the nearest one if the undo took that cell or row away. Where the
+  // focus was outside the grid (the Undo button itself), it is left there.
+  // The flash says what was undone through its aria-live, without the focus.
+  let gridPlace = null; // { cellId, rowId, column, position }
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!event.detail.shouldSwap || !form || !form.matches || !form.matches("[data-keep-place]")) return;
+    const focused = document.activeElement;
+    const grid = document.getElementById("matrix");
+    if (!grid || !focused || !grid.contains(focused)) return;
+    const row = focused.closest("tr");
+    const cell = cellOf(focused);
+    gridPlace = {
+      cellId: cell ? cell.id : null,
+      rowId: row.id,
+      column: columnOf(focused),
+      position: Math.max(shownRows(false).indexOf(row), 0),
+    };
+  });
+
+  function backToPlace({ cellId, rowId, column, position }) {
+    const cell = cellId && document.getElementById(cellId);
+    if (cell) reveal(cell);
+    if (cell && !cell.closest("tr").hidden) return setActive(cell.querySelector(".cell-button"), true);
+    const same = document.getElementById(rowId);
+    if (same) reveal(same);
+    const rows = shownRows(false);
+    const row = same && !same.hidden ? same : rows[Math.min(position, rows.length - 1)];
+    if (row) goTo(row, Math.min(column, row.cells.length - 1));
+  }
+
   // The row is re-rendered after each edit: put the picker and the focus back
   // where they are when the answer arrives, so that several letters can be set
   // in a row and the keyboard user keeps their place.
@@ -935,12 +969,34 @@
       } else focusWithin(focusAfterSwap.id, focusAfterSwap.selector);
       focusAfterSwap = null;
     }
-    // Whatever was re-rendered, the keyboard user is never left on the page itself.
-    if (document.activeElement === document.body) {
-      const flash = document.getElementById("flash");
-      if (flash && flash.textContent.trim()) flash.focus();
+    if (gridPlace && (document.getElementById(gridPlace.rowId) || !document.querySelector(".grid-rest"))) {
+      backToPlace(gridPlace);
+      gridPlace = null;
     }
+    // Whatever was re-rendered, the keyboard user is never left on the page itself.
+    const flash = document.getElementById("flash");
+    if (document.activeElement === document.body) {
+      if (flash && flash.textContent.trim()) flash.focus();
+    } else if (flash && flash !== spokenFlash && flash.textContent.trim()) {
+      announce(flash);
+    }
+    spokenFlash = flash;
   });
+
+  // A swap brings a new #flash with its message already inside, and screen
+  // readers announce what arrives in a live region, not a region that
+  // arrives: once the region is in the page, its message is put in again.
+  let spokenFlash = null;
+  const ANNOUNCE_DELAY_MS = 100;
+
+  function announce(flash) {
+    const said = Array.from(flash.childNodes);
+    setTimeout(() => {
+      // Unless the page has written something else there meanwhile.
+      const same = flash.isConnected && flash.childNodes.length === said.length && said.every((node) => node.parentNode === flash);
+      if (same) flash.replaceChildren(...said.map((node) => node.cloneNode(true)));
+    }, ANNOUNCE_DELAY_MS);
+  }
 
   // The grid scrolled as it was, and the page scrolled by as much as the
   // answer moved the block's first cell (a message appeared above the grid).
@@ -1225,13 +1281,52 @@
       button.value = next === "compact" ? "comfortable" : "compact";
       button.textContent = next === "compact" ? "Comfortable rows" : "Compact rows";
     } else if (button.name === "findings_collapsed") {
-      const collapse = button.value === "1";
-      workspace.classList.toggle("findings-collapsed", collapse);
-      button.value = collapse ? "0" : "1";
-      button.textContent = collapse ? "Show" : "Hide";
-      button.setAttribute("aria-expanded", String(!collapse));
+      keptCollapsed = button.value === "1";
+      showFindings(keptCollapsed);
     }
   });
+
+  function showFindings(collapse) {
+    const workspace = document.getElementById("workspace");
+    const button = document.querySelector(".findings-toggle");
+    if (!workspace || !button) return;
+    workspace.classList.toggle("findings-collapsed", collapse);
+    button.value = collapse ? "0" : "1";
+    button.textContent = collapse ? "Show" : "Hide";
+    button.setAttribute("aria-expanded", String(!collapse));
+  }
+
+  // On a phone the findings drawer would cover the whole grid: there the
+  // grid comes first and the findings are a bar of counts until opened, for
+  // this page only. The user's kept choice (EditorPreferences) is for wider
+  // screens and is neither used nor changed here. The width is app.css's
+  // phone width (767.98px), where tables become cards.
+  const PHONE = window.matchMedia("(max-width: 767.98px)");
+  let phoneFindingsOpen = false;
+  let keptCollapsed = null; // The kept choice, as the server last rendered it.
+
+  function fitFindings() {
+    const button = document.querySelector(".findings-toggle");
+    if (!button) return;
+    // A button fresh from the server says the kept choice; one this script
+    // set for a phone does not.
+    if (!button.dataset.phone) keptCollapsed = button.value === "0";
+    showFindings(PHONE.matches ? !phoneFindingsOpen : keptCollapsed);
+    if (PHONE.matches) button.dataset.phone = "true";
+    else delete button.dataset.phone;
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".findings-toggle");
+    if (!button || !PHONE.matches) return;
+    // Not sent: a phone's choice is not the one kept for the user.
+    event.preventDefault();
+    phoneFindingsOpen = button.value === "0";
+    fitFindings();
+  });
+
+  PHONE.addEventListener("change", fitFindings);
+  document.addEventListener("htmx:afterSettle", fitFindings);
 
   document.addEventListener("DOMContentLoaded", () => {
     rowMenu = document.getElementById("row-menu");
@@ -1244,5 +1339,7 @@
       setCollapsed(groupId, true);
     });
     initGrid();
+    fitFindings();
+    spokenFlash = document.getElementById("flash");
   });
 })();

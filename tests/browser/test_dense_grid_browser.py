@@ -6,6 +6,7 @@ import re
 from io import BytesIO
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -105,21 +106,108 @@ def test_row_density_and_the_collapsed_findings_are_kept(open_page, site):
     assert preferences.density == "comfortable" and preferences.findings_collapsed
 
 
+# How many lines the text inside an element takes: the boxes of its words,
+# grouped by their middles (a symbol drawn in another font sits a pixel off).
+TEXT_LINES = """element => {
+  const middles = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width > 0 && r.height > 0) middles.push(r.top + r.height / 2);
+    }
+  }
+  middles.sort((a, b) => a - b);
+  return middles.filter((middle, i) => i === 0 || middle - middles[i - 1] > 4).length;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_the_collapsed_findings_bar_shows_a_count_a_line(open_page, site, width):
+    EditorPreferences.objects.update_or_create(
+        user=User.objects.get(username=OWNER[0]), defaults={"findings_collapsed": True}
+    )
+    page = open_checkout(open_page, site, width, 900)
+    counts = page.locator("#findings .finding-counts")
+    expect(counts).to_be_visible()
+
+    # "✖ 0 errors" on one line, "▲ 4 warnings" on the next: not a word a line.
+    shown = counts.locator("[data-count]").count()
+    assert counts.evaluate(TEXT_LINES) == shown
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_no_button_of_the_row_menu_breaks_its_words(open_page, site, width):
+    page = open_checkout(open_page, site, width, 900)
+    page.locator("#matrix .cell-button").first.focus()
+    menu = page.locator("#row-menu")
+    menu.locator("summary").click()
+    move = menu.get_by_role("button", name="Move", exact=True)
+    expect(move).to_be_visible()
+
+    lines = menu.locator(".btn").evaluate_all(
+        f"(buttons) => buttons.filter((b) => b.checkVisibility()).map({TEXT_LINES})"
+    )
+    assert lines and set(lines) == {1}, lines
+    assert move.evaluate(TEXT_LINES) == 1
+
+
 def test_the_findings_are_a_drawer_on_a_phone(open_page, site):
+    """The grid first: the findings are a bar of counts at the foot of the
+    screen that opens on demand, and closes again, for this page only; the
+    choice kept for wider screens is neither used nor changed."""
     page = open_checkout(open_page, site, 390, 844)
+    preferences = []
+    page.on("request", lambda r: preferences.append(r) if "/preferences/" in r.url else None)
     findings = page.locator("#findings")
 
-    with page.expect_response(lambda r: "/preferences/" in r.url):
-        findings.get_by_role("button", name="Hide").click()
-
     # A bar at the foot of the screen with the counts, over the grid.
+    expect(findings.locator(".findings-body")).to_be_hidden()
     box = findings.bounding_box()
     assert box["y"] + box["height"] == pytest.approx(844, abs=1)
     assert box["height"] < 80
     expect(findings.locator("[data-count=error]")).to_be_in_viewport()
-    findings.get_by_role("button", name="Show").click()
+    expect(page.locator("#matrix .cell-button").first).to_be_in_viewport()
+
+    show = findings.get_by_role("button", name="Show")
+    expect(show).to_have_attribute("aria-expanded", "false")
+    show.click()
     expect(findings.locator(".findings-body")).to_be_visible()
     assert findings.bounding_box()["height"] <= 844 * 0.7 + 1
+    findings.get_by_role("button", name="Hide").click()
+    expect(findings.locator(".findings-body")).to_be_hidden()
+
+    assert preferences == []
+    assert not EditorPreferences.objects.filter(user__username=OWNER[0]).exists()
+
+
+def test_an_edit_on_a_phone_keeps_the_findings_as_the_user_left_them(open_page, site):
+    page = open_checkout(open_page, site, 390, 844)
+    findings = page.locator("#findings")
+    findings.get_by_role("button", name="Show").click()
+    expect(findings.locator(".findings-body")).to_be_visible()
+
+    # The editor is re-rendered with the kept (open) choice: still open, and
+    # closed again, it stays closed.
+    findings.get_by_role("button", name="Hide").click()
+    page.locator("#id_name").fill("Launch party")
+    with page.expect_response(lambda r: r.url.endswith("/activities/")) as added:
+        page.get_by_role("button", name="Add activity").click()
+    assert added.value.ok
+    expect(page.locator("#matrix tr.activity-row", has_text="Launch party")).to_be_attached()
+    expect(findings.locator(".findings-body")).to_be_hidden()
+    expect(findings.get_by_role("button", name="Show")).to_have_attribute("aria-expanded", "false")
+
+
+def test_a_phone_leaves_the_open_findings_of_wider_screens_as_they_are(open_page, site):
+    page = open_checkout(open_page, site, 390, 844)
+    findings = page.locator("#findings")
+    expect(findings.locator(".findings-body")).to_be_hidden()
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(findings.locator(".findings-body")).to_be_visible()
+    expect(findings.get_by_role("button", name="Hide")).to_have_attribute("aria-expanded", "true")
 
 
 def test_the_printed_matrix_has_a_legend_and_headers_on_every_page(open_page, site):
