@@ -12,6 +12,16 @@ from tests.browser.reference_grid import DEV, PASTE, PM, PO, SM, Grid
 pytestmark = pytest.mark.browser
 
 
+def undo_and_expect(grid, before):
+    """Press Ctrl+Z and see every cell of `before` hold its letters again."""
+    with grid.page.expect_response(lambda r: r.url.endswith("/undo/")) as undone:
+        grid.page.keyboard.press("Control+z")
+    assert undone.value.ok
+    for cell, letters in before.items():
+        expect(grid.cell(*cell).locator(".letters")).to_have_text(letters or "·")
+        assert grid.stored(*cell) == letters
+
+
 def test_a_block_pasted_from_a_spreadsheet_lands_at_the_cursor_as_one_change(page, team):
     grid = Grid(page, team)
     grid.button(2, PO).focus()
@@ -52,12 +62,7 @@ def test_one_value_pasted_on_a_selection_fills_every_cell_and_one_undo_takes_it_
     assert ChangeSet.objects.count() == change_sets + 1
     expect(page.locator("#matrix td.is-selected")).to_have_count(3)
 
-    with page.expect_response(lambda r: r.url.endswith("/undo/")) as undone:
-        page.keyboard.press("Control+z")
-    assert undone.value.ok
-    for cell, letters in before.items():
-        expect(grid.cell(*cell).locator(".letters")).to_have_text(letters or "·")
-        assert grid.stored(*cell) == letters
+    undo_and_expect(grid, before)
 
 
 def test_one_value_on_a_selection_with_a_cell_changed_meanwhile_writes_nothing(page, team):
@@ -276,13 +281,7 @@ def test_one_ctrl_z_takes_a_whole_paste_back(page, team):
     undos = []
     page.on("request", lambda r: undos.append(r) if r.url.endswith("/undo/") else None)
     grid.button(0, PO).focus()
-    with page.expect_response(lambda r: r.url.endswith("/undo/")) as undone:
-        page.keyboard.press("Control+z")
-    assert undone.value.ok
-
-    for cell, letters in before.items():
-        expect(grid.cell(*cell).locator(".letters")).to_have_text(letters or "·")
-        assert grid.stored(*cell) == letters
+    undo_and_expect(grid, before)
     assert len(undos) == 1
 
 
