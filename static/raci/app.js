@@ -414,7 +414,22 @@
   // As spreadsheets write a block: each line ended by a line break, so that
   // a last line of empty cells (a clear, a column's empty cell) is kept.
   function asText(block, letters) {
-    return block.map((cells) => `${cells.map(letters).join("\t")}\n`).join("");
+    return block.map((cells, row) => `${cells.map((cell, column) => letters(cell, column, row)).join("\t")}\n`).join("");
+  }
+
+  // A pasted block smaller than the selection whose size divides it is
+  // repeated across it, as spreadsheets do: one value fills every selected
+  // cell, a row of two fills a selection two columns wide. The text sent is
+  // then the whole selection, so the server checks and writes each cell of
+  // it as for any block. Any other block goes once at the selection's first
+  // cell; so does one with a quote in it, which only the server's reader
+  // splits into cells rightly.
+  function tiled(text, block) {
+    const lines = text.replace(/\r?\n$/, "").split(/\r?\n/).map((line) => line.split("\t"));
+    const [height, width] = [lines.length, lines[0].length];
+    if (text.includes('"') || lines.some((cells) => cells.length !== width)) return text;
+    if (block.length % height || block[0].length % width) return text;
+    return asText(block, (_cell, column, row) => lines[row % height][column % width]);
   }
 
   function clearBlock() {
@@ -454,7 +469,8 @@
     const text = event.clipboardData.getData("text/plain");
     if (!text) return;
     event.preventDefault();
-    writeBlock("paste", selectedBlock()[0][0], text);
+    const block = selectedBlock();
+    writeBlock("paste", block[0][0], tiled(text, block));
   });
 
   // A drag selects cells, not the page's text; Shift+click reaches from the

@@ -3,12 +3,23 @@ Shift+click, a drag), clear it, copy it, paste a block from a spreadsheet,
 fill down; each multi-cell write is one change set, or nothing."""
 
 import pytest
+from django.db.models import F
 from playwright.sync_api import expect
 
-from raci.models import ChangeSet
+from raci.models import Assignment, ChangeSet
 from tests.browser.reference_grid import DEV, PASTE, PM, PO, SM, Grid
 
 pytestmark = pytest.mark.browser
+
+
+def undo_and_expect(grid, before):
+    """Press Ctrl+Z and see every cell of `before` hold its letters again."""
+    with grid.page.expect_response(lambda r: r.url.endswith("/undo/")) as undone:
+        grid.page.keyboard.press("Control+z")
+    assert undone.value.ok
+    for cell, letters in before.items():
+        expect(grid.cell(*cell).locator(".letters")).to_have_text(letters or "·")
+        assert grid.stored(*cell) == letters
 
 
 def test_a_block_pasted_from_a_spreadsheet_lands_at_the_cursor_as_one_change(page, team):
@@ -29,6 +40,84 @@ def test_a_block_pasted_from_a_spreadsheet_lands_at_the_cursor_as_one_change(pag
     assert ChangeSet.objects.latest("revision").action == "paste"
     expect(grid.button(2, PO)).to_be_focused()
     expect(page.locator("#flash")).to_contain_text("Saved: ")
+
+
+def test_one_value_pasted_on_a_selection_fills_every_cell_and_one_undo_takes_it_back(page, team):
+    """As in Excel or Sheets: one cell copied from a spreadsheet ("A" and a
+    line break) goes into every selected cell, as one change set."""
+    grid = Grid(page, team)
+    cells = [(row, PO) for row in range(3)]
+    before = {cell: grid.stored(*cell) for cell in cells}
+    assert any(letters != "A" for letters in before.values())
+    grid.button(0, PO).focus()
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowDown")
+    change_sets = ChangeSet.objects.count()
+
+    grid.write(lambda: page.evaluate(PASTE, "A\r\n"))
+
+    for cell in cells:
+        expect(grid.cell(*cell).locator(".letters")).to_have_text("A")
+        assert grid.stored(*cell) == "A"
+    assert ChangeSet.objects.count() == change_sets + 1
+    expect(page.locator("#matrix td.is-selected")).to_have_count(3)
+
+    undo_and_expect(grid, before)
+
+
+def test_one_value_on_a_selection_with_a_cell_changed_meanwhile_writes_nothing(page, team):
+    grid = Grid(page, team)
+    cells = [(row, PO) for row in range(3)]
+    grid.button(0, PO).focus()
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowDown")
+    # A colleague changes the middle cell while this page is open.
+    colleague = Assignment.objects.filter(activity_id=grid.rows[1], role_id=grid.roles[PO])
+    assert colleague.update(letters="C", version=F("version") + 1) == 1
+    before = {cell: grid.stored(*cell) for cell in cells}
+    change_sets = ChangeSet.objects.count()
+
+    grid.write(lambda: page.evaluate(PASTE, "A\r\n"))
+
+    expect(page.locator("#flash")).to_contain_text(
+        "Changed by someone else meanwhile, so nothing was written"
+    )
+    for cell, letters in before.items():
+        assert grid.stored(*cell) == letters
+    assert ChangeSet.objects.count() == change_sets
+
+
+def test_a_block_whose_size_divides_the_selection_is_repeated_across_it(page, team):
+    grid = Grid(page, team)
+    grid.button(0, PO).focus()
+    for key in ("Shift+ArrowDown", "Shift+ArrowDown", "Shift+ArrowRight"):
+        page.keyboard.press(key)
+
+    grid.write(lambda: page.evaluate(PASTE, "I\tC\n"))
+
+    for row in range(3):
+        for kind, letters in ((PO, "I"), (SM, "C")):
+            expect(grid.cell(row, kind).locator(".letters")).to_have_text(letters)
+            assert grid.stored(row, kind) == letters
+    assert ChangeSet.objects.latest("revision").action == "paste"
+
+
+def test_a_block_that_does_not_divide_the_selection_goes_once_at_its_first_cell(page, team):
+    grid = Grid(page, team)
+    third = grid.stored(2, PO)
+    assert third != "I"
+    grid.button(0, PO).focus()
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowDown")
+
+    grid.write(lambda: page.evaluate(PASTE, "I\nI\n"))
+
+    for row in (0, 1):
+        expect(grid.cell(row, PO).locator(".letters")).to_have_text("I")
+    assert grid.stored(2, PO) == third
+    expect(grid.cell(2, PO).locator(".letters")).to_have_text(third or "·")
+    # The block pasted is what is selected afterwards, as before.
+    expect(page.locator("#matrix td.is-selected")).to_have_count(2)
 
 
 def test_a_paste_with_a_bad_letter_changes_nothing(page, team):
@@ -192,13 +281,7 @@ def test_one_ctrl_z_takes_a_whole_paste_back(page, team):
     undos = []
     page.on("request", lambda r: undos.append(r) if r.url.endswith("/undo/") else None)
     grid.button(0, PO).focus()
-    with page.expect_response(lambda r: r.url.endswith("/undo/")) as undone:
-        page.keyboard.press("Control+z")
-    assert undone.value.ok
-
-    for cell, letters in before.items():
-        expect(grid.cell(*cell).locator(".letters")).to_have_text(letters or "·")
-        assert grid.stored(*cell) == letters
+    undo_and_expect(grid, before)
     assert len(undos) == 1
 
 
