@@ -148,3 +148,17 @@ def test_the_list_of_keys_fits_a_phone(open_page, team):
     expect(keys).to_be_visible()
     box = keys.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+
+
+def test_the_list_of_keys_opens_at_its_title(open_page, team):
+    page = open_page(1280, 720)  # shorter than the list: it scrolls
+    grid = Grid(page, team)
+    grid.button(0, PM).focus()
+
+    page.keyboard.press("?")
+
+    keys = page.get_by_role("dialog", name="Keys in the matrix")
+    expect(keys).to_be_visible()
+    assert keys.evaluate("dialog => dialog.scrollHeight > dialog.clientHeight")
+    assert keys.evaluate("dialog => dialog.scrollTop") == 0
+    expect(keys.get_by_role("heading", name="Keys in the matrix")).to_be_in_viewport()
