@@ -205,6 +205,23 @@ class Grid:
     # with it for when it is used again (RecentGrids): it depends only on the
     # grid and the writer's options.
     kept_markup: dict = field(default_factory=dict, repr=False, compare=False)
+    # Each row's markup by what it shows, this grid's and the one it follows
+    # (see follow): a colleague's edit changes a row or two of hundreds.
+    row_markup: dict = field(default_factory=dict, repr=False, compare=False)
+    earlier_row_markup: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def follow(self, earlier: "Grid") -> None:
+        """Take over the markup of `earlier`, the grid this one replaces, that
+        it would write the same: rows that show the same (when the columns
+        are the same) and the findings panel's lists when the findings are."""
+        if [c.role_id for c in earlier.columns] == [c.role_id for c in self.columns]:
+            self.earlier_row_markup = earlier.row_markup
+        if earlier.digest == self.digest and earlier.findings_limit == self.findings_limit:
+            self.kept_markup.update(
+                (key, markup)
+                for key, markup in earlier.kept_markup.items()
+                if key[0] == "findings panel"
+            )
 
     @cached_property
     def rows(self) -> list[Row]:
@@ -410,6 +427,8 @@ def team_grid(team: Team, *, revision: int | None = None, all_findings: bool = F
     if snapshot is None:
         snapshot = team.snapshot()
     grid = build_grid(snapshot, all_findings=all_findings)
+    if kept is not None:
+        grid.follow(kept.grid)
     cells = len(snapshot.activities) * max(len(snapshot.columns), 1)
     recent_grids.keep(team_key, KeptGrid(revision, grid, snapshot, cells))
     return grid
@@ -554,6 +573,10 @@ class GridMarkup:
             out.append("</tbody>")
         if end < len(rows):
             out.append(self._rest(after=rows[end - 1].activity.pk, count=len(rows) - end))
+        else:
+            # The last rows are written (the first screen was before them):
+            # what the earlier grid had to offer is taken.
+            self.grid.earlier_row_markup = {}
         return SafeString("".join(out))
 
     def _group_open(self, group: Group, *, header: bool) -> str:
@@ -583,6 +606,26 @@ class GridMarkup:
 
     def row(self, row: Row, *, oob: bool = False) -> SafeString:
         """A row; `oob` marks it for htmx to swap in place by its id."""
+        grid = self.grid
+        if oob or self.added or grid.stale_cell:
+            return self._row(row, oob=oob)
+        a = row.activity.pk
+        # Everything the row's markup is written from, the columns aside
+        # (Grid.follow keeps rows only while the columns stay the same).
+        shown = (
+            self.can_edit,
+            row.activity,
+            tuple(row.counts),
+            tuple(grid.cells.get(a, {}).items()),
+            tuple(grid.cell_severity.get(a, {}).items()),
+        )
+        markup = grid.row_markup.get(shown) or grid.earlier_row_markup.get(shown)
+        if markup is None:
+            markup = self._row(row, oob=False)
+        grid.row_markup[shown] = markup
+        return markup
+
+    def _row(self, row: Row, *, oob: bool) -> SafeString:
         activity = row.activity
         a = activity.pk
         severity = f" has-{row.severity}" if row.severity else ""

@@ -408,3 +408,35 @@ def test_a_row_deleted_and_brought_back_by_a_colleague_shows_with_its_letters(
         editor_client.get(matrix_url(team))  # kept again for the next write
 
     assert 'data-letters="AR"' in grid_markup(caught_up)
+
+
+def test_rows_drawn_again_after_a_colleagues_change_show_their_new_findings_and_columns(
+    editor_client, owner_client, organization
+):
+    """Rows whose letters did not change are written once and used again
+    (Grid.follow), as long as their findings and the columns are the same."""
+    team = make_team(organization, "Checkout", kinds=(PM, PO, DEV))
+    crowded = make_activity(team, "Refine the backlog", letters={PM: "C", PO: "AC", DEV: "RC"})
+    make_activity(team, "Set the vision", letters={PM: "A", PO: "C", DEV: "R"})
+    page = editor_client.get(matrix_url(team)).content.decode()
+    assert "crowded-consulted" not in page
+
+    # Fewer consulted allowed: the first row is marked, no letter changed.
+    with served_by_another_worker(team):
+        change_settings(owner_client, team, max_consulted=1)
+    marked = editor_client.get(matrix_url(team))
+    row = re.search(rf'<tr id="row-{crowded.pk}" class="activity-row has-warning"', marked.text)
+    assert row is not None
+    assert grid_markup(marked) == grid_markup(fresh_view(editor_client, team)[0])
+
+    # A new column: every row gets a cell for it.
+    scrum_master = canonical_role(organization, SM)
+    with served_by_another_worker(team):
+        owner_client.post(
+            reverse("raci:column_add", args=[organization.slug, team.slug]),
+            {"role": scrum_master.pk},
+            **HTMX,
+        )
+    widened = editor_client.get(matrix_url(team))
+    assert f'id="cell-{crowded.pk}-{scrum_master.pk}"' in widened.text
+    assert grid_markup(widened) == grid_markup(fresh_view(editor_client, team)[0])
