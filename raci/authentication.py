@@ -42,6 +42,16 @@ class UsernameOrEmailBackend(ModelBackend):
             return user
         return None
 
+    def get_user(self, user_id):
+        """The signed-in account, read on every request with the editor's
+        preferences in the same query: the matrix pages need both."""
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("editor_preferences").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 def throttle_key(request, credentials) -> str:
     """What failed sign-ins count against: the account, however the form named

@@ -1443,5 +1443,9 @@ class EditorPreferences(models.Model):
 
     @classmethod
     def of(cls, user) -> "EditorPreferences":
-        """The user's preferences, or the defaults (unsaved) if they have none yet."""
-        return cls.objects.filter(user=user).first() or cls(user=user)
+        """The user's preferences, or the defaults (unsaved) if they have none yet.
+        Read with the account when the user signed in (UsernameOrEmailBackend)."""
+        try:
+            return user.editor_preferences
+        except cls.DoesNotExist:
+            return cls(user=user)

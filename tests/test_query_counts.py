@@ -129,3 +129,19 @@ def test_organization_page_queries_do_not_grow_with_teams(owner_client, organiza
     assert queries() == few
     make_team(organization, "Empty")
     assert queries() == few
+
+
+def test_a_matrix_page_seen_before_reads_only_who_asks_and_the_roles_to_add(
+    editor_client, editor, organization
+):
+    team = make_filled_team(organization, "Checkout", activities=40)
+    editor_client.post(reverse("raci:editor_preferences"), {"density": "comfortable"}, **HTMX)
+    editor_client.get(matrix_url(team))
+
+    with CaptureQueriesContext(connection) as captured:
+        page = editor_client.get(matrix_url(team))
+
+    # The session, the account with its editor preferences, the membership,
+    # the team, and the roles the add-column form offers.
+    assert len(captured) == 5, [query["sql"] for query in captured]
+    assert 'class="workspace density-comfortable' in page.content.decode()

@@ -103,7 +103,7 @@ def _context(request, team, membership, *, all_findings=False, added="", **extra
         "column_headers": markup.column_headers(),
         "grid_rows": markup.groups(everything=all_rows(request)),
         "activity_form": ActivityForm(team=team),
-        "column_form": ColumnAddForm(team=team),
+        "column_form": ColumnAddForm(team=team, columns=[c.role_id for c in grid.columns]),
         "letters": LETTER_ORDER,
         "categories": [*CATEGORY_CHOICES, ("", "Other")],
         "legend": [(letter, LETTER_MEANINGS[letter]) for letter in LETTER_ORDER],
