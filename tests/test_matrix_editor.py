@@ -799,3 +799,17 @@ def test_a_new_row_with_a_name_already_taken_adds_nothing(editor_client, team, o
     )
     assert [name for _category, name in shown_order(team)] == ["Order the backlog"]
     assert team.change_sets.count() == change_sets
+
+
+def test_an_activity_named_like_the_place_of_the_pages_rows_shows_as_typed(editor_client, team):
+    # The rows are put where the page holds "<!--grid-rows-->" (ROWS_SLOT).
+    make_activity(team, "<!--grid-rows-->", letters={PM: "A"})
+    make_activity(team, "Set the vision", letters={PM: "R"})
+    url = reverse("raci:matrix", args=[team.organization.slug, team.slug])
+
+    page = editor_client.get(url).content.decode()
+
+    assert "&lt;!--grid-rows--&gt;" in page
+    assert "<!--grid-rows-->" not in page
+    assert page.count('class="activity-row') == 2
+    assert page.index("&lt;!--grid-rows--&gt;") < page.index("Set the vision")

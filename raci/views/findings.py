@@ -17,7 +17,15 @@ from raci import catalogue, history, rules
 from raci.forms import ActivityLinkForm, FindingAcceptForm, FindingForm, ReopenForm
 from raci.models import find_finding
 from raci.views.access import team_for_user
-from raci.views.matrix import _context, _edited, _gone, _in_team, _matrix_url
+from raci.views.matrix import (
+    TEMPLATE,
+    _context,
+    _edited,
+    _gone,
+    _in_team,
+    _matrix_url,
+    render_editor,
+)
 
 
 def _accepted_url(team):
@@ -89,7 +97,7 @@ def _back_to_the_editor(request, team, membership):
     for htmx (whatever the request targeted), or after a redirect."""
     if not request.htmx:
         return redirect(_matrix_url(team, "findings"))
-    response = render(request, "raci/matrix.html#workspace", _context(request, team, membership))
+    response = render_editor(request, TEMPLATE + "#workspace", _context(request, team, membership))
     return reswap(retarget(response, "#workspace"), "outerHTML")
 
 
