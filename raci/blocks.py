@@ -13,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from raci.vocabulary import Letter, parse_letters
+from raci.vocabulary import Letter, fold, parse_letters
 
 # A block bigger than a 1,000 x 20 matrix is not a paste from this app.
 MAX_CELLS = 20_000
@@ -50,6 +50,46 @@ def read_block(text: str) -> list[list[str]]:
     if len(rows) * width > MAX_CELLS:
         raise BlockRefused("That block is too large to paste: nothing was written.")
     return rows
+
+
+def without_names(
+    block: list[list[str]], *, rows: list[Axis], at: tuple[int, int]
+) -> tuple[list[list[str]], bool]:
+    """A block copied from a spreadsheet with the activity names in front of
+    the letters, pasted at the cell `at` (activity id, role id): the letters
+    alone and True when each line's first cell is the name of the row it goes
+    to, as in this matrix. BlockRefused when the first column is text other
+    than letters that does not name those rows. Any other block as it is and
+    False: its cells are checked as letters by `place_block`."""
+    row_index = {row.id: n for n, row in enumerate(rows)}
+    if len(block[0]) < 2 or at[0] not in row_index:
+        return block, False
+    top = row_index[at[0]]
+    landing = rows[top : top + len(block)]
+    firsts = [line[0] for line in block]
+    if len(landing) == len(block) and all(
+        fold(first) == fold(row.name) for first, row in zip(firsts, landing, strict=True)
+    ):
+        return [line[1:] for line in block], True
+    if all(first.strip() and not _is_letters(first) for first in firsts):
+        named = {fold(row.name): row.name for row in rows}.get(fold(firsts[0]))
+        where = "copy the letters only"
+        if named:
+            where += f", or paste on the first role cell of “{named}”, the first row of the block"
+        raise BlockRefused(
+            f"The first column of the block holds names, not letters (“{firsts[0].strip()}” on "
+            f"line 1), and they are not the rows it would cover, from “{rows[top].name}” "
+            f"down: {where}. Nothing was written."
+        )
+    return block, False
+
+
+def _is_letters(text: str) -> bool:
+    try:
+        parse_letters(text)
+    except ValueError:
+        return False
+    return True
 
 
 def place_block(

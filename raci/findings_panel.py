@@ -1,8 +1,8 @@
 """The findings panel's lists, written in Python for the matrix page and the
 htmx answers alike (the panel around them stays in the template).
 
-Each finding carries a link to its rule, its sources, its Apply fix and
-Accept forms: written by the template language, with a `{% url %}` per form,
+Each finding carries a link to its rule, its sources, its fix and Accept
+forms: written by the template language, with a `{% url %}` per form,
 the 50 findings per severity took half of a 300 x 12 page. Here the
 addresses are built once per panel and each item is a few `format_html`
 calls.
@@ -14,7 +14,8 @@ tests and the accept form's htmx swap rely on it):
       <a href="#TARGET" class="finding-link" data-target="TARGET" id="finding-SEVERITY-N">…</a>
       <a class="rule-id" href="…#rule-RULE">…</a>
       [suggestion] [reopened] [matched by name + link form] [<details class="reference">]
-      <div class="finding-actions">[Apply fix forms] <a class="accept-link">Accept…</a></div>
+      <div class="finding-actions">[<form class="fix-form"> <button class="apply-fix">LABEL</button>
+        <span class="fix-effect">CHANGES</span></form>…] <a class="accept-link">Accept…</a></div>
     </li>
 """
 
@@ -171,7 +172,7 @@ class FindingsMarkup:
         if finding.sources or finding.reference:
             parts.append(_reference(finding.sources, finding.reference, self.definitions_url))
         if self.can_edit:
-            parts.append(self._actions(placed, message))
+            parts.append(self._actions(placed, message, number))
         parts.append("</li>")
         return "".join(parts)
 
@@ -185,23 +186,34 @@ class FindingsMarkup:
             acceptance.reason,
         )
 
-    def _actions(self, placed: Placed, message: SafeString) -> str:
+    @cached_property
+    def _role_names(self) -> dict[str, str]:
+        """The columns' names by the engine's role key, for saying what a fix changes."""
+        return {str(column.role_id): column.name for column in self.grid.columns}
+
+    def _actions(self, placed: Placed, message: SafeString, number: int) -> str:
         finding = placed.finding
         fixes = "".join(
-            # Named after its finding: a page of findings has many of these buttons.
+            # The button says what the fix does and is named after its finding (a
+            # page of findings has many of these buttons); the cells it changes
+            # are written beside it and describe it.
             format_html(
                 '<form method="post" action="{url}" hx-post="{url}" data-focus="{target}" '
-                'class="d-inline">{fields}<input type="hidden" name="fix" value="{key}">'
-                '<button type="submit" class="btn btn-sm btn-outline-primary apply-fix">{label}'
-                '<span class="visually-hidden">: {message}</span></button></form>',
+                'class="fix-form">{fields}<input type="hidden" name="fix" value="{key}">'
+                '<button type="submit" class="btn btn-sm btn-outline-primary apply-fix" '
+                'aria-describedby="{effect_id}">{label}<span class="visually-hidden">: '
+                '{message}</span></button> <span class="fix-effect small" id="{effect_id}">'
+                "{effect}</span></form>",
                 url=self.apply_fix_url,
                 target=placed.target,
                 fields=self._finding_fields(finding),
                 key=fix.key,
-                label=fix.label if len(finding.fixes) > 1 else "Apply fix",
+                effect_id=f"finding-{finding.severity}-{number}-fix-{n}",
+                label=fix.label,
                 message=message,
+                effect=fix.effect(self._role_names),
             )
-            for fix in finding.fixes
+            for n, fix in enumerate(finding.fixes, 1)
         )
         # The reason form comes on demand: the boosted link is replaced by it;
         # without JavaScript it opens on a page of its own.

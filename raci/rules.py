@@ -154,11 +154,13 @@ class Matrix:
 
 @dataclass(frozen=True)
 class CellChange:
-    """Part of a one-click fix: set this cell to exactly these letters."""
+    """Part of a one-click fix: set this cell to exactly these letters. `was`
+    is what the cell holds now, so the fix can say what it changes."""
 
     activity_key: str
     role_key: str
     letters: frozenset[Letter]
+    was: frozenset[Letter]
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,15 @@ class Fix:
     key: str
     label: str
     changes: tuple[CellChange, ...]
+
+    def effect(self, role_names: Mapping[str, str]) -> str:
+        """What the fix does to each cell of its row, named by `role_names`
+        (role key -> name): "Product Owner: R → AR; Scrum Master: A → empty"."""
+        return "; ".join(
+            f"{role_names[change.role_key]}: {letters_to_text(change.was) or 'empty'} → "
+            f"{letters_to_text(change.letters) or 'empty'}"
+            for change in self.changes
+        )
 
 
 @dataclass(frozen=True)
@@ -901,7 +912,10 @@ class _Analysis:
             self._add(
                 MULTIPLE_ACCOUNTABLE,
                 f"{_names(holders)} are each accountable for {title}.",
-                "Keep one A; the others can stay R or C." + self._owner_hint(entry) + why,
+                "Keep one A and take it off the others: their other letters stay, and a role "
+                "that held only the A is left with none unless you give it an R or C."
+                + self._owner_hint(entry)
+                + why,
                 a=a,
                 reference=entry,
                 fixes=fixes,
@@ -962,7 +976,7 @@ class _Analysis:
                     Fix(
                         key=role.key,
                         label=f"Keep {letters_to_text(kept)} for {role.name}",
-                        changes=(CellChange(activity.key, role.key, kept),),
+                        changes=(CellChange(activity.key, role.key, kept, letters),),
                     ),
                 ),
             )
@@ -1109,10 +1123,14 @@ class _Analysis:
             wanted = (cells[target] & {R}) | {A} | (documented & {R})
             changes = []
             if wanted != cells[target]:
-                changes.append(CellChange(activity_key, self.roles[target].key, wanted))
+                changes.append(
+                    CellChange(activity_key, self.roles[target].key, wanted, cells[target])
+                )
             for r in self.rows[a].accountable:
                 if r != target:
-                    changes.append(CellChange(activity_key, self.roles[r].key, cells[r] - {A}))
+                    changes.append(
+                        CellChange(activity_key, self.roles[r].key, cells[r] - {A}, cells[r])
+                    )
             if changes:
                 name = self.roles[target].name
                 fixes.append(
@@ -1198,7 +1216,11 @@ class _Analysis:
                 )
             else:
                 absent = "" if owner_works else f" The {owner_label} holds neither A nor R on it."
-                suggestion = f"Make the {owner_label} accountable; the others can stay R or C."
+                suggestion = (
+                    f"Make the {owner_label} accountable and take the A off the others: their "
+                    "other letters stay, and a role that held only the A is left with none "
+                    "unless you give it an R or C."
+                )
                 sources = entry.sources
                 severity = None
                 if self._combined_in_context(holders, owners):
@@ -1329,7 +1351,8 @@ class _Analysis:
         if len(other) != 1 or len(keep) != 1 or A not in cells[keep[0]]:
             return ()
         role = self.roles[other[0]]
-        change = CellChange(self.activities[a].key, role.key, cells[other[0]] - {A, R} | {C})
+        was = cells[other[0]]
+        change = CellChange(self.activities[a].key, role.key, was - {A, R} | {C}, was)
         return (Fix(role.key, f"Make {role.name} consulted", (change,)),)
 
     def _one_person_holds(self, first: list[int], second: list[int]) -> bool:

@@ -1,11 +1,13 @@
 """Pasting, filling and clearing blocks of cells: one POST, checked whole on
 the server, written as one change set or not at all."""
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from raci.blocks import BlockRefused, read_block
+from raci.blocks import Axis, BlockRefused, read_block, without_names
 from raci.models import Assignment, ChangeSet
 from tests.builders import (
     DEV,
@@ -230,6 +232,58 @@ def test_clear_and_fill_are_recorded_as_such(editor_client, team, rows):
     }
 
 
+def test_rows_copied_with_their_names_paste_their_letters(editor_client, team, rows):
+    pm, po, *_ = columns(team)
+
+    # Copied from a spreadsheet of the matrix: the names first, as the rows are named.
+    response = paste(
+        editor_client, team, (rows[1], pm), "refine the backlog\tC\tAR\r\nPlan the sprint\tI\tA\r\n"
+    )
+
+    assert letters(team) == {
+        ("Order the backlog", "Product Owner"): "AR",
+        ("Order the backlog", "Product Manager"): "C",
+        ("Refine the backlog", "Product Manager"): "C",
+        ("Refine the backlog", "Product Owner"): "AR",
+        ("Plan the sprint", "Product Manager"): "I",
+        ("Plan the sprint", "Product Owner"): "A",
+    }
+    assert (
+        "Saved: 4 cells on 2 activities. The first column of the block, the names of its "
+        "rows, was left out."
+    ) in response.content.decode()
+    # The page selects the letters written, not the block as copied.
+    assert json.loads(response.headers["HX-Trigger"]) == {
+        "raci:block-placed": {
+            "from": f"cell-{rows[1].pk}-{pm.pk}",
+            "to": f"cell-{rows[2].pk}-{po.pk}",
+        }
+    }
+
+
+def test_names_that_are_not_the_rows_pasted_on_are_refused_with_a_hint(editor_client, team, rows):
+    pm, *_ = columns(team)
+    before = letters(team)
+
+    response = paste(editor_client, team, (rows[1], pm), "Order the backlog\tC\tAR\n")
+
+    assert (
+        "The first column of the block holds names, not letters (“Order the backlog” on line 1), "
+        "and they are not the rows it would cover, from “Refine the backlog” down: copy the "
+        "letters only, or paste on the first role cell of “Order the backlog”, the first row "
+        "of the block. Nothing was written."
+    ) in response.content.decode()
+    assert letters(team) == before
+    assert "HX-Trigger" not in response.headers
+
+    # Names of another matrix: only copying the letters helps.
+    response = paste(editor_client, team, (rows[1], pm), "Write stories\tC\nDemo\tR\n")
+    assert "from “Refine the backlog” down: copy the letters only. Nothing" in (
+        response.content.decode()
+    )
+    assert letters(team) == before
+
+
 def test_without_javascript_a_paste_goes_back_to_the_matrix(editor_client, team, rows):
     pm, *_ = columns(team)
 
@@ -237,6 +291,26 @@ def test_without_javascript_a_paste_goes_back_to_the_matrix(editor_client, team,
 
     assert response.status_code == 302
     assert letters(team)[("Plan the sprint", "Product Manager")] == "A"
+
+
+def test_a_name_column_is_left_out_only_when_it_names_the_rows_pasted_on():
+    rows = [Axis(1, "Order the backlog"), Axis(2, "Refine the backlog"), Axis(3, "Plan")]
+
+    assert without_names([["Refine  the Backlog", "AR", "C"]], rows=rows, at=(2, 9)) == (
+        [["AR", "C"]],
+        True,
+    )
+    # Letters, or a block one column wide, are pasted as they are.
+    assert without_names([["A", "R"], ["C", "I"]], rows=rows, at=(1, 9)) == (
+        [["A", "R"], ["C", "I"]],
+        False,
+    )
+    assert without_names([["Plan"]], rows=rows, at=(3, 9)) == ([["Plan"]], False)
+    # A first column with a letter in it is checked cell by cell as letters.
+    assert without_names([["Plan", "A"], ["R", "C"]], rows=rows, at=(2, 9))[1] is False
+    # Names running past the last row do not name the rows pasted on.
+    with pytest.raises(BlockRefused, match="they are not the rows it would cover, from “Plan”"):
+        without_names([["Plan", "A"], ["Later", "C"]], rows=rows, at=(3, 9))
 
 
 def test_spreadsheet_text_is_read_as_a_rectangle():

@@ -64,7 +64,7 @@ def test_file_with_errors_exits_1_and_groups_findings_by_severity():
     assert code == 1
     assert out.index("Errors (4)") < out.index("Warnings (3)") < out.index("Info (")
     assert "  Product launch  [multiple-accountable]" in out
-    assert "    Suggestion: Keep one A;" in out
+    assert "    Suggestion: Keep one A and take it off the others:" in out
     assert "    Documented: Backlog ordering (key backlog-ordering)" in out
     assert out.rstrip().endswith("4 errors, 3 warnings, 31 info.")
 

@@ -220,6 +220,66 @@ def test_apply_fix_for_a_finding_that_is_gone_changes_nothing(editor_client, tea
     assert list(Assignment.objects.values_list("letters", "version")) == before
 
 
+def fix_buttons(page):
+    """Each fix button's visible label and the text of what describes it."""
+    return [
+        (label, re.search(rf'id="{described_by}">([^<]*)<', page)[1])
+        for described_by, label in re.findall(
+            r'<button type="submit" class="[^"]*apply-fix" aria-describedby="([^"]+)">([^<]*)<',
+            page,
+        )
+    ]
+
+
+@pytest.fixture
+def two_bosses(team):
+    """The Product Owner and the Scrum Master each hold an A on backlog ordering."""
+    return make_activity(
+        team,
+        "Order the backlog",
+        category="backlog",
+        catalogue_key="backlog-ordering",
+        letters={PO: "A", SM: "A", DEV: "C"},
+    )
+
+
+def test_a_fix_button_says_what_it_does_and_which_cells_it_changes(editor_client, team, two_bosses):
+    # Without JavaScript: the page as it loads.
+    page = editor_client.get(url("matrix", team)).content.decode()
+
+    assert fix_buttons(page) == [
+        ("Make Product Owner accountable", "Product Owner: A → AR; Scrum Master: A → empty")
+    ]
+    assert "Apply fix" not in page
+    assert "a role that held only the A is left with none unless you give it an R or C" in page
+
+
+def test_a_cell_edit_answers_with_the_fix_and_its_changes(editor_client, team, two_bosses):
+    editor_client.post(cell_url(two_bosses, SM), {"letters": [], "version": 1}, **HTMX)
+
+    # Giving the Scrum Master the A again brings the finding back into the panel.
+    response = editor_client.post(
+        cell_url(two_bosses, SM), {"letters": ["A"], "version": 2}, **HTMX
+    )
+
+    assert (cell(two_bosses, SM).letters, cell(two_bosses, SM).version) == ("A", 3)
+    assert 'id="findings"' in response.content.decode()
+    assert fix_buttons(response.content.decode()) == [
+        ("Make Product Owner accountable", "Product Owner: A → AR; Scrum Master: A → empty")
+    ]
+
+
+def test_a_plain_fix_does_what_its_button_said(editor_client, team, two_bosses):
+    response = editor_client.post(
+        url("apply_fix", team),
+        {"rule": "multiple-accountable", "activity": str(two_bosses.pk), "role": ""},
+        follow=True,
+    )
+
+    assert "Scrum Master on “Order the backlog” is now not involved" in response.content.decode()
+    assert (cell(two_bosses, PO).letters, cell(two_bosses, SM).letters) == ("AR", "")
+
+
 def test_add_activity_appends_it_to_the_matrix(editor_client, team, ordering):
     response = editor_client.post(
         url("activity_add", team), {"name": "Run the demo", "category": "delivery"}, **HTMX

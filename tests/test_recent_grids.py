@@ -440,3 +440,23 @@ def test_rows_drawn_again_after_a_colleagues_change_show_their_new_findings_and_
     widened = editor_client.get(matrix_url(team))
     assert f'id="cell-{crowded.pk}-{scrum_master.pk}"' in widened.text
     assert grid_markup(widened) == grid_markup(fresh_view(editor_client, team)[0])
+
+
+def test_a_fix_says_what_a_cell_holds_after_a_colleagues_change(
+    editor_client, owner_client, organization
+):
+    """A fix's button lists the letters each cell holds now: the findings
+    panel is not taken over from the grid before a colleague changed one."""
+    team = make_team(organization, "Checkout")
+    ordering = make_activity(
+        team, "Order the backlog", catalogue_key="backlog-ordering", letters={PM: "A", DEV: "R"}
+    )
+    page = editor_client.get(matrix_url(team)).content.decode()
+    assert "Product Owner: empty → AR; Product Manager: A → empty" in page
+
+    with served_by_another_worker(team):
+        edit_cell(owner_client, team, ordering.pk, canonical_role(organization, PO).pk, "C")
+    page = editor_client.get(matrix_url(team)).content.decode()
+
+    assert "Product Owner: C → AR; Product Manager: A → empty" in page
+    assert "Product Owner: empty → AR" not in page

@@ -233,7 +233,7 @@ def test_empty_catalogue_activity_offers_the_documented_owner_as_fix():
     matrix = build(row("Order", "backlog-ordering"))
     (finding,) = findings(matrix, "empty-activity")
     (fix,) = finding.fixes
-    assert fix.changes == (CellChange("a0", "po", letters("AR")),)
+    assert fix.changes == (CellChange("a0", "po", letters("AR"), letters("")),)
     assert fix.label == "Make Product Owner accountable"
     assert not fires(apply(matrix, fix.changes), "empty-activity")
 
@@ -252,8 +252,21 @@ def test_multiple_accountable_on_catalogue_activity_fixes_to_the_documented_owne
     matrix = build(row("Order", "backlog-ordering", pm="A", po="AR"))
     (finding,) = findings(matrix, "multiple-accountable")
     assert finding.reference == by_key("backlog-ordering")
-    assert finding.fixes[0].changes == (CellChange("a0", "pm", frozenset()),)
+    assert finding.fixes[0].changes == (CellChange("a0", "pm", letters(""), letters("A")),)
     assert not fires(apply(matrix, finding.fixes[0].changes), "multiple-accountable")
+
+
+def test_a_fix_says_which_cells_it_changes_and_the_hint_that_a_lone_a_leaves_none():
+    # Backlog ordering: the Product Owner is the documented owner and does the work.
+    matrix = build(row("Order", "backlog-ordering", po="A", sm="A", dev="C"))
+    (finding,) = findings(matrix, "multiple-accountable")
+    (fix,) = finding.fixes
+    names = {role.key: role.name for role in FOUR}
+
+    assert fix.label == "Make Product Owner accountable"
+    assert fix.effect(names) == "Product Owner: A → AR; Scrum Master: A → empty"
+    assert "a role that held only the A is left with none" in finding.suggestion
+    assert "can stay" not in finding.suggestion
 
 
 def test_no_responsible_silent_when_a_cell_holds_a_and_r():
@@ -273,7 +286,7 @@ def test_contradictory_letters_offers_to_keep_the_a_and_is_silent_for_a_with_r()
     (finding,) = findings(matrix, "contradictory-letters")
     assert finding.role == "Product Manager" and "consulted" in finding.message
     (fix,) = finding.fixes
-    assert fix.changes == (CellChange("a0", "pm", letters("A")),)
+    assert fix.changes == (CellChange("a0", "pm", letters("A"), letters("AC")),)
     assert not fires(apply(matrix, fix.changes), "contradictory-letters")
     informed = build(row("Do it", pm="ARI", dev="C"))
     assert "informed" in findings(informed, "contradictory-letters")[0].message
@@ -367,8 +380,8 @@ def test_owner_mismatch_points_at_the_holder_and_fixes_to_the_documented_owner()
     assert "Product Owner" in finding.message
     assert finding.reference.key == "backlog-ordering"
     assert set(finding.fixes[0].changes) == {
-        CellChange("a0", "po", letters("AR")),
-        CellChange("a0", "pm", letters("R")),
+        CellChange("a0", "po", letters("AR"), letters("C")),
+        CellChange("a0", "pm", letters("R"), letters("AR")),
     }
     assert not fires(apply(matrix, finding.fixes[0].changes), "owner-mismatch")
 
@@ -606,7 +619,7 @@ def test_pm_po_overlap_is_info_for_a_shared_r_and_says_overlap_is_common():
     assert finding.severity == Severity.INFO
     assert "often share some of the work" in finding.suggestion
     assert "keep warning" not in finding.suggestion
-    assert finding.fixes[0].changes == (CellChange("a0", "pm", letters("C")),)
+    assert finding.fixes[0].changes == (CellChange("a0", "pm", letters("C"), letters("R")),)
     assert not fires(apply(matrix, finding.fixes[0].changes), "pm-po-overlap")
 
 
@@ -618,7 +631,7 @@ def test_pm_po_overlap_without_scrum_points_at_the_po_since_the_pm_owns_its_work
     matrix = build(row("Order", "backlog-ordering", pm="AR", po="R"), context=NO_SCRUM)
     (finding,) = findings(matrix, "pm-po-overlap")
     assert finding.role == "Product Owner" and "Product Manager" in finding.suggestion
-    assert finding.fixes[0].changes == (CellChange("a0", "po", letters("C")),)
+    assert finding.fixes[0].changes == (CellChange("a0", "po", letters("C"), letters("R")),)
 
 
 def test_pm_po_overlap_is_info_when_one_person_holds_both_in_a_startup():

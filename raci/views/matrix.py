@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget, trigger_client_event
 
 from raci import blocks, history, live, rules, services
 from raci.exports import LETTER_MEANINGS
@@ -375,16 +375,22 @@ def cells_write(request, org_slug, team_slug):
     form = CellsWriteForm(request.POST)
     written = None
     touched = set()
+    names_left_out = False
     if not form.is_valid():
         messages.error(request, "That paste could not be read; nothing was changed.")
     else:
         grid = build_grid(team.snapshot())
+        rows = [blocks.Axis(row.activity.pk, row.activity.name) for row in grid.rows]
+        at = (form.cleaned_data["activity"], form.cleaned_data["role"])
         try:
+            block, names_left_out = blocks.without_names(
+                blocks.read_block(form.cleaned_data["text"]), rows=rows, at=at
+            )
             cells = blocks.place_block(
-                blocks.read_block(form.cleaned_data["text"]),
-                rows=[blocks.Axis(row.activity.pk, row.activity.name) for row in grid.rows],
+                block,
+                rows=rows,
                 columns=[blocks.Axis(column.role_id, column.name) for column in grid.columns],
-                at=(form.cleaned_data["activity"], form.cleaned_data["role"]),
+                at=at,
                 versions=form.cleaned_data["versions"],
             )
         except blocks.BlockRefused as refused:
@@ -392,10 +398,15 @@ def cells_write(request, org_slug, team_slug):
         else:
             touched = {activity_id for activity_id, *_ in cells}
             written = team.write_cells(cells, by=request.user, action=form.cleaned_data["action"])
+            left_out = ""
+            if names_left_out:
+                left_out = " The first column of the block, the names of its rows, was left out."
             if written.ok and written.change_set:
-                messages.success(request, written.message)
+                messages.success(request, written.message + left_out)
             elif written.ok:
-                messages.info(request, "Those cells already hold these letters: nothing changed.")
+                messages.info(
+                    request, "Those cells already hold these letters: nothing changed." + left_out
+                )
             else:
                 # Conflicts: the rows show what the cells hold now.
                 messages.error(request, written.message)
@@ -413,7 +424,17 @@ def cells_write(request, org_slug, team_slug):
         "column_headers": markup.column_headers(oob=True),
         "preferences": EditorPreferences.of(request.user),
     }
-    return render(request, TEMPLATE + "#cells_response", context)
+    response = render(request, TEMPLATE + "#cells_response", context)
+    if names_left_out:
+        # The page selected the block as it was copied, names included: the
+        # letters alone are one column narrower.
+        (top, left, *_), (bottom, right, *_) = cells[0], cells[-1]
+        trigger_client_event(
+            response,
+            "raci:block-placed",
+            {"from": cell_id(top, left), "to": cell_id(bottom, right)},
+        )
+    return response
 
 
 @login_required

@@ -473,6 +473,14 @@
     writeBlock("paste", block[0][0], tiled(text, block));
   });
 
+  // The server left out a pasted block's first column, the names of its
+  // rows (raci/blocks.py): the block it wrote is selected instead of the one
+  // copied. The rows are swapped after this; their cells keep their ids.
+  document.addEventListener("raci:block-placed", (event) => {
+    const [from, to] = [document.getElementById(event.detail.from), document.getElementById(event.detail.to)];
+    if (from && to) select(from, to);
+  });
+
   // A drag selects cells, not the page's text; Shift+click reaches from the
   // active cell (or the selection's first corner) to the clicked one.
   document.addEventListener("mousedown", (event) => {

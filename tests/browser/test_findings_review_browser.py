@@ -112,7 +112,12 @@ def test_choose_which_of_two_product_owner_columns_takes_the_a(page, team):
     error = page.locator('#findings li.finding-error[data-rule="no-accountable"]')
     expect(error).to_contain_text("2 columns play the Product Owner")
 
-    error.get_by_role("button", name="Make Business Analyst accountable").click()
+    analyst_fix = error.get_by_role("button", name="Make Business Analyst accountable")
+    expect(analyst_fix).to_have_accessible_description("Business Analyst: R → AR")
+    expect(
+        error.get_by_role("button", name="Make Product Owner accountable")
+    ).to_have_accessible_description("Product Owner: empty → AR")
+    analyst_fix.click()
 
     expect(page.locator("#flash")).to_contain_text(
         "Business Analyst on “Acceptance criteria” is now AR"

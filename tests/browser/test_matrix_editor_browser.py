@@ -175,8 +175,15 @@ def test_team_lead_builds_a_matrix_in_the_browser(page, live_server, artifacts):
         "the sources make the Product Owner accountable"
     )
 
-    # One click applies the suggested fix: the A goes back to the Product Owner.
-    matrix.finding("owner-mismatch").get_by_role("button", name="Apply fix").click()
+    # The fix's button says what it does, and beside it (its description for a
+    # screen reader) the cells it changes; one click applies it.
+    fix = matrix.finding("owner-mismatch").get_by_role(
+        "button", name="Make Product Owner accountable"
+    )
+    changes = "Product Owner: R → AR; Product Manager: AC → C"
+    expect(matrix.finding("owner-mismatch").locator(".fix-effect")).to_have_text(changes)
+    expect(fix).to_have_accessible_description(changes)
+    fix.click()
     expect(page.locator("#flash")).to_contain_text(
         "Applied the fix: Product Owner on “Backlog ordering” is now AR"
     )

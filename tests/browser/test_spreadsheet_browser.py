@@ -2,11 +2,13 @@
 Shift+click, a drag), clear it, copy it, paste a block from a spreadsheet,
 fill down; each multi-cell write is one change set, or nothing."""
 
+import re
+
 import pytest
 from django.db.models import F
 from playwright.sync_api import expect
 
-from raci.models import Assignment, ChangeSet
+from raci.models import Activity, Assignment, ChangeSet
 from tests.browser.reference_grid import DEV, PASTE, PM, PO, SM, Grid
 
 pytestmark = pytest.mark.browser
@@ -143,6 +145,45 @@ def test_a_block_running_past_the_grid_is_refused(page, team):
     grid.write(lambda: page.evaluate(PASTE, "A\tR\nC\tI"))
 
     expect(page.locator("#flash")).to_contain_text("it would run past the grid")
+
+
+def test_rows_copied_with_their_names_paste_their_letters_and_select_them(page, team):
+    """Rows copied from a spreadsheet of the matrix, the activity name first:
+    the names are left out and the letters land on the cells from the cursor on."""
+    grid = Grid(page, team)
+    first, second = (Activity.objects.get(pk=grid.rows[row]).name for row in (0, 1))
+    grid.button(0, PM).focus()
+
+    grid.write(lambda: page.evaluate(PASTE, f"{first}\tI\tC\r\n{second}\tC\tI\r\n"))
+
+    expected = {(0, PM): "I", (0, PO): "C", (1, PM): "C", (1, PO): "I"}
+    for (row, kind), letters in expected.items():
+        expect(grid.cell(row, kind).locator(".letters")).to_have_text(letters)
+        assert grid.stored(row, kind) == letters
+    expect(page.locator("#flash")).to_contain_text(
+        "The first column of the block, the names of its rows, was left out."
+    )
+    # The letters written are selected, not a block as wide as the one copied.
+    expect(page.locator("#matrix td.is-selected")).to_have_count(4)
+    expect(grid.cell(1, SM)).not_to_have_class(re.compile(r"\bis-selected\b"))
+    expect(grid.button(0, PM)).to_be_focused()
+
+
+def test_names_of_other_rows_are_refused_with_what_to_do(page, team):
+    grid = Grid(page, team)
+    first = Activity.objects.get(pk=grid.rows[0]).name
+    before = {(1, kind): grid.stored(1, kind) for kind in (PM, PO)}
+    change_sets = ChangeSet.objects.count()
+    grid.button(1, PM).focus()
+
+    grid.write(lambda: page.evaluate(PASTE, f"{first}\tI\tC\r\n"))
+
+    expect(page.locator("#flash")).to_contain_text(
+        f"copy the letters only, or paste on the first role cell of “{first}”"
+    )
+    for cell, letters in before.items():
+        assert grid.stored(*cell) == letters
+    assert ChangeSet.objects.count() == change_sets
 
 
 def test_shift_arrows_select_and_delete_clears_the_rectangle(page, team):
