@@ -531,6 +531,115 @@ def test_a_files_team_name_too_long_for_the_database_is_cut(organization):
     assert new.name == name[: 120 - 4] + " (2)"
 
 
+# --- A table pasted into the box ----------------------------------------------------------
+
+
+def paste(client, target, text, **fields):
+    """Post `text` in the paste box: over `target`, a team, or into a new team of `target`,
+    an organization."""
+    if isinstance(target, Team):
+        address = url("team_import", target)
+    else:
+        address = reverse("raci:import_new_team", args=[target.slug])
+        fields.setdefault("stage", "startup")
+    return client.post(address, {"text": text, **fields})
+
+
+SPREADSHEET_PASTE = "\tPO\tDev\r\nBacklog ordering\tAR\tC\r\nBuild the increment\tC\tAR\r\n"
+
+
+def test_a_table_pasted_from_a_wiki_becomes_a_new_team_named_by_its_heading(
+    editor_client, organization
+):
+    response = paste(editor_client, organization, MOBILE_MD)
+    assert response.status_code == 302
+    preview = editor_client.get(response["Location"])
+    assert "Preview: Pasted table as the new team “Mobile squad RACI”" in preview.text
+
+    counts, new = _preview_then_confirm(editor_client, response)
+
+    assert new.name == "Mobile squad RACI" and new.activities.count() == 6
+    assert counts == _counts_of(new)
+
+
+def test_cells_pasted_from_a_spreadsheet_replace_a_teams_matrix(editor_client, team):
+    response = paste(editor_client, team, SPREADSHEET_PASTE)
+    preview = editor_client.get(response["Location"])
+    assert "Customer newsletter" in preview.text  # listed as removed
+    # The activities' column has no header: the preview names it by its number.
+    assert '<option value="1" selected>column 1</option>' in preview.text
+    assert team.activities.count() == 4  # nothing written before the confirmation
+
+    data = dict(preview.context["form"].initial, action="confirm", sections="on")
+    done = editor_client.post(response["Location"], data, follow=True)
+
+    assert "Imported the pasted table: 2 activities and 2 role columns." in done.text
+    assert "There is no column" not in done.text
+    assert list(team.activities.values_list("name", flat=True)) == [
+        "Backlog ordering",
+        "Build the increment",
+    ]
+
+
+def test_a_paste_without_a_title_makes_an_imported_team_unless_named(editor_client, organization):
+    unnamed = paste(editor_client, organization, "Task,PO,Dev\nVision,A,R\n", name="")
+    named = paste(editor_client, organization, "Task,PO,Dev\nVision,A,R\n", name="Payments")
+
+    assert _preview_then_confirm(editor_client, unnamed)[1].name == "Imported team"
+    assert _preview_then_confirm(editor_client, named)[1].name == "Payments"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("hello world\nthis is not a table", "Pasted table: No RACI matrix found"),
+        ("Task,PO\nVision,X\n", "unknown letter"),
+        ("  \n\t\n", "Choose a file, or paste a table in the box."),
+    ],
+)
+def test_a_paste_that_cannot_be_read_says_why_and_changes_nothing(
+    editor_client, team, text, message
+):
+    response = paste(editor_client, team, text)
+    assert response.status_code == 400 and message in response.text
+    assert not ImportUpload.objects.exists() and team.activities.count() == 4
+    # The paste stays in the box, to be corrected.
+    assert response.context["form"]["text"].value() == text
+
+
+def test_a_paste_over_the_limit_is_refused_with_the_limit(editor_client, team):
+    from raci.views.imports import PASTE_MAX_BYTES
+
+    over = "Task\tPO\n" + "Vision\tA\n" * (PASTE_MAX_BYTES // 9)
+    response = paste(editor_client, team, over)
+    assert response.status_code == 400
+    assert "The pasted text is larger than 512 KB: nothing was imported." in response.text
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_paste_beyond_what_a_form_may_send_is_refused_with_the_same_words(editor_client, team):
+    response = paste(editor_client, team, "Task\tPO\n" + "Vision\tA\n" * 200_000)
+    assert response.status_code == 413
+    assert "The pasted text is larger than 512 KB: nothing was imported." in response.text
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_file_and_a_paste_at_once_are_refused(editor_client, team):
+    response = editor_client.post(
+        url("team_import", team),
+        {"file": _named(b"Task,PO\nVision,AR\n", "m.csv"), "text": SPREADSHEET_PASTE},
+    )
+    assert response.status_code == 400
+    assert "Both a file and a pasted table were given: nothing was imported." in response.text
+    assert not ImportUpload.objects.exists() and team.activities.count() == 4
+
+
+def test_the_upload_page_offers_the_paste_box(editor_client, team):
+    page = editor_client.get(url("team_import", team)).text
+    assert '<textarea name="text"' in page and "Or paste a table" in page
+    assert "maxlength" not in page  # a browser would cut a long paste short
+
+
 def _named(content, name):
     file = io.BytesIO(content)
     file.name = name
