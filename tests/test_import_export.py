@@ -261,6 +261,43 @@ def test_the_preview_applies_the_users_choices(editor_client, team):
     assert [r.kind for r in again.context["plan"].matrix.roles] == [None, DEV]
 
 
+def test_the_role_chooser_offers_the_project_manager_the_catalogue_names(editor_client, team):
+    response = upload(editor_client, team, "m.csv", "Task,Delivery,Dev\nBudget,AR,I\n")
+    preview = editor_client.get(response["Location"])
+    assert '<option value="project-manager">Project Manager (a role of its own)</option>' in (
+        preview.text
+    )
+    role_field = next(n for n, m in preview.context["form"].role_fields if m.header == "Delivery")
+    data = dict(preview.context["form"].initial, action="preview", sections="on")
+    data[role_field] = "project-manager"
+    again = editor_client.post(response["Location"], data)
+    assert "New roles in Acme Product: Project Manager" in again.text
+
+    data.update(again.context["form"].initial, action="confirm")
+    editor_client.post(response["Location"], data)
+
+    column = team.team_roles.get(role__name="Project Manager").role
+    assert column.kind is None
+    assert [c.role.name for c in team.team_roles.order_by("position")] == [
+        "Project Manager",
+        "Developers",
+    ]
+
+
+def test_a_pm_column_beside_the_product_manager_joins_the_organizations_project_manager(
+    editor_client, team, organization
+):
+    project_manager = organization.roles.create(name="Project Manager")
+    response = upload(editor_client, team, "m.csv", "Task,Product Manager,PM\nPlan,A,R\n")
+    preview = editor_client.get(response["Location"])
+    assert "New roles in" not in preview.text
+    data = dict(preview.context["form"].initial, action="confirm", sections="on")
+    editor_client.post(response["Location"], data)
+
+    assert team.team_roles.filter(role=project_manager).exists()
+    assert not organization.roles.filter(name="PM").exists()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

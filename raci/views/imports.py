@@ -264,7 +264,7 @@ class PreviewForm(forms.Form):
             name = f"role_{index}"
             self.fields[name] = forms.ChoiceField(
                 choices=layouts.ROLE_CHOICES,
-                initial=mapping.kind.value if mapping.kind else layouts.CUSTOM,
+                initial=mapping.choice,
                 label=mapping.header,
             )
             self.role_fields.append((name, mapping))
@@ -384,7 +384,7 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
         "fingerprint": plan.fingerprint,
     }
     for index, mapping in enumerate(reading.mappings):
-        initial[f"role_{index}"] = mapping.kind.value if mapping.kind else layouts.CUSTOM
+        initial[f"role_{index}"] = mapping.choice
     for index, (_category, value) in enumerate(sorted(plan.category_map.items())):
         initial[f"category_{index}"] = value
     form = PreviewForm(None, reading=reading, plan_categories=plan.category_map)
