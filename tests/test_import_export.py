@@ -425,6 +425,32 @@ def test_an_import_over_a_team_previews_the_findings_it_will_have_its_acceptance
     assert same == team and counts == _counts_of(team)
 
 
+def test_a_small_imported_team_gets_one_finding_for_the_documented_rows_it_lacks(
+    editor_client, organization
+):
+    response = paste(editor_client, organization, MOBILE_MD)
+    _counts, new = _preview_then_confirm(editor_client, response)
+
+    page = editor_client.get(reverse("raci:matrix", args=[organization.slug, new.slug])).text
+
+    assert page.count('data-rule="missing-core-activity"') == 1
+    assert "“User stories”" in page and "“Product roadmap”" not in page
+    # Accepted once, for all of them.
+    (finding,) = [f for f in new.analyse() if f.rule == "missing-core-activity"]
+    editor_client.post(
+        url("finding_accept", new),
+        {
+            "rule": finding.rule,
+            "subject": finding.subject,
+            "letters": finding.letters_digest,
+            "reason": "We leave the rest to the wider product team.",
+        },
+    )
+    assert [f.accepted.reason for f in new.analyse() if f.rule == "missing-core-activity"] == [
+        "We leave the rest to the wider product team."
+    ]
+
+
 def _import_unnamed(client, organization, content, filename) -> Team:
     response = client.post(
         reverse("raci:import_new_team", args=[organization.slug]),
