@@ -186,7 +186,7 @@ def test_a_new_team_takes_the_files_heading_and_back_says_it_was_imported(page, 
     )
 
 
-def test_cells_pasted_from_a_spreadsheet_import_as_a_new_team(page, owner):
+def test_cells_pasted_from_a_spreadsheet_import_as_a_new_team(page, owner, artifacts):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     sign_in(page)
     page.goto("/o/acme-product/teams/import/")
@@ -196,6 +196,7 @@ def test_cells_pasted_from_a_spreadsheet_import_as_a_new_team(page, owner):
     page.get_by_label("Or paste a table").focus()
     page.keyboard.press("Control+V")
     page.get_by_label("Name").fill("Pasted squad")
+    page.screenshot(path=artifacts / "import-paste.png", full_page=True)
     page.get_by_role("button", name="Preview the import").click()
 
     expect(page.get_by_role("heading", name="Preview: Pasted table")).to_be_visible()
