@@ -95,6 +95,11 @@ class OtherRole:
         words = _job_words(column_name)
         return words in self.names or (kind is None and words in self.plain_names)
 
+    @property
+    def key(self) -> str:
+        """How a form or a command line names it: "project-manager"."""
+        return "-".join(self.label.lower().split())
+
 
 PROJECT_MANAGER = OtherRole(
     "Project Manager",
@@ -124,6 +129,15 @@ BUSINESS_ANALYST = OtherRole(
     "Business Analyst",
     frozenset({"business analyst", "business analysts", "bus analyst", "ba", "bas"}),
 )
+
+
+# The jobs the sources name beside the four roles, in the order a chooser offers them.
+OTHER_ROLES = (PROJECT_MANAGER, BUSINESS_ANALYST)
+
+
+def other_role_named(column_name: str, kind: CanonicalRole | None = None) -> OtherRole | None:
+    """The other job a column's name names ("Project Manager", "Proj. Mgr"), if any."""
+    return next((other for other in OTHER_ROLES if other.is_named(column_name, kind)), None)
 
 
 @dataclass(frozen=True)

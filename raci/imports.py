@@ -176,7 +176,12 @@ def import_plan(
         for category, value in mapping.items()
     }
     org_roles = list(organization.roles.all())
-    roles = [_plan_role(role, org_roles) for role in matrix.roles]
+    roles, taken = [], set()
+    for role in matrix.roles:
+        planned = _plan_role(role, org_roles, taken)
+        roles.append(planned)
+        if planned.existing is not None:
+            taken.add(planned.existing.pk)
     plan = ImportPlan(
         team=team,
         team_name=team.name if team else _new_team_name(team_name or matrix.name, filename),
@@ -246,7 +251,9 @@ def _catalogue_by_name():
     return {fold(entry.name): entry for entry in catalogue.CATALOGUE}
 
 
-def _plan_role(role: rules.Role, org_roles: list[Role]) -> PlannedRole:
+def _plan_role(role: rules.Role, org_roles: list[Role], taken: set[int]) -> PlannedRole:
+    """The organization's role a column of the file is, or None to create one. `taken`:
+    the roles earlier columns are, which another column cannot be too."""
     kind = role.kind.value if role.kind else ""
     same_name = next((r for r in org_roles if fold(r.name) == fold(role.name)), None)
     if same_name is not None:
@@ -258,6 +265,19 @@ def _plan_role(role: rules.Role, org_roles: list[Role]) -> PlannedRole:
         canonical = next((r for r in org_roles if r.canonical == kind), None)
         if canonical is not None:
             return PlannedRole(role.name, kind, canonical)
+    # A header naming another job the catalogue knows ("PM" beside a Product Manager,
+    # "Proj. Mgr") is the organization's role of that job ("Project Manager").
+    if not kind and (other := catalogue.other_role_named(role.name)):
+        known = next(
+            (
+                r
+                for r in org_roles
+                if r.kind is None and r.pk not in taken and other.is_named(r.name)
+            ),
+            None,
+        )
+        if known is not None:
+            return PlannedRole(role.name, "", known)
     return PlannedRole(role.name, kind, None)
 
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from raci.catalogue import OTHER_ROLES, OtherRole, other_role_named
 from raci.rules import Activity, Matrix, Person, Role
 from raci.tables import Document, Table
 from raci.vocabulary import (
@@ -51,8 +52,12 @@ LAYOUTS = {
     LONG: "One row per activity, role and letter",
 }
 CUSTOM = "custom"
-ROLE_CHOICES = [(kind.value, kind.label) for kind in CanonicalRole] + [
-    (CUSTOM, "A role of its own (custom)")
+# The four roles, the other jobs the catalogue names (a column of its own, which the
+# checks know by its name), and any other role.
+ROLE_CHOICES = [
+    *((kind.value, kind.label) for kind in CanonicalRole),
+    *((other.key, f"{other.label} (a role of its own)") for other in OTHER_ROLES),
+    (CUSTOM, "A role of its own (custom)"),
 ]
 
 ACTIVITY_HEADERS = {
@@ -157,7 +162,7 @@ class ReadOptions:
     table: int | None = None  # 1-based, among the file's tables
     layout: str | None = None
     activity_column: str | None = None  # the header as written, or a 1-based number
-    # Folded role header -> "pm", "po", "sm", "dev" or "custom".
+    # Folded role header -> "pm", "po", "sm", "dev", an other role's key or "custom".
     roles: Mapping[str, str] = field(default_factory=dict)
     sections: bool = True  # letterless rows between activities are section headings
 
@@ -179,6 +184,15 @@ class HeaderMapping:
     role: str
     kind: CanonicalRole | None
     guessed: bool = False
+    # The other job the column is (Project Manager, Business Analyst), when no kind.
+    other: OtherRole | None = None
+
+    @property
+    def choice(self) -> str:
+        """The column's value among ROLE_CHOICES."""
+        if self.kind:
+            return self.kind.value
+        return self.other.key if self.other else CUSTOM
 
 
 @dataclass(frozen=True)
@@ -811,8 +825,21 @@ class _MatrixReader:
         )
         for header in headers:
             name = header.strip()
-            kind, guessed = self._role_kind(name, product_manager_named)
-            identity = f"kind:{kind.value}" if kind else fold(name)
+            kind, guessed, other = self._role_kind(name, product_manager_named)
+            role_name = name
+            if other is not None and not other.is_named(name):
+                # The checks know the other jobs by their names only.
+                role_name = other.label
+                self.guesses.append(
+                    Guess(
+                        "role",
+                        f"'{name}' is the {other.label}: its column is named "
+                        f"'{other.label}', which the checks know.",
+                        subject=name,
+                    )
+                )
+            other = other or (other_role_named(name) if kind is None else None)
+            identity = f"kind:{kind.value}" if kind else fold(role_name)
             if kind and identity in seen:
                 raise LayoutError(
                     f"Columns '{seen[identity]}' and '{name}' are both the {kind.label}; keep one."
@@ -820,19 +847,24 @@ class _MatrixReader:
             if identity in seen:
                 # Two groups of a sheet can each have a "Project Management" column.
                 number = 2
-                while f"{fold(name)} ({number})" in seen:
+                while f"{fold(role_name)} ({number})" in seen:
                     number += 1
-                renamed = f"{name} ({number})"
+                renamed = f"{role_name} ({number})"
                 self.guesses.append(
                     Guess(
                         "columns",
-                        f"Two columns are named '{name}': the second one was read as '{renamed}'.",
+                        f"Two columns are named '{role_name}': the second one was read as "
+                        f"'{renamed}'.",
                     )
                 )
-                name, identity = renamed, fold(renamed)
+                if role_name == name:
+                    name = renamed
+                role_name, identity = renamed, fold(renamed)
             seen[identity] = name
-            roles.append(Role(key=name, name=name, kind=kind))
-            self.mappings.append(HeaderMapping(header=name, role=name, kind=kind, guessed=guessed))
+            roles.append(Role(key=role_name, name=role_name, kind=kind))
+            self.mappings.append(
+                HeaderMapping(header=name, role=role_name, kind=kind, guessed=guessed, other=other)
+            )
         return roles
 
     def _role_kind(self, header: str, product_manager_named: bool):
@@ -840,16 +872,18 @@ class _MatrixReader:
         chosen = self.options.roles.get(fold(header)) or self.options.roles.get(folded)
         if chosen:
             if chosen == CUSTOM:
-                return None, False
+                return None, False, None
+            if other := next((o for o in OTHER_ROLES if o.key == chosen), None):
+                return None, False, other
             try:
-                return CanonicalRole(chosen), False
+                return CanonicalRole(chosen), False, None
             except ValueError:
                 choices = ", ".join(value for value, _label in ROLE_CHOICES)
                 raise LayoutError(f"Role '{header}': '{chosen}' is not one of {choices}.") from None
         if folded in ROLE_ALIASES:
-            return ROLE_ALIASES[folded], False
+            return ROLE_ALIASES[folded], False, None
         if folded not in AMBIGUOUS_ROLE_ALIASES:
-            return None, False
+            return None, False, None
         # "PM": the file's own words decide, else the Product Manager, asked.
         meaning = self._glossary.get(folded)
         if product_manager_named or meaning == "project":
@@ -865,9 +899,9 @@ class _MatrixReader:
                     subject=header,
                 )
             )
-            return None, True
+            return None, True, None
         if meaning == "product":
-            return CanonicalRole.PRODUCT_MANAGER, False
+            return CanonicalRole.PRODUCT_MANAGER, False, None
         self.guesses.append(
             Guess(
                 "role",
@@ -877,7 +911,7 @@ class _MatrixReader:
                 ask=True,
             )
         )
-        return AMBIGUOUS_ROLE_ALIASES[folded], True
+        return AMBIGUOUS_ROLE_ALIASES[folded], True, None
 
     # The inverted layout: columns R, A, C, I holding role names.
 
@@ -932,7 +966,7 @@ class _MatrixReader:
         if not rows:
             raise LayoutError("The matrix has a header row but no activities.")
         roles = self._roles(list(names.values()))
-        role_by_fold = {fold(role.name): role for role in roles}
+        role_by_fold = dict(zip(names, roles, strict=True))
         activities, cells = [], {}
         for position, (name, category, assigned) in enumerate(rows, start=1):
             key = str(position)
@@ -999,7 +1033,7 @@ class _MatrixReader:
         if not activity_order:
             raise LayoutError("The matrix has a header row but no activities.")
         roles = self._roles(list(role_order.values()))
-        role_by_fold = {fold(role.name): role for role in roles}
+        role_by_fold = dict(zip(role_order, roles, strict=True))
         keys = {folded: str(position) for position, folded in enumerate(activity_order, start=1)}
         cells = {}
         for activity, role_name, letters in assigned:

@@ -457,9 +457,10 @@ MISSING_CORE_ACTIVITY = Rule(
     "missing-core-activity",
     _INFO,
     _DOCUMENTED,
-    "A documented responsibility of a role the team has is not in the matrix, so "
-    "nobody's part in it is written down. Only for matrices that use catalogue keys.",
-    ENTRY_SOURCES,
+    "Documented responsibilities of the roles the team has are not in the matrix, so "
+    "nobody's part in them is written down. One finding lists them all, and only for "
+    "matrices that use catalogue keys.",
+    "The catalogue's documented activities, each with its sources (Role definitions).",
 )
 UNSTAFFED_ROLE = Rule(
     "unstaffed-role",
@@ -1400,25 +1401,35 @@ class _Analysis:
 
     def _check_missing_core_activities(self) -> None:
         if not any(activity.catalogue_key for activity in self.activities):
-            return  # The matrix does not use the catalogue: one info per entry would be noise.
+            return  # The matrix does not use the catalogue: nothing says it means to be whole.
         present = {entry.key for entry in self.entries if entry is not None}
+        missing: dict[CanonicalRole, list[CatalogueEntry]] = {}
         for entry in CATALOGUE:
             if entry.key in present or not in_reference(entry, uses_scrum=self.context.uses_scrum):
                 continue
-            kinds = self._owner_kinds(entry)
-            owners = [r for kind in kinds for r in self.roles_of_kind[kind]]
-            if owners:
-                self._add(
-                    MISSING_CORE_ACTIVITY,
-                    f"The matrix has no row for “{entry.name}”, which the sources give the "
-                    f"{kinds[0].label}.",
-                    f"Add the activity (catalogue key {entry.key}) so everyone's part in it "
-                    "is written down.",
-                    r=owners[0],
-                    reference=entry,
-                    subject=entry.key,
-                    letters="",
-                )
+            kind = next((k for k in self._owner_kinds(entry) if self.roles_of_kind[k]), None)
+            if kind is not None:
+                missing.setdefault(kind, []).append(entry)
+        if not missing:
+            return
+        # One finding for the whole matrix: a small team, or one imported from a short
+        # table, would otherwise get one finding per documented activity it leaves out.
+        entries = [entry for group in missing.values() for entry in group]
+        per_role = "; ".join(
+            f"{kind.label}: {_names([f'“{entry.name}”' for entry in group])}"
+            for kind, group in missing.items()
+        )
+        self._add(
+            MISSING_CORE_ACTIVITY,
+            f"The matrix has no row for {_activities(len(entries))} the sources give its "
+            f"roles ({per_role}).",
+            "Add the ones your team does, with their catalogue keys, so everyone's part in "
+            "them is written down; accept this finding if the team leaves the rest out on "
+            "purpose.",
+            subject="catalogue",
+            # An acceptance holds while the same activities are missing.
+            letters=" ".join(sorted(entry.key for entry in entries)),
+        )
 
     # Staffing: who holds which role.
 

@@ -261,6 +261,43 @@ def test_the_preview_applies_the_users_choices(editor_client, team):
     assert [r.kind for r in again.context["plan"].matrix.roles] == [None, DEV]
 
 
+def test_the_role_chooser_offers_the_project_manager_the_catalogue_names(editor_client, team):
+    response = upload(editor_client, team, "m.csv", "Task,Delivery,Dev\nBudget,AR,I\n")
+    preview = editor_client.get(response["Location"])
+    assert '<option value="project-manager">Project Manager (a role of its own)</option>' in (
+        preview.text
+    )
+    role_field = next(n for n, m in preview.context["form"].role_fields if m.header == "Delivery")
+    data = dict(preview.context["form"].initial, action="preview", sections="on")
+    data[role_field] = "project-manager"
+    again = editor_client.post(response["Location"], data)
+    assert "New roles in Acme Product: Project Manager" in again.text
+
+    data.update(again.context["form"].initial, action="confirm")
+    editor_client.post(response["Location"], data)
+
+    column = team.team_roles.get(role__name="Project Manager").role
+    assert column.kind is None
+    assert [c.role.name for c in team.team_roles.order_by("position")] == [
+        "Project Manager",
+        "Developers",
+    ]
+
+
+def test_a_pm_column_beside_the_product_manager_joins_the_organizations_project_manager(
+    editor_client, team, organization
+):
+    project_manager = organization.roles.create(name="Project Manager")
+    response = upload(editor_client, team, "m.csv", "Task,Product Manager,PM\nPlan,A,R\n")
+    preview = editor_client.get(response["Location"])
+    assert "New roles in" not in preview.text
+    data = dict(preview.context["form"].initial, action="confirm", sections="on")
+    editor_client.post(response["Location"], data)
+
+    assert team.team_roles.filter(role=project_manager).exists()
+    assert not organization.roles.filter(name="PM").exists()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -386,6 +423,32 @@ def test_an_import_over_a_team_previews_the_findings_it_will_have_its_acceptance
     counts, same = _preview_then_confirm(editor_client, response)
 
     assert same == team and counts == _counts_of(team)
+
+
+def test_a_small_imported_team_gets_one_finding_for_the_documented_rows_it_lacks(
+    editor_client, organization
+):
+    response = paste(editor_client, organization, MOBILE_MD)
+    _counts, new = _preview_then_confirm(editor_client, response)
+
+    page = editor_client.get(reverse("raci:matrix", args=[organization.slug, new.slug])).text
+
+    assert page.count('data-rule="missing-core-activity"') == 1
+    assert "“User stories”" in page and "“Product roadmap”" not in page
+    # Accepted once, for all of them.
+    (finding,) = [f for f in new.analyse() if f.rule == "missing-core-activity"]
+    editor_client.post(
+        url("finding_accept", new),
+        {
+            "rule": finding.rule,
+            "subject": finding.subject,
+            "letters": finding.letters_digest,
+            "reason": "We leave the rest to the wider product team.",
+        },
+    )
+    assert [f.accepted.reason for f in new.analyse() if f.rule == "missing-core-activity"] == [
+        "We leave the rest to the wider product team."
+    ]
 
 
 def _import_unnamed(client, organization, content, filename) -> Team:
@@ -529,6 +592,115 @@ def test_a_files_team_name_too_long_for_the_database_is_cut(organization):
     new = import_new(organization, "Task,PO\nVision,AR\n", "m.csv", name=name)
 
     assert new.name == name[: 120 - 4] + " (2)"
+
+
+# --- A table pasted into the box ----------------------------------------------------------
+
+
+def paste(client, target, text, **fields):
+    """Post `text` in the paste box: over `target`, a team, or into a new team of `target`,
+    an organization."""
+    if isinstance(target, Team):
+        address = url("team_import", target)
+    else:
+        address = reverse("raci:import_new_team", args=[target.slug])
+        fields.setdefault("stage", "startup")
+    return client.post(address, {"text": text, **fields})
+
+
+SPREADSHEET_PASTE = "\tPO\tDev\r\nBacklog ordering\tAR\tC\r\nBuild the increment\tC\tAR\r\n"
+
+
+def test_a_table_pasted_from_a_wiki_becomes_a_new_team_named_by_its_heading(
+    editor_client, organization
+):
+    response = paste(editor_client, organization, MOBILE_MD)
+    assert response.status_code == 302
+    preview = editor_client.get(response["Location"])
+    assert "Preview: Pasted table as the new team “Mobile squad RACI”" in preview.text
+
+    counts, new = _preview_then_confirm(editor_client, response)
+
+    assert new.name == "Mobile squad RACI" and new.activities.count() == 6
+    assert counts == _counts_of(new)
+
+
+def test_cells_pasted_from_a_spreadsheet_replace_a_teams_matrix(editor_client, team):
+    response = paste(editor_client, team, SPREADSHEET_PASTE)
+    preview = editor_client.get(response["Location"])
+    assert "Customer newsletter" in preview.text  # listed as removed
+    # The activities' column has no header: the preview names it by its number.
+    assert '<option value="1" selected>column 1</option>' in preview.text
+    assert team.activities.count() == 4  # nothing written before the confirmation
+
+    data = dict(preview.context["form"].initial, action="confirm", sections="on")
+    done = editor_client.post(response["Location"], data, follow=True)
+
+    assert "Imported the pasted table: 2 activities and 2 role columns." in done.text
+    assert "There is no column" not in done.text
+    assert list(team.activities.values_list("name", flat=True)) == [
+        "Backlog ordering",
+        "Build the increment",
+    ]
+
+
+def test_a_paste_without_a_title_makes_an_imported_team_unless_named(editor_client, organization):
+    unnamed = paste(editor_client, organization, "Task,PO,Dev\nVision,A,R\n", name="")
+    named = paste(editor_client, organization, "Task,PO,Dev\nVision,A,R\n", name="Payments")
+
+    assert _preview_then_confirm(editor_client, unnamed)[1].name == "Imported team"
+    assert _preview_then_confirm(editor_client, named)[1].name == "Payments"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("hello world\nthis is not a table", "Pasted table: No RACI matrix found"),
+        ("Task,PO\nVision,X\n", "unknown letter"),
+        ("  \n\t\n", "Choose a file, or paste a table in the box."),
+    ],
+)
+def test_a_paste_that_cannot_be_read_says_why_and_changes_nothing(
+    editor_client, team, text, message
+):
+    response = paste(editor_client, team, text)
+    assert response.status_code == 400 and message in response.text
+    assert not ImportUpload.objects.exists() and team.activities.count() == 4
+    # The paste stays in the box, to be corrected.
+    assert response.context["form"]["text"].value() == text
+
+
+def test_a_paste_over_the_limit_is_refused_with_the_limit(editor_client, team):
+    from raci.views.imports import PASTE_MAX_BYTES
+
+    over = "Task\tPO\n" + "Vision\tA\n" * (PASTE_MAX_BYTES // 9)
+    response = paste(editor_client, team, over)
+    assert response.status_code == 400
+    assert "The pasted text is larger than 512 KB: nothing was imported." in response.text
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_paste_beyond_what_a_form_may_send_is_refused_with_the_same_words(editor_client, team):
+    response = paste(editor_client, team, "Task\tPO\n" + "Vision\tA\n" * 200_000)
+    assert response.status_code == 413
+    assert "The pasted text is larger than 512 KB: nothing was imported." in response.text
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_file_and_a_paste_at_once_are_refused(editor_client, team):
+    response = editor_client.post(
+        url("team_import", team),
+        {"file": _named(b"Task,PO\nVision,AR\n", "m.csv"), "text": SPREADSHEET_PASTE},
+    )
+    assert response.status_code == 400
+    assert "Both a file and a pasted table were given: nothing was imported." in response.text
+    assert not ImportUpload.objects.exists() and team.activities.count() == 4
+
+
+def test_the_upload_page_offers_the_paste_box(editor_client, team):
+    page = editor_client.get(url("team_import", team)).text
+    assert '<textarea name="text"' in page and "Or paste a table" in page
+    assert "maxlength" not in page  # a browser would cut a long paste short
 
 
 def _named(content, name):

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -177,6 +178,49 @@ def test_the_user_says_what_a_header_means():
     options = ReadOptions(roles={"pm": CUSTOM, "dev": "po"})
     matrix = read_matrix("Activity,PM,Dev\nRoadmap,A,R\n", "m.csv", options)
     assert [role.kind for role in matrix.roles] == [None, CanonicalRole.PRODUCT_OWNER]
+
+
+BUDGET = "Task,Product Manager,Delivery,Dev\nBudget and resources,C,AR,I\n"
+
+
+def rules_on_budget(matrix) -> list[tuple[str, str]]:
+    """The findings on the budget row, its catalogue key set as the import infers it."""
+    activities = tuple(replace(a, catalogue_key="budget-and-resources") for a in matrix.activities)
+    found = analyse(replace(matrix, activities=activities))
+    return [(f.rule, f.role) for f in found if f.activity == "Budget and resources"]
+
+
+def test_a_column_said_to_be_the_project_manager_is_checked_as_the_catalogue_names_it():
+    as_read = read_matrix(BUDGET, "m.csv")
+    assert rules_on_budget(as_read) == [("owner-mismatch", "Delivery")]
+
+    options = ReadOptions(roles={"delivery": "project-manager"})
+    reading = read_matrix_file(BUDGET, "m.csv", options)
+
+    role = reading.matrix.roles[1]
+    assert (role.name, role.kind) == ("Project Manager", None)
+    assert reading.mappings[1].choice == "project-manager"
+    assert (
+        "'Delivery' is the Project Manager: its column is named 'Project Manager', which the "
+        "checks know." in [guess.message for guess in reading.guesses]
+    )
+    # 001 gives a project manager the budget: a documented alternative, not a mismatch.
+    assert rules_on_budget(reading.matrix) == [("documented-alternative", "Project Manager")]
+
+
+def test_a_header_that_names_the_project_manager_keeps_its_name_and_is_offered_as_such():
+    text = "Task,Product Manager,PM,Proj. Mgr\nPlan,A,R,C\n"
+    reading = read_matrix_file(text, "m.csv")
+    assert [m.choice for m in reading.mappings] == ["pm", "project-manager", "project-manager"]
+    options = ReadOptions(roles={"pm": "project-manager"})
+    assert read_matrix(text, "m.csv", options).roles[1].name == "PM"
+
+
+def test_an_unknown_role_choice_is_refused_with_the_choices():
+    message = error_of("Task,PM\nPlan,A\n", options=ReadOptions(roles={"pm": "boss"}))
+    assert "'boss' is not one of pm, po, sm, dev, project-manager, business-analyst, custom" in (
+        message
+    )
 
 
 def test_several_tables_with_one_header_are_one_matrix_with_their_headings_as_categories():

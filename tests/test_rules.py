@@ -648,13 +648,35 @@ def test_pm_po_overlap_stays_a_warning_in_a_startup_with_two_people():
     assert findings(matrix, "pm-po-overlap")[0].severity == Severity.WARNING
 
 
-def test_missing_core_activity_lists_absent_entries_of_roles_the_team_has():
-    matrix = build(row("Order", "backlog-ordering", po="AR"), roles=FOUR[1:2])
+def missing_rows(matrix: Matrix) -> str:
+    """The one missing-core-activity finding's message ("" when it does not fire)."""
     found = findings(matrix, "missing-core-activity")
-    keys = {f.reference.key for f in found}
-    assert "user-stories" in keys and "backlog-ordering" not in keys
-    assert "product-vision" not in keys  # The team has no Product Manager column.
-    assert len({f.identity for f in found}) == len(found)
+    assert len(found) <= 1
+    return found[0].message if found else ""
+
+
+def test_missing_core_activity_is_one_finding_listing_absent_entries_of_roles_the_team_has():
+    matrix = build(row("Order", "backlog-ordering", po="AR"), roles=FOUR[1:2])
+    (finding,) = findings(matrix, "missing-core-activity")
+    assert finding.severity == Severity.INFO and finding.role is None
+    assert "Product Owner: " in finding.message and "“User stories”" in finding.message
+    assert "Backlog ordering" not in finding.message
+    # The team has no Product Manager column.
+    assert "Product vision" not in finding.message and "Product Manager" not in finding.message
+
+
+def test_missing_core_activity_counts_and_groups_by_role():
+    matrix = build(row("Order", "backlog-ordering", po="AR"))
+    message = missing_rows(matrix)
+    reference = reference_matrix(SCRUM)
+    absent = len(reference.activities) - 1
+    assert message.startswith(f"The matrix has no row for {absent} activities the sources give")
+    assert message.index("Product Manager: ") < message.index("Product Owner: ")
+    assert "Developers: " in message
+
+
+def test_missing_core_activity_silent_when_every_documented_row_is_there():
+    assert not fires(reference_matrix(SCRUM), "missing-core-activity")
 
 
 def test_missing_core_activity_silent_when_the_matrix_uses_no_catalogue_keys():
@@ -663,19 +685,30 @@ def test_missing_core_activity_silent_when_the_matrix_uses_no_catalogue_keys():
 
 def test_missing_core_activity_counts_rows_matched_by_name_as_present():
     matrix = build(row("Order", "backlog-ordering", po="AR"), row("Write user stories", po="AR"))
-    keys = {f.reference.key for f in findings(matrix, "missing-core-activity")}
-    assert "user-stories" not in keys
+    assert "User stories" not in missing_rows(matrix)
+    assert "Backlog refinement" in missing_rows(matrix)
 
 
 def test_missing_core_activity_skips_scrum_master_work_and_sprints_without_scrum():
     matrix = build(row("Order", "backlog-ordering", po="AR"), context=NO_SCRUM)
-    keys = {f.reference.key for f in findings(matrix, "missing-core-activity")}
-    assert "po-coaching" not in keys and "user-stories" in keys
-    assert "sprint-review" not in keys and "build-increment" in keys
-    scrum = {
-        f.reference.key for f in findings(replace(matrix, context=SCRUM), "missing-core-activity")
-    }
-    assert "sprint-review" in scrum
+    message = missing_rows(matrix)
+    assert by_key("po-coaching").name not in message and "User stories" in message
+    assert by_key("sprint-review").name not in message
+    assert by_key("build-increment").name in message
+    assert by_key("sprint-review").name in missing_rows(replace(matrix, context=SCRUM))
+
+
+def test_missing_core_activity_acceptance_holds_while_the_same_rows_are_missing():
+    matrix = build(row("Order", "backlog-ordering", po="AR"))
+    (finding,) = findings(matrix, "missing-core-activity")
+    acceptance = Acceptance(
+        rule=finding.rule, subject=finding.subject, letters=finding.letters, reason="On purpose"
+    )
+    again = replace(matrix, accepted=(acceptance,))
+    assert findings(again, "missing-core-activity")[0].accepted == acceptance
+    more = build(row("Order", "backlog-ordering", po="AR"), row("Stories", "user-stories", po="AR"))
+    (reopened,) = findings(replace(more, accepted=(acceptance,)), "missing-core-activity")
+    assert reopened.reopened == acceptance
 
 
 def test_findings_on_catalogue_rows_cite_titles_and_parts():

@@ -7,6 +7,7 @@ import hashlib
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,17 +27,52 @@ ACCEPT = ".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods,.md,.markdown,.html,.htm,.json"
 BODY_ALLOWANCE = 64 * 1024
 
 
+# A pasted table's stand-in for a file name: without an extension, the reader tells
+# Markdown, HTML, tab-separated and CSV text apart by their content.
+PASTED = "Pasted table"
+# Well under DATA_UPLOAD_MAX_MEMORY_SIZE, which Django applies to the whole of a form's
+# text fields: a table of 5,000 activities copied as text takes about 300 KB.
+PASTE_MAX_BYTES = 512 * 1024
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
+        required=False,
         help_text="CSV, Excel (.xlsx, .xls), OpenDocument (.ods), Markdown, HTML or this app's "
         f"JSON; up to {matrix_io.MAX_BYTES // (1024 * 1024)} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
+    # No maxlength on the box: a browser would cut a long paste short without a word.
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        label="Or paste a table",
+        help_text="A Markdown table, or cells copied from a spreadsheet or a wiki page "
+        f"(tab-separated), or CSV; up to {PASTE_MAX_BYTES // 1024} KB.",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "font-monospace"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        file, text = data.get("file"), data.get("text") or ""
+        if file and text.strip():
+            raise forms.ValidationError(
+                "Both a file and a pasted table were given: nothing was imported. Remove "
+                "the file or empty the box, and preview again."
+            )
+        if not file and not text.strip() and not self.has_error("file"):
+            raise forms.ValidationError("Choose a file, or paste a table in the box.")
+        if not file and len(text.encode()) > PASTE_MAX_BYTES:
+            self.add_error("text", _paste_too_big_message())
+        return data
 
 
 class NewTeamUploadForm(UploadForm):
     name = forms.CharField(
-        max_length=120, required=False, help_text="Left empty: the file's own name for it."
+        max_length=120,
+        required=False,
+        help_text="Left empty: the table's own title (a heading above it), else the file's "
+        "name, else “Imported team”.",
     )
     uses_scrum = forms.BooleanField(required=False, initial=True, label="Uses Scrum")
     stage = forms.ChoiceField(choices=STAGE_CHOICES, initial=Stage.ESTABLISHED.value)
@@ -64,6 +100,13 @@ def _too_big_message() -> str:
     return (
         f"The file is larger than {matrix_io.MAX_BYTES // (1024 * 1024)} MB: nothing was "
         "imported. A RACI matrix of 5,000 activities fits well under that."
+    )
+
+
+def _paste_too_big_message() -> str:
+    return (
+        f"The pasted text is larger than {PASTE_MAX_BYTES // 1024} KB: nothing was imported. "
+        "Save the table as a file and upload it instead."
     )
 
 
@@ -116,8 +159,8 @@ def _team_import(request, org_slug, team_slug):
     status, refused = 200, ""
     if request.method == "POST":
         limited = next(h for h in request.upload_handlers if isinstance(h, _LimitedUpload))
-        if _body_too_big(request, limited):
-            refused, status = _too_big_message(), 413
+        if refused := _body_too_big(request, limited):
+            status = 413
         else:
             form = form_class(request.POST, request.FILES)
             upload = form.is_valid() and _store(request, form, organization, team)
@@ -138,9 +181,14 @@ def _team_import(request, org_slug, team_slug):
     )
 
 
-def _body_too_big(request, limited: _LimitedUpload) -> bool:
-    request.FILES  # noqa: B018 - reading the body runs the upload handlers.
-    return limited.too_big
+def _body_too_big(request, limited: _LimitedUpload) -> str:
+    """Why the body is refused, "" when it is not: a file over the limit, or form text
+    (a paste) over what Django reads into memory."""
+    try:
+        request.FILES  # noqa: B018 - reading the body runs the upload handlers.
+    except RequestDataTooBig:
+        return _paste_too_big_message()
+    return _too_big_message() if limited.too_big else ""
 
 
 def _target(request, org_slug, team_slug):
@@ -152,16 +200,20 @@ def _target(request, org_slug, team_slug):
 
 
 def _store(request, form, organization, team) -> ImportUpload | None:
-    """Read the file once to catch what cannot be read, then keep it for the preview."""
+    """Read the file or the pasted text once to catch what cannot be read, then keep it
+    for the preview."""
     upload = form.cleaned_data["file"]
-    if upload.size > matrix_io.MAX_BYTES:
+    if upload is None:
+        name, data, field = PASTED, form.cleaned_data["text"].encode(), "text"
+    elif upload.size > matrix_io.MAX_BYTES:
         form.add_error("file", _too_big_message())
         return None
-    data = upload.read(matrix_io.MAX_BYTES + 1)
+    else:
+        name, data, field = upload.name, upload.read(matrix_io.MAX_BYTES + 1), "file"
     try:
-        matrix_io.read_matrix_file(data, upload.name)
+        matrix_io.read_matrix_file(data, name)
     except matrix_io.MatrixFileError as error:
-        form.add_error("file", f"{upload.name}: {error} Nothing was imported.")
+        form.add_error(field, f"{name}: {error} Nothing was imported.")
         return None
     ImportUpload.objects.expired().delete()
     extra = {}
@@ -175,7 +227,7 @@ def _store(request, form, organization, team) -> ImportUpload | None:
         organization=organization,
         team=team,
         user=request.user,
-        filename=upload.name[:255],
+        filename=name[:255],
         content=data,
         sha256=hashlib.sha256(data).hexdigest(),
         **extra,
@@ -197,10 +249,10 @@ class PreviewForm(forms.Form):
         self.fields["layout"] = forms.ChoiceField(
             choices=list(layouts.LAYOUTS.items()), initial=reading.layout, label="Layout"
         )
-        headers = [header for header in reading.headers if header]
+        choices, chosen = _activity_choices(reading)
         self.fields["activity_column"] = forms.ChoiceField(
-            choices=[(header, header) for header in headers] or [("", "—")],
-            initial=reading.activity_header,
+            choices=choices or [("", "—")],
+            initial=chosen,
             required=False,
             label="Activity column",
         )
@@ -212,7 +264,7 @@ class PreviewForm(forms.Form):
             name = f"role_{index}"
             self.fields[name] = forms.ChoiceField(
                 choices=layouts.ROLE_CHOICES,
-                initial=mapping.kind.value if mapping.kind else layouts.CUSTOM,
+                initial=mapping.choice,
                 label=mapping.header,
             )
             self.role_fields.append((name, mapping))
@@ -239,6 +291,18 @@ class PreviewForm(forms.Form):
         return {
             category: self.cleaned_data.get(name) or "" for name, category in self.category_fields
         }
+
+
+def _activity_choices(reading: layouts.Reading) -> tuple[list[tuple[str, str]], str]:
+    """The activity column's choices, and the one the reading took. A column without a
+    header (the corner of cells copied from a spreadsheet) is chosen by its number,
+    which the reader takes as a position."""
+    choices = [
+        (header, header) if header else (str(number), f"column {number}")
+        for number, header in enumerate(reading.headers, start=1)
+    ]
+    values = {label: value for value, label in choices}
+    return choices, values.get(reading.activity_header, reading.activity_header)
 
 
 @login_required
@@ -299,9 +363,10 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
                     if team is None and result.name != plan.team_name
                     else ""
                 )
+                what = "the pasted table" if upload.filename == PASTED else upload.filename
                 messages.success(
                     request,
-                    f"Imported {upload.filename}{renamed}: {len(plan.matrix.activities)} "
+                    f"Imported {what}{renamed}: {len(plan.matrix.activities)} "
                     f"activities and {len(plan.matrix.roles)} role columns.",
                 )
                 return redirect("raci:matrix", organization.slug, result.slug)
@@ -314,12 +379,12 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
     initial = {
         "table": reading.table,
         "layout": reading.layout,
-        "activity_column": reading.activity_header,
+        "activity_column": _activity_choices(reading)[1],
         "sections": options.sections if options else True,
         "fingerprint": plan.fingerprint,
     }
     for index, mapping in enumerate(reading.mappings):
-        initial[f"role_{index}"] = mapping.kind.value if mapping.kind else layouts.CUSTOM
+        initial[f"role_{index}"] = mapping.choice
     for index, (_category, value) in enumerate(sorted(plan.category_map.items())):
         initial[f"category_{index}"] = value
     form = PreviewForm(None, reading=reading, plan_categories=plan.category_map)
@@ -396,7 +461,8 @@ def _plan(organization, team, upload, reading, category_map):
             team_name=upload.team_name,
             category_map=category_map,
             keys_in_file=reading.keys_in_file,
-            filename=upload.filename,
+            # A paste has no file name to name its team after.
+            filename="" if upload.filename == PASTED else upload.filename,
             # As the confirmation will give them to import_apply.
             uses_scrum=upload.uses_scrum if team is None else None,
             stage=upload.stage if team is None else None,

@@ -184,3 +184,43 @@ def test_a_new_team_takes_the_files_heading_and_back_says_it_was_imported(page, 
     expect(page.locator("#flash, .messages").first).to_contain_text(
         "This file was already imported into “Mobile squad RACI”."
     )
+
+
+def test_cells_pasted_from_a_spreadsheet_import_as_a_new_team(page, owner, artifacts):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(page)
+    page.goto("/o/acme-product/teams/import/")
+    # What a spreadsheet puts on the clipboard: tab-separated, the corner cell empty.
+    copied = "\tProduct Owner\tDevelopers\nBacklog ordering\tAR\tC\nBuild the increment\tC\tAR\n"
+    page.evaluate("text => navigator.clipboard.writeText(text)", copied)
+    page.get_by_label("Or paste a table").focus()
+    page.keyboard.press("Control+V")
+    page.get_by_label("Name").fill("Pasted squad")
+    page.screenshot(path=artifacts / "import-paste.png", full_page=True)
+    page.get_by_role("button", name="Preview the import").click()
+
+    expect(page.get_by_role("heading", name="Preview: Pasted table")).to_be_visible()
+    expect(page.locator("[data-count=activities-created]")).to_contain_text("2 activities created")
+    page.locator("button.confirm-import").click()
+
+    expect(page.locator("#flash, .messages").first).to_contain_text("Imported the pasted table")
+    expect(page.locator("#matrix")).to_contain_text("Build the increment")
+    team = Team.objects.get(name="Pasted squad")
+    assert team.activities.count() == 2
+
+
+def test_a_file_and_a_paste_at_once_are_refused_and_the_paste_kept(
+    page, owner, tmp_path, expected_http_errors
+):
+    expected_http_errors.add(400)
+    path = tmp_path / "m.csv"
+    path.write_text("Task,PO\nVision,AR\n")
+    sign_in(page)
+    page.goto("/o/acme-product/t/growth/import/")
+    page.get_by_label("File").set_input_files(str(path))
+    page.get_by_label("Or paste a table").fill("Task,PO\nRoadmap,AR\n")
+    page.get_by_role("button", name="Preview the import").click()
+
+    expect(page.get_by_text("Both a file and a pasted table were given")).to_be_visible()
+    expect(page.get_by_label("Or paste a table")).to_have_value("Task,PO\nRoadmap,AR\n")
+    assert not Team.objects.get(slug="growth").activities.exists()

@@ -3,7 +3,7 @@
     manage.py raci lint FILE [--format text|json] [--no-scrum]
                              [--stage startup|small|established] [--accountable-does-work]
                              [--table N] [--layout rows|columns|inverted|long]
-                             [--activity-column NAME] [--role HEADER=pm|po|sm|dev|custom]
+                             [--activity-column NAME] [--role HEADER=KIND]
                              [--no-sections]
     manage.py raci lint --team ORG_SLUG/TEAM_SLUG [--format text|json]
     manage.py raci reference [--format csv|json]
@@ -187,7 +187,8 @@ def add_reading_arguments(parser) -> None:
         action="append",
         default=[],
         metavar="HEADER=KIND",
-        help="What a role header means: pm, po, sm, dev or custom (e.g. --role PM=custom).",
+        help="What a role header means: pm, po, sm, dev, project-manager, business-analyst "
+        "or custom (e.g. --role PM=project-manager).",
     )
     parser.add_argument(
         "--no-sections",
