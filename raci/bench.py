@@ -477,8 +477,8 @@ WARM_UP_VIEWS = 4
 # The matrix page, measured three ways: after a change that makes every worker
 # read and analyse the team whole (an admin's edit, a new column: what a
 # worker's first view of a team costs too), after a colleague's cell edit
-# (each worker brings the grid it kept up to date from the change log), and
-# unchanged since the worker drew it.
+# made once every worker had drawn the page (each brings the grid it kept up
+# to date from the change log), and unchanged since the worker drew it.
 PAGE_KINDS = {
     "whole": "read whole",
     "caught": "a colleague edited",
@@ -616,11 +616,14 @@ def run_bench(*, database_url: str | None, runs: int, log=print) -> list[Measure
                     if kind == "whole":
                         # A change no worker can catch up with from the change log.
                         move_revision_on(server.env["DATABASE_URL"], name)
-                    elif kind == "caught":
-                        _toggle(colleague, team, name, colleague_edits[name])
                     else:
+                        # Seen by every worker first: the read whole just
+                        # before left the other worker a revision it cannot
+                        # catch up from.
                         for _ in range(WARM_UP_VIEWS):
                             _view_whole(browser, team["url"])
+                        if kind == "caught":
+                            _toggle(colleague, team, name, colleague_edits[name])
                     page = _timed(measures[f"{kind} {name}"], lambda t=team: browser.get(t["url"]))
                     if rest := rest_of_rows(page.text):
                         _timed(

@@ -205,17 +205,19 @@ class Grid:
     # with it for when it is used again (RecentGrids): it depends only on the
     # grid and the writer's options.
     kept_markup: dict = field(default_factory=dict, repr=False, compare=False)
-    # Each row's markup by what it shows, this grid's and the one it follows
-    # (see follow): a colleague's edit changes a row or two of hundreds.
+    # Each row's markup, by (editing right, activity id); and the grid this one
+    # replaces, whose rows that show the same are not written again (see
+    # follow): a colleague's edit changes a row or two of hundreds.
     row_markup: dict = field(default_factory=dict, repr=False, compare=False)
-    earlier_row_markup: dict = field(default_factory=dict, repr=False, compare=False)
+    earlier: "Grid | None" = field(default=None, repr=False, compare=False)
 
     def follow(self, earlier: "Grid") -> None:
         """Take over the markup of `earlier`, the grid this one replaces, that
         it would write the same: rows that show the same (when the columns
         are the same) and the findings panel's lists when the findings are."""
         if [c.role_id for c in earlier.columns] == [c.role_id for c in self.columns]:
-            self.earlier_row_markup = earlier.row_markup
+            earlier.earlier = None  # one step back is enough
+            self.earlier = earlier
         if earlier.digest == self.digest and earlier.findings_limit == self.findings_limit:
             self.kept_markup.update(
                 (key, markup)
@@ -226,6 +228,23 @@ class Grid:
     @cached_property
     def rows(self) -> list[Row]:
         return [row for group in self.groups for row in group.rows]
+
+    @cached_property
+    def rows_by_activity(self) -> dict[int, Row]:
+        return {row.activity.pk: row for row in self.rows}
+
+    def shows_row_as(self, other: "Grid", row: Row) -> bool:
+        """Whether this grid's row of `row`'s activity shows what `row` does in
+        `other` (a grid of the same columns): same activity, letters and findings."""
+        a = row.activity.pk
+        mine = self.rows_by_activity.get(a)
+        return (
+            mine is not None
+            and mine.activity == row.activity
+            and self.cells.get(a) == other.cells.get(a)
+            and self.cell_severity.get(a) == other.cell_severity.get(a)
+            and (mine.counts == row.counts if mine.findings or row.findings else True)
+        )
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -576,7 +595,7 @@ class GridMarkup:
         else:
             # The last rows are written (the first screen was before them):
             # what the earlier grid had to offer is taken.
-            self.grid.earlier_row_markup = {}
+            self.grid.earlier = None
         return SafeString("".join(out))
 
     def _group_open(self, group: Group, *, header: bool) -> str:
@@ -609,20 +628,19 @@ class GridMarkup:
         grid = self.grid
         if oob or self.added or grid.stale_cell:
             return self._row(row, oob=oob)
-        a = row.activity.pk
-        # Everything the row's markup is written from, the columns aside
-        # (Grid.follow keeps rows only while the columns stay the same).
-        shown = (
-            self.can_edit,
-            row.activity,
-            tuple(row.counts),
-            tuple(grid.cells.get(a, {}).items()),
-            tuple(grid.cell_severity.get(a, {}).items()),
-        )
-        markup = grid.row_markup.get(shown) or grid.earlier_row_markup.get(shown)
+        key = (self.can_edit, row.activity.pk)
+        markup = grid.row_markup.get(key)
         if markup is None:
-            markup = self._row(row, oob=False)
-        grid.row_markup[shown] = markup
+            earlier = grid.earlier
+            if (
+                earlier is not None
+                and key in earlier.row_markup
+                and earlier.shows_row_as(grid, row)
+            ):
+                markup = earlier.row_markup[key]
+            else:
+                markup = self._row(row, oob=False)
+            grid.row_markup[key] = markup
         return markup
 
     def _row(self, row: Row, *, oob: bool) -> SafeString:
