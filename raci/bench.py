@@ -304,9 +304,9 @@ class Server:
 
 
 @contextmanager
-def serve(database_url: str | None, *, log=print):
+def serve(database_url: str | None, *, workers: int | None = None, log=print):
     """Migrate and fill a throw-away database, then serve it under gunicorn
-    (sync workers, one per core) with production settings."""
+    (sync workers, by default one per core) with production settings."""
     with _database(database_url) as url, tempfile.TemporaryDirectory() as folder:
         env = {
             **os.environ,
@@ -329,7 +329,7 @@ def serve(database_url: str | None, *, log=print):
         )
         data = json.loads(built.stdout.strip().splitlines()[-1])
         port = _free_port()
-        workers = os.cpu_count() or 1
+        workers = workers or os.cpu_count() or 1
         error_log = Path(folder) / "gunicorn.log"
         gunicorn = subprocess.Popen(
             [
@@ -715,7 +715,13 @@ def bench_table(measures: list[Measure]) -> str:
 
 def run_loadtest(*, database_url: str | None, seconds: int, pause: float = 0, log=print) -> dict:
     log = _timed_log(log)
-    with serve(database_url, log=log) as server, tempfile.TemporaryDirectory() as folder:
+    # As many workers as production runs (config/gunicorn.py: one per core
+    # and one more, to use the time another waits on the database).
+    workers = (os.cpu_count() or 1) + 1
+    with (
+        serve(database_url, workers=workers, log=log) as server,
+        tempfile.TemporaryDirectory() as folder,
+    ):
         team = server.data["teams"][LOAD_TEAM]
         sessions = []
         for username in server.data["users"]:
@@ -794,6 +800,7 @@ def run_loadtest(*, database_url: str | None, seconds: int, pause: float = 0, lo
         "seconds": seconds,
         "pause": pause,
         "editors": EDITORS,
+        "workers": workers,
         "bare_median_ms": bare.median,
         "stats": result["stats"],
         "server_errors": result["server_errors"],
@@ -805,7 +812,8 @@ def run_loadtest(*, database_url: str | None, seconds: int, pause: float = 0, lo
 
 def loadtest_report(result: dict) -> str:
     lines = [
-        f"{result['editors']} editors, {result['seconds']} s, 80% reads of the "
+        f"{result['editors']} editors, {result['seconds']} s, "
+        f"{result.get('workers', '?')} gunicorn workers, 80% reads of the "
         f"{LOAD_TEAM} matrix, 20% cell edits, "
         + (
             f"{result['pause']:g} s between requests on average"
