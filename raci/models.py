@@ -1181,25 +1181,36 @@ def keep_finding_totals(totals: dict[tuple[int, int], FindingTotals]) -> None:
     each team's totals are then kept only if its revision is still that one,
     so that totals are never kept for a revision they were not computed at.
     """
-    revisions, values = [], []
-    for (team_id, revision), team_totals in totals.items():
-        current = models.Q(pk=team_id, revision=revision)
-        revisions.append(
-            models.When(
-                current, then=models.Value(revision, output_field=models.PositiveBigIntegerField())
-            )
-        )
+    documents = {}
+    for key, team_totals in totals.items():
         document = {severity.value: n for severity, n in team_totals.open.items()}
         document["accepted"] = team_totals.accepted
-        values.append(
-            models.When(current, then=models.Value(document, output_field=models.JSONField()))
-        )
+        documents[key] = document
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A cache: it need not wait for the disk (a crash loses the totals,
             # and the next view computes them again).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        if len(documents) == 1:
+            # One team (a matrix page or an edit): the plain update, cheaper to build.
+            [((team_id, revision), document)] = documents.items()
+            Team.objects.filter(pk=team_id, revision=revision).update(
+                findings_revision=revision, findings_counts=document
+            )
+            return
+        revisions, values = [], []
+        for (team_id, revision), document in documents.items():
+            current = models.Q(pk=team_id, revision=revision)
+            revisions.append(
+                models.When(
+                    current,
+                    then=models.Value(revision, output_field=models.PositiveBigIntegerField()),
+                )
+            )
+            values.append(
+                models.When(current, then=models.Value(document, output_field=models.JSONField()))
+            )
         Team.objects.filter(pk__in=[team_id for team_id, _ in totals]).update(
             findings_revision=models.Case(*revisions, default=models.F("findings_revision")),
             findings_counts=models.Case(*values, default=models.F("findings_counts")),
