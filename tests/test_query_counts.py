@@ -100,9 +100,10 @@ def test_cell_edit_runs_a_known_number_of_queries(editor_client, organization):
     count_queries(edit(editor_client, team, activity, version=0, digest=digest))
 
     # 17 before the change log; it adds two: the change set and its cell
-    # change (the revision is read with the cell's names). PostgreSQL has
-    # one more: the kept findings counts do not wait for the disk.
-    expected = 19 + (connection.vendor == "postgresql")
+    # change (the revision is read with the cell's names); the team and the
+    # membership are one. PostgreSQL has one more: the kept findings counts
+    # do not wait for the disk.
+    expected = 18 + (connection.vendor == "postgresql")
     recent_grids.clear()  # a worker that has not drawn the team: it reads it whole
     assert count_queries(edit(editor_client, team, activity, version=1, digest=digest)) == expected
     # A worker that has: the grid it kept is brought up to date from the
@@ -141,7 +142,7 @@ def test_a_matrix_page_seen_before_reads_only_who_asks_and_the_roles_to_add(
     with CaptureQueriesContext(connection) as captured:
         page = editor_client.get(matrix_url(team))
 
-    # The session, the account with its editor preferences, the membership,
-    # the team, and the roles the add-column form offers.
-    assert len(captured) == 5, [query["sql"] for query in captured]
+    # The session, the account with its editor preferences, the team with
+    # the membership, and the roles the add-column form offers.
+    assert len(captured) == 4, [query["sql"] for query in captured]
     assert 'class="workspace density-comfortable' in page.content.decode()
