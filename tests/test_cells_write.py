@@ -261,26 +261,49 @@ def test_rows_copied_with_their_names_paste_their_letters(editor_client, team, r
     }
 
 
-def test_names_that_are_not_the_rows_pasted_on_are_refused_with_a_hint(editor_client, team, rows):
+def test_names_that_are_not_the_rows_pasted_on_name_the_first_that_is_not(
+    editor_client, team, rows
+):
     pm, *_ = columns(team)
     before = letters(team)
 
-    response = paste(editor_client, team, (rows[1], pm), "Order the backlog\tC\tAR\n")
+    # The first name is the row pasted on, the second is not the row below it.
+    response = paste(
+        editor_client, team, (rows[0], pm), "Order the backlog\tC\tAR\nPlan the sprint\tI\tI\n"
+    )
 
     assert (
-        "The first column of the block holds names, not letters (“Order the backlog” on line 1), "
-        "and they are not the rows it would cover, from “Refine the backlog” down: copy the "
-        "letters only, or paste on the first role cell of “Order the backlog”, the first row "
-        "of the block. Nothing was written."
+        "The first column of the block holds names, not letters, and they are not the rows it "
+        "would cover: line 2, “Plan the sprint”, would land on “Refine the backlog”. Copy the "
+        "letters only. Nothing was written."
     ) in response.content.decode()
     assert letters(team) == before
     assert "HX-Trigger" not in response.headers
 
+
+def test_names_pasted_one_row_off_say_where_they_line_up(editor_client, team, rows):
+    pm, *_ = columns(team)
+    before = letters(team)
+
+    response = paste(
+        editor_client,
+        team,
+        (rows[1], pm),
+        "Order the backlog\tC\tAR\nRefine the backlog\tI\tI\n",
+    )
+
+    assert (
+        "line 1, “Order the backlog”, would land on “Refine the backlog”. Paste on the first "
+        "role cell of “Order the backlog”, where every name lines up with its row, or copy "
+        "the letters only. Nothing was written."
+    ) in response.content.decode()
+    assert letters(team) == before
+
     # Names of another matrix: only copying the letters helps.
     response = paste(editor_client, team, (rows[1], pm), "Write stories\tC\nDemo\tR\n")
-    assert "from “Refine the backlog” down: copy the letters only. Nothing" in (
-        response.content.decode()
-    )
+    assert (
+        "line 1, “Write stories”, would land on “Refine the backlog”. Copy the letters only."
+    ) in response.content.decode()
     assert letters(team) == before
 
 
@@ -309,8 +332,17 @@ def test_a_name_column_is_left_out_only_when_it_names_the_rows_pasted_on():
     # A first column with a letter in it is checked cell by cell as letters.
     assert without_names([["Plan", "A"], ["R", "C"]], rows=rows, at=(2, 9))[1] is False
     # Names running past the last row do not name the rows pasted on.
-    with pytest.raises(BlockRefused, match="they are not the rows it would cover, from “Plan”"):
+    with pytest.raises(
+        BlockRefused, match=r"line 2, “Later”, would land below the last row, “Plan”\. Copy"
+    ):
         without_names([["Plan", "A"], ["Later", "C"]], rows=rows, at=(3, 9))
+    # A first name that is a row is no hint where the rest do not follow it.
+    with pytest.raises(
+        BlockRefused, match=r"would land on “Refine the backlog”\. Copy the letters"
+    ):
+        without_names([["Order the backlog", "A"], ["Plan", "C"]], rows=rows, at=(1, 9))
+    with pytest.raises(BlockRefused, match="Paste on the first role cell of “Refine the backlog”"):
+        without_names([["refine the backlog", "A"], ["PLAN", "C"]], rows=rows, at=(1, 9))
 
 
 def test_spreadsheet_text_is_read_as_a_rectangle():
