@@ -78,7 +78,7 @@ def letters(team) -> dict[tuple[str, str], str]:
 
 
 def test_a_block_from_a_spreadsheet_is_written_as_one_change_set(editor_client, team, rows):
-    _pm, po, _sm, _dev = columns(team)
+    _pm, po, sm, _dev = columns(team)
 
     response = paste(editor_client, team, (rows[1], po), "A/R\tC\r\nI\tR, A\r\n")
 
@@ -100,6 +100,28 @@ def test_a_block_from_a_spreadsheet_is_written_as_one_change_set(editor_client, 
     assert f'<tr id="row-{rows[0].pk}"' not in page
     assert 'id="findings"' in page and 'id="column-headers" hx-swap-oob="true"' in page
     assert "Saved: 4 cells on 2 activities." in page
+    # The page puts the cursor on the block's first cell and selects the block.
+    assert json.loads(response.headers["HX-Trigger"]) == {
+        "raci:block-placed": {
+            "from": f"cell-{rows[1].pk}-{po.pk}",
+            "to": f"cell-{rows[2].pk}-{sm.pk}",
+        }
+    }
+
+
+def test_a_refused_paste_or_a_fill_does_not_move_the_selection(editor_client, team, rows):
+    pm, *_ = columns(team)
+    seen = versions(team)
+
+    refused = paste(editor_client, team, (rows[0], pm), "A\tX")
+    filled = paste(editor_client, team, (rows[1], pm), "C\tC", action="fill")
+    # Sent with the versions from before the fill, as a page that missed it.
+    conflict = paste(editor_client, team, (rows[1], pm), "R\tR", seen=seen)
+
+    assert "is not R, A, C or I. Nothing was written." in refused.content.decode()
+    assert "Changed by someone else meanwhile" in conflict.content.decode()
+    for response in (refused, filled, conflict):
+        assert "HX-Trigger" not in response.headers
 
 
 def test_a_bad_letter_is_named_by_its_row_and_column_and_nothing_is_written(
