@@ -59,29 +59,45 @@ def without_names(
     the letters, pasted at the cell `at` (activity id, role id): the letters
     alone and True when each line's first cell is the name of the row it goes
     to, as in this matrix. BlockRefused when the first column is text other
-    than letters that does not name those rows. Any other block as it is and
-    False: its cells are checked as letters by `place_block`."""
+    than letters that does not name those rows: the message names the first
+    line that does not, and the row to paste on instead when there is one
+    where every name lines up. Any other block as it is and False: its cells
+    are checked as letters by `place_block`."""
     row_index = {row.id: n for n, row in enumerate(rows)}
     if len(block[0]) < 2 or at[0] not in row_index:
         return block, False
     top = row_index[at[0]]
-    landing = rows[top : top + len(block)]
-    firsts = [line[0] for line in block]
-    if len(landing) == len(block) and all(
-        fold(first) == fold(row.name) for first, row in zip(firsts, landing, strict=True)
-    ):
+    names = [fold(line[0]) for line in block]
+    folded = [fold(row.name) for row in rows]
+    if folded[top : top + len(names)] == names:
         return [line[1:] for line in block], True
-    if all(first.strip() and not _is_letters(first) for first in firsts):
-        named = {fold(row.name): row.name for row in rows}.get(fold(firsts[0]))
-        where = "copy the letters only"
-        if named:
-            where += f", or paste on the first role cell of “{named}”, the first row of the block"
-        raise BlockRefused(
-            f"The first column of the block holds names, not letters (“{firsts[0].strip()}” on "
-            f"line 1), and they are not the rows it would cover, from “{rows[top].name}” "
-            f"down: {where}. Nothing was written."
+    firsts = [line[0].strip() for line in block]
+    if not all(first and not _is_letters(first) for first in firsts):
+        return block, False
+    line = next(
+        n for n, name in enumerate(names) if top + n >= len(rows) or name != folded[top + n]
+    )
+    if top + line < len(rows):
+        lands = f"would land on “{rows[top + line].name}”"
+    else:
+        lands = f"would land below the last row, “{rows[-1].name}”"
+    # Only a row where every name of the block lines up is worth pointing to.
+    start = next(
+        (n for n in range(len(rows)) if folded[n : n + len(names)] == names),
+        None,
+    )
+    if start is None:
+        advice = "Copy the letters only"
+    else:
+        advice = (
+            f"Paste on the first role cell of “{rows[start].name}”, where every name lines up "
+            "with its row, or copy the letters only"
         )
-    return block, False
+    raise BlockRefused(
+        "The first column of the block holds names, not letters, and they are not the rows "
+        f"it would cover: line {line + 1}, “{firsts[line]}”, {lands}. {advice}. "
+        "Nothing was written."
+    )
 
 
 def _is_letters(text: str) -> bool:

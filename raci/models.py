@@ -24,6 +24,7 @@ from raci.vocabulary import (
     Letter,
     Severity,
     Stage,
+    letters_in_words,
     letters_to_text,
 )
 
@@ -444,7 +445,7 @@ class Team(models.Model):
         described = (
             "; ".join(
                 f"{role_names[change.role_key]} on “{activity_names[change.activity_key]}” "
-                f"is now {letters_to_text(change.letters) or 'not involved'}"
+                f"is now {letters_in_words(change.letters)}"
                 for change in chosen.changes
             )
             + "."

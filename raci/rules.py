@@ -48,6 +48,7 @@ from raci.vocabulary import (
     Letter,
     Severity,
     Stage,
+    letters_in_words,
     letters_to_text,
 )
 
@@ -175,10 +176,10 @@ class Fix:
 
     def effect(self, role_names: Mapping[str, str]) -> str:
         """What the fix does to each cell of its row, named by `role_names`
-        (role key -> name): "Product Owner: R → AR; Scrum Master: A → empty"."""
+        (role key -> name): "Product Owner: R → AR; Scrum Master: A → not involved"."""
         return "; ".join(
-            f"{role_names[change.role_key]}: {letters_to_text(change.was) or 'empty'} → "
-            f"{letters_to_text(change.letters) or 'empty'}"
+            f"{role_names[change.role_key]}: {letters_in_words(change.was)} → "
+            f"{letters_in_words(change.letters)}"
             for change in self.changes
         )
 

@@ -29,6 +29,12 @@ def letters_to_text(letters) -> str:
     return "".join(letter.value for letter in LETTER_ORDER if letter in letters)
 
 
+def letters_in_words(letters) -> str:
+    """A cell's letters as a sentence names them: "AR", or "not involved" for
+    none, as a fix says what it will do and what it did."""
+    return letters_to_text(letters) or "not involved"
+
+
 class CanonicalRole(StrEnum):
     PRODUCT_MANAGER = "pm"
     PRODUCT_OWNER = "po"

@@ -78,7 +78,7 @@ def letters(team) -> dict[tuple[str, str], str]:
 
 
 def test_a_block_from_a_spreadsheet_is_written_as_one_change_set(editor_client, team, rows):
-    _pm, po, _sm, _dev = columns(team)
+    _pm, po, sm, _dev = columns(team)
 
     response = paste(editor_client, team, (rows[1], po), "A/R\tC\r\nI\tR, A\r\n")
 
@@ -100,6 +100,28 @@ def test_a_block_from_a_spreadsheet_is_written_as_one_change_set(editor_client, 
     assert f'<tr id="row-{rows[0].pk}"' not in page
     assert 'id="findings"' in page and 'id="column-headers" hx-swap-oob="true"' in page
     assert "Saved: 4 cells on 2 activities." in page
+    # The page puts the cursor on the block's first cell and selects the block.
+    assert json.loads(response.headers["HX-Trigger"]) == {
+        "raci:block-placed": {
+            "from": f"cell-{rows[1].pk}-{po.pk}",
+            "to": f"cell-{rows[2].pk}-{sm.pk}",
+        }
+    }
+
+
+def test_a_refused_paste_or_a_fill_does_not_move_the_selection(editor_client, team, rows):
+    pm, *_ = columns(team)
+    seen = versions(team)
+
+    refused = paste(editor_client, team, (rows[0], pm), "A\tX")
+    filled = paste(editor_client, team, (rows[1], pm), "C\tC", action="fill")
+    # Sent with the versions from before the fill, as a page that missed it.
+    conflict = paste(editor_client, team, (rows[1], pm), "R\tR", seen=seen)
+
+    assert "is not R, A, C or I. Nothing was written." in refused.content.decode()
+    assert "Changed by someone else meanwhile" in conflict.content.decode()
+    for response in (refused, filled, conflict):
+        assert "HX-Trigger" not in response.headers
 
 
 def test_a_bad_letter_is_named_by_its_row_and_column_and_nothing_is_written(
@@ -261,26 +283,49 @@ def test_rows_copied_with_their_names_paste_their_letters(editor_client, team, r
     }
 
 
-def test_names_that_are_not_the_rows_pasted_on_are_refused_with_a_hint(editor_client, team, rows):
+def test_names_that_are_not_the_rows_pasted_on_name_the_first_that_is_not(
+    editor_client, team, rows
+):
     pm, *_ = columns(team)
     before = letters(team)
 
-    response = paste(editor_client, team, (rows[1], pm), "Order the backlog\tC\tAR\n")
+    # The first name is the row pasted on, the second is not the row below it.
+    response = paste(
+        editor_client, team, (rows[0], pm), "Order the backlog\tC\tAR\nPlan the sprint\tI\tI\n"
+    )
 
     assert (
-        "The first column of the block holds names, not letters (“Order the backlog” on line 1), "
-        "and they are not the rows it would cover, from “Refine the backlog” down: copy the "
-        "letters only, or paste on the first role cell of “Order the backlog”, the first row "
-        "of the block. Nothing was written."
+        "The first column of the block holds names, not letters, and they are not the rows it "
+        "would cover: line 2, “Plan the sprint”, would land on “Refine the backlog”. Copy the "
+        "letters only. Nothing was written."
     ) in response.content.decode()
     assert letters(team) == before
     assert "HX-Trigger" not in response.headers
 
+
+def test_names_pasted_one_row_off_say_where_they_line_up(editor_client, team, rows):
+    pm, *_ = columns(team)
+    before = letters(team)
+
+    response = paste(
+        editor_client,
+        team,
+        (rows[1], pm),
+        "Order the backlog\tC\tAR\nRefine the backlog\tI\tI\n",
+    )
+
+    assert (
+        "line 1, “Order the backlog”, would land on “Refine the backlog”. Paste on the first "
+        "role cell of “Order the backlog”, where every name lines up with its row, or copy "
+        "the letters only. Nothing was written."
+    ) in response.content.decode()
+    assert letters(team) == before
+
     # Names of another matrix: only copying the letters helps.
     response = paste(editor_client, team, (rows[1], pm), "Write stories\tC\nDemo\tR\n")
-    assert "from “Refine the backlog” down: copy the letters only. Nothing" in (
-        response.content.decode()
-    )
+    assert (
+        "line 1, “Write stories”, would land on “Refine the backlog”. Copy the letters only."
+    ) in response.content.decode()
     assert letters(team) == before
 
 
@@ -309,8 +354,17 @@ def test_a_name_column_is_left_out_only_when_it_names_the_rows_pasted_on():
     # A first column with a letter in it is checked cell by cell as letters.
     assert without_names([["Plan", "A"], ["R", "C"]], rows=rows, at=(2, 9))[1] is False
     # Names running past the last row do not name the rows pasted on.
-    with pytest.raises(BlockRefused, match="they are not the rows it would cover, from “Plan”"):
+    with pytest.raises(
+        BlockRefused, match=r"line 2, “Later”, would land below the last row, “Plan”\. Copy"
+    ):
         without_names([["Plan", "A"], ["Later", "C"]], rows=rows, at=(3, 9))
+    # A first name that is a row is no hint where the rest do not follow it.
+    with pytest.raises(
+        BlockRefused, match=r"would land on “Refine the backlog”\. Copy the letters"
+    ):
+        without_names([["Order the backlog", "A"], ["Plan", "C"]], rows=rows, at=(1, 9))
+    with pytest.raises(BlockRefused, match="Paste on the first role cell of “Refine the backlog”"):
+        without_names([["refine the backlog", "A"], ["PLAN", "C"]], rows=rows, at=(1, 9))
 
 
 def test_spreadsheet_text_is_read_as_a_rectangle():

@@ -248,7 +248,7 @@ def test_a_fix_button_says_what_it_does_and_which_cells_it_changes(editor_client
     page = editor_client.get(url("matrix", team)).content.decode()
 
     assert fix_buttons(page) == [
-        ("Make Product Owner accountable", "Product Owner: A → AR; Scrum Master: A → empty")
+        ("Make Product Owner accountable", "Product Owner: A → AR; Scrum Master: A → not involved")
     ]
     assert "Apply fix" not in page
     assert "a role that held only the A is left with none unless you give it an R or C" in page
@@ -265,17 +265,21 @@ def test_a_cell_edit_answers_with_the_fix_and_its_changes(editor_client, team, t
     assert (cell(two_bosses, SM).letters, cell(two_bosses, SM).version) == ("A", 3)
     assert 'id="findings"' in response.content.decode()
     assert fix_buttons(response.content.decode()) == [
-        ("Make Product Owner accountable", "Product Owner: A → AR; Scrum Master: A → empty")
+        ("Make Product Owner accountable", "Product Owner: A → AR; Scrum Master: A → not involved")
     ]
 
 
 def test_a_plain_fix_does_what_its_button_said(editor_client, team, two_bosses):
+    [(_label, said)] = fix_buttons(editor_client.get(url("matrix", team)).content.decode())
+    assert "Scrum Master: A → not involved" in said
+
     response = editor_client.post(
         url("apply_fix", team),
         {"rule": "multiple-accountable", "activity": str(two_bosses.pk), "role": ""},
         follow=True,
     )
 
+    # In the words the button used.
     assert "Scrum Master on “Order the backlog” is now not involved" in response.content.decode()
     assert (cell(two_bosses, PO).letters, cell(two_bosses, SM).letters) == ("AR", "")
 

@@ -452,11 +452,11 @@ def test_a_fix_says_what_a_cell_holds_after_a_colleagues_change(
         team, "Order the backlog", catalogue_key="backlog-ordering", letters={PM: "A", DEV: "R"}
     )
     page = editor_client.get(matrix_url(team)).content.decode()
-    assert "Product Owner: empty → AR; Product Manager: A → empty" in page
+    assert "Product Owner: not involved → AR; Product Manager: A → not involved" in page
 
     with served_by_another_worker(team):
         edit_cell(owner_client, team, ordering.pk, canonical_role(organization, PO).pk, "C")
     page = editor_client.get(matrix_url(team)).content.decode()
 
-    assert "Product Owner: C → AR; Product Manager: A → empty" in page
-    assert "Product Owner: empty → AR" not in page
+    assert "Product Owner: C → AR; Product Manager: A → not involved" in page
+    assert "Product Owner: not involved → AR" not in page

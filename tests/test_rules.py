@@ -264,7 +264,7 @@ def test_a_fix_says_which_cells_it_changes_and_the_hint_that_a_lone_a_leaves_non
     names = {role.key: role.name for role in FOUR}
 
     assert fix.label == "Make Product Owner accountable"
-    assert fix.effect(names) == "Product Owner: A → AR; Scrum Master: A → empty"
+    assert fix.effect(names) == "Product Owner: A → AR; Scrum Master: A → not involved"
     assert "a role that held only the A is left with none" in finding.suggestion
     assert "can stay" not in finding.suggestion
 

@@ -425,9 +425,10 @@ def cells_write(request, org_slug, team_slug):
         "preferences": EditorPreferences.of(request.user),
     }
     response = render(request, TEMPLATE + "#cells_response", context)
-    if names_left_out:
-        # The page selected the block as it was copied, names included: the
-        # letters alone are one column narrower.
+    if written and written.ok and form.cleaned_data["action"] == "paste":
+        # As a spreadsheet pastes, the page puts the cursor on the block's first
+        # cell and selects it, once it is written: a refused paste leaves the
+        # selection alone. The block is the letters, without a names' column.
         (top, left, *_), (bottom, right, *_) = cells[0], cells[-1]
         trigger_client_event(
             response,

@@ -392,17 +392,8 @@
     closePicker();
     const box = document.querySelector(".grid-scroll");
     keptView = { cellId: topLeft.id, top: topLeft.getBoundingClientRect().top, scrollTop: box.scrollTop, scrollLeft: box.scrollLeft };
-    if (action === "paste") {
-      // As a spreadsheet pastes: the cursor on the block's first cell, the block selected.
-      const width = Math.max(...text.replace(/\r?\n$/, "").split(/\r?\n/).map((line) => line.split("\t").length));
-      const lastRow = rows[start + height - 1];
-      const far = lastRow && lastRow.cells[topLeft.cellIndex + width - 1];
-      const button = topLeft.querySelector(".cell-button");
-      setActive(button, false);
-      button.focus({ preventScroll: true });
-      if (far && cellOf(far)) select(topLeft, far);
-      else clearSelection();
-    }
+    // A paste moves the cursor and the selection only once it is written
+    // (raci:block-placed, below): a refused one leaves them as they are.
     refocus = active ? cellOf(active).id : null;
     htmx.ajax("POST", "cells/", {
       source: document.getElementById("matrix"),
@@ -473,12 +464,18 @@
     writeBlock("paste", block[0][0], tiled(text, block));
   });
 
-  // The server left out a pasted block's first column, the names of its
-  // rows (raci/blocks.py): the block it wrote is selected instead of the one
-  // copied. The rows are swapped after this; their cells keep their ids.
+  // A paste was written: as a spreadsheet pastes, the cursor goes on the
+  // block's first cell and the block is selected, as the server placed it
+  // (without the names' column of rows copied with their names, see
+  // raci/blocks.py). The rows are swapped after this; their cells keep their ids.
   document.addEventListener("raci:block-placed", (event) => {
     const [from, to] = [document.getElementById(event.detail.from), document.getElementById(event.detail.to)];
-    if (from && to) select(from, to);
+    if (!from || !to) return;
+    const button = from.querySelector(".cell-button");
+    setActive(button, false);
+    button.focus({ preventScroll: true });
+    refocus = from.id;
+    select(from, to);
   });
 
   // A drag selects cells, not the page's text; Shift+click reaches from the

@@ -81,7 +81,7 @@ SAMPLES = """
   <button type="button" class="btn btn-link btn-sm p-0">remove</button>
   <code class="rule-id">no-accountable</code>
   <button type="button" class="btn btn-sm btn-outline-primary">Make PO accountable</button>
-  <span class="fix-effect small">Scrum Master: A → empty</span>
+  <span class="fix-effect small">Scrum Master: A → not involved</span>
   <button type="button" class="btn btn-sm btn-outline-secondary">Move up</button>
   <button type="button" class="btn btn-sm btn-outline-danger">Delete</button>
 """

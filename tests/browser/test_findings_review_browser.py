@@ -116,7 +116,7 @@ def test_choose_which_of_two_product_owner_columns_takes_the_a(page, team):
     expect(analyst_fix).to_have_accessible_description("Business Analyst: R → AR")
     expect(
         error.get_by_role("button", name="Make Product Owner accountable")
-    ).to_have_accessible_description("Product Owner: empty → AR")
+    ).to_have_accessible_description("Product Owner: not involved → AR")
     analyst_fix.click()
 
     expect(page.locator("#flash")).to_contain_text(

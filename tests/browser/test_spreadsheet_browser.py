@@ -179,8 +179,52 @@ def test_names_of_other_rows_are_refused_with_what_to_do(page, team):
     grid.write(lambda: page.evaluate(PASTE, f"{first}\tI\tC\r\n"))
 
     expect(page.locator("#flash")).to_contain_text(
-        f"copy the letters only, or paste on the first role cell of “{first}”"
+        f"Paste on the first role cell of “{first}”, where every name lines up with its row, "
+        "or copy the letters only. Nothing was written."
     )
+    for cell, letters in before.items():
+        assert grid.stored(*cell) == letters
+    assert ChangeSet.objects.count() == change_sets
+
+
+def test_a_refused_paste_names_the_first_line_that_is_not_its_row(page, team):
+    """The new user's walk: the cursor already on the first row of the block,
+    whose second line names a row further down. The message names that line
+    and the row it would land on, and offers no place to paste instead."""
+    grid = Grid(page, team)
+    first, second, third = (Activity.objects.get(pk=grid.rows[row]).name for row in (0, 1, 2))
+    grid.button(0, PM).focus()
+
+    grid.write(lambda: page.evaluate(PASTE, f"{first}\tI\tI\n{third}\tI\tI"))
+
+    expect(page.locator("#flash")).to_contain_text(
+        f"line 2, “{third}”, would land on “{second}”. Copy the letters only. Nothing was written."
+    )
+    expect(page.locator("#flash")).not_to_contain_text("Paste on the first role cell")
+    # Nothing is selected, and the cursor has not moved.
+    expect(page.locator("#matrix td.is-selected")).to_have_count(0)
+    expect(grid.button(0, PM)).to_be_focused()
+
+
+def test_a_refused_paste_leaves_the_selection_and_the_focus_as_they_were(page, team):
+    grid = Grid(page, team)
+    grid.button(1, PO).focus()
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowRight")
+    selected = [(1, PO), (1, SM), (2, PO), (2, SM)]
+    before = {cell: grid.stored(*cell) for cell in selected}
+    change_sets = ChangeSet.objects.count()
+
+    # Names that are no rows of this matrix, in front of a 2 x 2 block.
+    grid.write(lambda: page.evaluate(PASTE, "Hiring\tA\tR\nBudget\tC\tI"))
+
+    expect(page.locator("#flash")).to_contain_text("Copy the letters only. Nothing was written.")
+    expect(page.locator("#matrix td.is-selected")).to_have_count(4)
+    for cell in selected:
+        expect(grid.cell(*cell)).to_have_class(re.compile(r"\bis-selected\b"))
+    # Not a block as wide as the one copied, names included.
+    expect(grid.cell(1, DEV)).not_to_have_class(re.compile(r"\bis-selected\b"))
+    expect(grid.button(2, SM)).to_be_focused()
     for cell, letters in before.items():
         assert grid.stored(*cell) == letters
     assert ChangeSet.objects.count() == change_sets
