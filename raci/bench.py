@@ -234,7 +234,7 @@ def rendering_floor(team: dict) -> str:
     roles = [pk for pk, _name, _kind in team["roles"]]
     for (a, _name), texts in zip(team["activities"], team["letters"], strict=True):
         for r, text in zip(roles, texts, strict=True):
-            letters = "".join(f'<b class="letter-{x}">{x}</b>' for x in text) or "·"
+            letters = "".join(f'<b class="letter-{x}">{x}</b>' for x in text) or "&middot;"
             data = f' data-letters="{text}" data-version="1"' if text else ""
             out.append(
                 f'<td id="cell-{a}-{r}" class="raci-cell"{data}><a class="cell-button" '

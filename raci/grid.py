@@ -486,11 +486,21 @@ def _plural(count: int) -> str:
     return "" if count == 1 else "s"
 
 
+# The grid's own signs as character references: rows of plain ASCII (unless
+# a name is not) go out without being encoded again, at half the memory.
+EMPTY_CELL = "&middot;"
+GROUP_OPEN = "&#9662;"
+
+
+def symbol(severity: Severity) -> str:
+    return f"&#{ord(severity.symbol)};"
+
+
 def badges(marked: Marked, *, on: str) -> str:
     """The severity badges of a row or a column: a symbol and a count each."""
     return "".join(
         f'<span class="badge marker marker-{severity}" title="{count} {severity.label.lower()} '
-        f'finding{_plural(count)} on this {on}"><span aria-hidden="true">{severity.symbol}</span>'
+        f'finding{_plural(count)} on this {on}"><span aria-hidden="true">{symbol(severity)}</span>'
         f' {count}<span class="visually-hidden"> {severity.label.lower()}</span></span>'
         for severity, count in marked.counts
     )
@@ -503,7 +513,7 @@ _LETTERS = {}
 
 def _letters(text: str) -> str:
     if text not in _LETTERS:
-        _LETTERS[text] = "".join(f'<b class="letter-{x}">{x}</b>' for x in text) or "·"
+        _LETTERS[text] = "".join(f'<b class="letter-{x}">{x}</b>' for x in text) or EMPTY_CELL
     return _LETTERS[text]
 
 
@@ -607,7 +617,7 @@ class GridMarkup:
             f'<tr class="group-header"><th scope="rowgroup" colspan="{len(self.role_ids) + 1}">'
             f'<button type="button" class="group-toggle btn btn-link btn-sm p-0" '
             f'aria-expanded="true" data-group="{group.dom_id}">'
-            f'<span class="chevron" aria-hidden="true">▾</span> {escape(group.label)} '
+            f'<span class="chevron" aria-hidden="true">{GROUP_OPEN}</span> {escape(group.label)} '
             f'<span class="text-body-secondary">({len(group.rows)})</span></button></th></tr>'
         )
 
@@ -681,11 +691,12 @@ class GridMarkup:
         if not self.can_edit:
             return (
                 f'<td id="cell-{a}-{r}" class="raci-cell"><span class="cell-view">'
-                '<span class="letters">·</span></span></td>'
+                f'<span class="letters">{EMPTY_CELL}</span></span></td>'
             )
         return (
             f'<td id="cell-{a}-{r}" class="raci-cell"><a class="cell-button" '
-            f'id="btn-cell-{a}-{r}" href="cells/{a}/{r}/"><span class="letters">·</span></a></td>'
+            f'id="btn-cell-{a}-{r}" href="cells/{a}/{r}/"><span class="letters">{EMPTY_CELL}</span>'
+            "</a></td>"
         )
 
     def _cell(self, a: str, r: int, cell, severity, *, stale: bool) -> str:
@@ -696,7 +707,7 @@ class GridMarkup:
             classes += f" has-{severity.value}"
             marker = (
                 f'<span class="marker marker-{severity.value}" aria-hidden="true">'
-                f"{severity.symbol}</span>"
+                f"{symbol(severity)}</span>"
             )
         if stale:
             classes += " is-stale"

@@ -65,7 +65,11 @@ def render_editor(request, template: str, context: dict) -> HttpResponse:
     """render() for the editor's page and its workspace (see ROWS_SLOT)."""
     rows = context["grid_rows"]
     html = render_to_string(template, {**context, "grid_rows": ROWS_SLOT}, request)
-    return HttpResponse(html.replace(ROWS_SLOT, rows, 1))
+    before, slot, after = html.partition(ROWS_SLOT)
+    if not slot:  # no grid to show (no columns or no activities yet)
+        return HttpResponse(html)
+    # Encoded apart: the rows are mostly plain ASCII, which encodes as a copy.
+    return HttpResponse(b"".join((before.encode(), rows.encode(), after.encode())))
 
 
 def _matrix_url(team, anchor=""):
