@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from raci import exports, imports, layouts, matrix_io, rules
 from raci.models import STAGE_CHOICES, ImportUpload
 from raci.views.access import membership_for_user, team_for_user
-from raci.vocabulary import Severity, Stage, letters_to_text
+from raci.vocabulary import Severity, Stage, fold, letters_to_text
 
 UPLOAD_TEMPLATE = "raci/import_upload.html"
 PREVIEW_TEMPLATE = "raci/import_preview.html"
@@ -283,8 +283,16 @@ class PreviewForm(forms.Form):
             table=data.get("table") or None,
             layout=data.get("layout") or None,
             activity_column=data.get("activity_column") or None,
-            roles={" ".join(m.header.split()).lower(): data[name] for name, m in self.role_fields},
+            roles={fold(m.header): data[name] for name, m in self.role_fields},
             sections=bool(data.get("sections")),
+        )
+
+    def chosen_headers(self) -> frozenset[str]:
+        """The role headers (folded) whose chooser the user moved off the reader's guess:
+        the form is built from the reading without choices, so its initial values are
+        the guesses."""
+        return frozenset(
+            fold(m.header) for name, m in self.role_fields if self.cleaned_data[name] != m.choice
         )
 
     def category_map(self) -> dict[str, str]:
@@ -315,7 +323,8 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
     if upload is None:
         return _upload_gone(request, organization, team, upload_id)
     upload_url, preview_url = _urls(organization, team, upload)
-    options, category_map, posted = None, None, request.method == "POST"
+    options, category_map, chosen = None, None, frozenset()
+    posted = request.method == "POST"
     if posted:
         # Read once with the defaults to know which fields the form has, then with the
         # user's choices.
@@ -330,13 +339,14 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
         )
         if form.is_valid():
             options, category_map = form.options(), form.category_map()
+            chosen = form.chosen_headers()
     reading = _read(upload, options)
     if isinstance(reading, str):
         messages.error(request, reading)
-        reading = _read(upload, None)
+        reading, chosen = _read(upload, None), frozenset()
         if isinstance(reading, str):
             return _unreadable(request, upload_url, reading)
-    plan = _plan(organization, team, upload, reading, category_map)
+    plan = _plan(organization, team, upload, reading, category_map, reading.roles_under(chosen))
     if isinstance(plan, str):
         messages.error(request, plan)
         return redirect(upload_url)
@@ -452,7 +462,7 @@ def _read(upload: ImportUpload, options):
         return f"{upload.filename}: {error}"
 
 
-def _plan(organization, team, upload, reading, category_map):
+def _plan(organization, team, upload, reading, category_map, chosen_roles=frozenset()):
     try:
         return imports.import_plan(
             organization=organization,
@@ -466,6 +476,7 @@ def _plan(organization, team, upload, reading, category_map):
             # As the confirmation will give them to import_apply.
             uses_scrum=upload.uses_scrum if team is None else None,
             stage=upload.stage if team is None else None,
+            chosen_roles=chosen_roles,
         )
     except imports.ImportRefused as error:
         return f"{upload.filename}: {error} Nothing was imported."
