@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import resolve, reverse
 
-from raci import exports, imports, matrix_io, services
+from raci import exports, imports, matrix_io, rules, services
 from raci.models import Activity, Assignment, ImportUpload, Person, RoleHolder, Team
 from raci.views.exports import TEAM_FORMATS, chart_for, team_export_content
-from raci.vocabulary import CanonicalRole
+from raci.vocabulary import CanonicalRole, Severity
 from tests.builders import make_activity, make_person, make_team
 
 PM, PO, SM, DEV = (
@@ -715,6 +715,22 @@ def test_cells_pasted_from_a_spreadsheet_replace_a_teams_matrix(editor_client, t
         "Backlog ordering",
         "Build the increment",
     ]
+
+
+def test_the_preview_lists_every_finding_it_counts_the_info_ones_folded_away(
+    editor_client, organization
+):
+    response = paste(editor_client, organization, MOBILE_MD)
+    preview = editor_client.get(response["Location"])
+
+    found = rules.open_findings(preview.context["plan"].findings)
+    info = [f for f in found if f.severity == Severity.INFO]
+    assert info and len(found) > len(info)
+    assert preview.text.count('<li class="finding finding-') == len(found)
+    folded = preview.text.split('<details class="info-findings">')[1].split("</details>")[0]
+    assert f"{len(info)} info finding" in folded
+    assert "<code>missing-core-activity</code>" in folded
+    assert folded.count('<li class="finding finding-info"') == len(info)
 
 
 def test_a_paste_without_a_title_makes_an_imported_team_unless_named(editor_client, organization):

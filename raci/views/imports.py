@@ -412,11 +412,7 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
             "action": preview_url,
             "upload_url": upload_url,
             "counts": exports.counts_text(exports.severity_counts(plan.findings)),
-            "open_findings": [
-                finding
-                for finding in rules.open_findings(plan.findings)
-                if finding.severity != Severity.INFO
-            ][:40],
+            **_listed_findings(plan.findings),
             "accepted": len(plan.findings) - len(rules.open_findings(plan.findings)),
             "preview_rows": _preview_rows(plan),
             "preview_more": max(0, len(plan.matrix.activities) - PREVIEW_ROWS),
@@ -488,6 +484,25 @@ def _unreadable(request, upload_url, message):
 
 
 PREVIEW_ROWS = 200
+PREVIEW_FINDINGS = 40
+
+
+def _listed_findings(findings: list[rules.Finding]) -> dict[str, dict]:
+    """The open findings the preview lists, errors and warnings apart from the info ones
+    (which it folds away), each with how many are left out: every finding counted is
+    listed or said to be left out."""
+    found = rules.open_findings(findings)
+    listed = {}
+    for name, group in (
+        ("problem_findings", [f for f in found if f.severity != Severity.INFO]),
+        ("info_findings", [f for f in found if f.severity == Severity.INFO]),
+    ):
+        listed[name] = {
+            "listed": group[:PREVIEW_FINDINGS],
+            "total": len(group),
+            "more": max(0, len(group) - PREVIEW_FINDINGS),
+        }
+    return listed
 
 
 def _preview_rows(plan: imports.ImportPlan) -> list[dict]:
