@@ -717,6 +717,19 @@ def test_cells_pasted_from_a_spreadsheet_replace_a_teams_matrix(editor_client, t
     ]
 
 
+def test_the_preview_of_a_paste_speaks_of_the_table_not_a_file(editor_client, team):
+    pasted = editor_client.get(paste(editor_client, team, SPREADSHEET_PASTE)["Location"]).text
+    uploaded = editor_client.get(upload(editor_client, team, "m.csv", "Task,PO\nX,A\n")["Location"])
+
+    assert "Check what the pasted table was read as" in pasted
+    assert "How the pasted table was read" in pasted
+    assert "Header in the pasted table" in pasted
+    assert "(the pasted table names no people)" in pasted
+    assert "the file was read" not in pasted and "the file names" not in pasted
+    assert "How the file was read" in uploaded.text
+    assert "(the file names no people)" in uploaded.text
+
+
 def test_the_preview_lists_every_finding_it_counts_the_info_ones_folded_away(
     editor_client, organization
 ):

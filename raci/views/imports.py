@@ -411,6 +411,7 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
             "form": form,
             "action": preview_url,
             "upload_url": upload_url,
+            "source": "the pasted table" if upload.filename == PASTED else "the file",
             "counts": exports.counts_text(exports.severity_counts(plan.findings)),
             **_listed_findings(plan.findings),
             "accepted": len(plan.findings) - len(rules.open_findings(plan.findings)),
