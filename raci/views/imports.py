@@ -259,6 +259,8 @@ class PreviewForm(forms.Form):
         self.fields["sections"] = forms.BooleanField(
             required=False, initial=True, label="Rows without letters are section headings"
         )
+        # The choosers in the mapping tables are rendered bare, in table cells.
+        chooser = {"class": "form-select form-select-sm"}
         self.role_fields = []
         for index, mapping in enumerate(reading.mappings):
             name = f"role_{index}"
@@ -266,13 +268,18 @@ class PreviewForm(forms.Form):
                 choices=layouts.ROLE_CHOICES,
                 initial=mapping.choice,
                 label=mapping.header,
+                widget=forms.Select(attrs=chooser),
             )
             self.role_fields.append((name, mapping))
         self.category_fields = []
         for index, (category, value) in enumerate(sorted(plan_categories.items())):
             name = f"category_{index}"
             self.fields[name] = forms.ChoiceField(
-                choices=imports.category_choices(), initial=value, required=False, label=category
+                choices=imports.category_choices(),
+                initial=value,
+                required=False,
+                label=category,
+                widget=forms.Select(attrs=chooser),
             )
             self.category_fields.append((name, category))
         self.fields["fingerprint"] = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -2,6 +2,8 @@
 page, "Copy as Markdown" fills the clipboard, and a CSV, an XLSX and pasted tables go
 through the preview, with its choosers, and the confirmation."""
 
+import re
+
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -268,3 +270,37 @@ def test_the_role_chosen_in_the_preview_wins_over_a_role_of_the_headers_name(
         "Product Owner",
     ]
     assert not project_manager.team_roles.exists()
+
+
+# Every choice of every chooser of the preview, measured in the chooser's own font
+# against the room its box leaves for text: the ones that would be cut off.
+CUT_CHOICES = """() => {
+  const context = document.createElement("canvas").getContext("2d");
+  const cut = [];
+  for (const select of document.querySelectorAll("form.import-preview select")) {
+    const style = getComputedStyle(select);
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room =
+      select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    for (const option of select.options) {
+      if (context.measureText(option.text).width > room) cut.push(`${select.name}: ${option.text}`);
+    }
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1280, 720)])
+def test_the_previews_choosers_are_styled_alike_and_show_their_choices_in_full(
+    open_page, owner, artifacts, width, height
+):
+    page = open_page(width, height)
+    sign_in(page)
+    preview_paste(page, "/o/acme-product/t/growth/import/", PROJECT_MANAGER_TABLE)
+
+    page.screenshot(path=artifacts / f"import-preview-choosers-{width}.png", full_page=True)
+    layout = page.get_by_label("Layout")
+    expect(layout).to_have_value("rows")
+    for chooser in (layout, page.get_by_label("Product Owner", exact=True)):
+        expect(chooser).to_have_class(re.compile(r"\bform-select\b"))
+    assert page.evaluate(CUT_CHOICES) == []
