@@ -11,6 +11,7 @@ as one change set.
 import functools
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
@@ -71,6 +72,11 @@ class PlannedRole:
     kind: str  # canonical kind the column is checked as, "" for a plain custom role
     existing: Role | None  # the organization's role it maps to, None: created
     new_column: bool = False
+
+    @property
+    def column_name(self) -> str:
+        """The column's name in the team: its organization role's, or the file's."""
+        return self.existing.name if self.existing else self.name
 
 
 @dataclass
@@ -163,10 +169,13 @@ def import_plan(
     filename: str = "",
     uses_scrum: bool | None = None,
     stage: str | None = None,
+    chosen_roles: Collection[str] = (),
 ) -> ImportPlan:
     """What importing `matrix` into `team` (None: a new team) would create, change and
     remove; raises ImportRefused for a file the database cannot hold. `uses_scrum` and
-    `stage` are what `import_apply` will be given, for the findings of the result."""
+    `stage` are what `import_apply` will be given, for the findings of the result.
+    `chosen_roles`: the keys of the roles whose kind the user chose over the reader's
+    guess, which wins over an organization role of the same name."""
     matrix, renamed = _clean_matrix(matrix, infer_keys=not keys_in_file)
     categories = {activity.category for activity in matrix.activities if activity.category}
     wanted = dict(category_map or {})
@@ -178,7 +187,7 @@ def import_plan(
     org_roles = list(organization.roles.all())
     roles, taken = [], set()
     for role in matrix.roles:
-        planned = _plan_role(role, org_roles, taken)
+        planned = _plan_role(role, org_roles, taken, chosen=role.key in chosen_roles)
         roles.append(planned)
         if planned.existing is not None:
             taken.add(planned.existing.pk)
@@ -251,11 +260,21 @@ def _catalogue_by_name():
     return {fold(entry.name): entry for entry in catalogue.CATALOGUE}
 
 
-def _plan_role(role: rules.Role, org_roles: list[Role], taken: set[int]) -> PlannedRole:
+def _plan_role(
+    role: rules.Role, org_roles: list[Role], taken: set[int], *, chosen: bool = False
+) -> PlannedRole:
     """The organization's role a column of the file is, or None to create one. `taken`:
-    the roles earlier columns are, which another column cannot be too."""
+    the roles earlier columns are, which another column cannot be too. `chosen`: the
+    user chose the column's kind in the preview."""
     kind = role.kind.value if role.kind else ""
     same_name = next((r for r in org_roles if fold(r.name) == fold(role.name)), None)
+    if same_name is not None and chosen and role.kind and same_name.kind != role.kind:
+        # "Project Manager" said to be the Product Manager, where the organization's
+        # "Project Manager" is a role of its own: the user's word wins, and the column
+        # is the organization's documented role of that kind.
+        canonical = next((r for r in org_roles if r.canonical == kind), None)
+        if canonical is not None and canonical.pk not in taken:
+            return PlannedRole(role.name, kind, canonical)
     if same_name is not None:
         return PlannedRole(
             role.name, kind or (same_name.kind.value if same_name.kind else ""), same_name
@@ -300,9 +319,9 @@ def _plan_activities(plan: ImportPlan, current) -> None:
         if planned.existing is not None:
             planned_role_ids.add(planned.existing.pk)
             if planned.existing.pk not in columns_now:
-                plan.columns_added.append(planned.name)
+                plan.columns_added.append(planned.column_name)
         else:
-            plan.columns_added.append(planned.name)
+            plan.columns_added.append(planned.column_name)
     plan.columns_removed = [
         name for role_id, name in columns_now.items() if role_id not in planned_role_ids
     ]

@@ -14,7 +14,7 @@ Pure Python (no Django): plain tables in, the engine's `Matrix` out.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
 from raci.catalogue import OTHER_ROLES, OtherRole, other_role_named
@@ -209,6 +209,14 @@ class Reading:
     file_kind: str = ""
     # The file has a catalogue-key column: an empty key means "none", not "unknown".
     keys_in_file: bool = False
+
+    def roles_under(self, headers: Collection[str]) -> frozenset[str]:
+        """The keys of the role columns under `headers`, folded as ReadOptions.roles."""
+        return frozenset(
+            mapping.role
+            for mapping in self.mappings
+            if fold(mapping.header) in headers or fold_role(mapping.header) in headers
+        )
 
 
 def read_document(document: Document, options: ReadOptions | None = None) -> Reading:

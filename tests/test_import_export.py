@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import resolve, reverse
 
-from raci import exports, imports, matrix_io, services
+from raci import exports, imports, matrix_io, rules, services
 from raci.models import Activity, Assignment, ImportUpload, Person, RoleHolder, Team
 from raci.views.exports import TEAM_FORMATS, chart_for, team_export_content
-from raci.vocabulary import CanonicalRole
+from raci.vocabulary import CanonicalRole, Severity
 from tests.builders import make_activity, make_person, make_team
 
 PM, PO, SM, DEV = (
@@ -296,6 +296,79 @@ def test_a_pm_column_beside_the_product_manager_joins_the_organizations_project_
 
     assert team.team_roles.filter(role=project_manager).exists()
     assert not organization.roles.filter(name="PM").exists()
+
+
+# A table naming the organization's own "Project Manager" (made by an earlier import).
+PROJECT_MANAGER_TABLE = (
+    "| Activity | Project Manager | Product Owner |\n|---|---|---|\n"
+    "| Backlog ordering | R | A |\n| Pricing | AR | I |\n"
+)
+
+
+def _choose_role(client, response, header, choice):
+    """The preview updated with the chooser of the column `header` set to `choice`."""
+    preview = client.get(response["Location"])
+    form = preview.context["form"]
+    field = next(name for name, mapping in form.role_fields if mapping.header == header)
+    data = dict(form.initial, action="preview", sections="on")
+    data[field] = choice
+    return client.post(response["Location"], data)
+
+
+def _confirm(client, response, preview):
+    data = dict(preview.context["form"].initial, action="confirm", sections="on")
+    return client.post(response["Location"], data)
+
+
+def test_a_role_chosen_in_the_preview_wins_over_the_organizations_role_of_that_name(
+    editor_client, organization
+):
+    project_manager = organization.roles.create(name="Project Manager")
+    response = paste(editor_client, organization, PROJECT_MANAGER_TABLE, name="Pricing squad")
+
+    again = _choose_role(editor_client, response, "Project Manager", PM.value)
+
+    assert "<strong>2</strong> role columns added: Product Manager, Product Owner" in again.text
+    assert '<th scope="col">Product Manager</th>' in again.text
+    _confirm(editor_client, response, again)
+    team = Team.objects.get(name="Pricing squad")
+    assert shape(team)["roles"] == [("Product Manager", PM), ("Product Owner", PO)]
+    assert shape(team)["activities"][1][3] == [{"A", "R"}, {"I"}]
+    assert not project_manager.team_roles.exists()
+
+
+def test_over_a_team_the_chosen_role_replaces_the_column_of_the_headers_name(
+    editor_client, organization
+):
+    project_manager = organization.roles.create(name="Project Manager")
+    team = make_team(organization, "Pricing", kinds=(PO,))
+    team.team_roles.create(role=project_manager, position=1)
+    response = paste(editor_client, team, PROJECT_MANAGER_TABLE)
+    assert "<strong>0</strong> role columns added" in editor_client.get(response["Location"]).text
+
+    again = _choose_role(editor_client, response, "Project Manager", PM.value)
+
+    assert (
+        "<strong>1</strong> role column added: Product Manager; "
+        "<strong>1</strong> removed: Project Manager"
+    ) in again.text
+    _confirm(editor_client, response, again)
+    assert shape(team)["roles"] == [("Product Manager", PM), ("Product Owner", PO)]
+
+
+def test_a_chooser_left_as_read_keeps_the_organizations_role_of_the_headers_name(
+    editor_client, organization
+):
+    project_manager = organization.roles.create(name="Project Manager")
+    response = paste(editor_client, organization, PROJECT_MANAGER_TABLE)
+    # The preview updated with every guess as it was.
+    again = _choose_role(editor_client, response, "Product Owner", PO.value)
+    assert "<strong>2</strong> role columns added: Project Manager, Product Owner" in again.text
+
+    _confirm(editor_client, response, again)
+
+    team = Team.objects.get(team_roles__role=project_manager)
+    assert shape(team)["roles"] == [("Project Manager", None), ("Product Owner", PO)]
 
 
 @pytest.mark.parametrize(
@@ -644,6 +717,35 @@ def test_cells_pasted_from_a_spreadsheet_replace_a_teams_matrix(editor_client, t
     ]
 
 
+def test_the_preview_of_a_paste_speaks_of_the_table_not_a_file(editor_client, team):
+    pasted = editor_client.get(paste(editor_client, team, SPREADSHEET_PASTE)["Location"]).text
+    uploaded = editor_client.get(upload(editor_client, team, "m.csv", "Task,PO\nX,A\n")["Location"])
+
+    assert "Check what the pasted table was read as" in pasted
+    assert "How the pasted table was read" in pasted
+    assert "Header in the pasted table" in pasted
+    assert "(the pasted table names no people)" in pasted
+    assert "the file was read" not in pasted and "the file names" not in pasted
+    assert "How the file was read" in uploaded.text
+    assert "(the file names no people)" in uploaded.text
+
+
+def test_the_preview_lists_every_finding_it_counts_the_info_ones_folded_away(
+    editor_client, organization
+):
+    response = paste(editor_client, organization, MOBILE_MD)
+    preview = editor_client.get(response["Location"])
+
+    found = rules.open_findings(preview.context["plan"].findings)
+    info = [f for f in found if f.severity == Severity.INFO]
+    assert info and len(found) > len(info)
+    assert preview.text.count('<li class="finding finding-') == len(found)
+    folded = preview.text.split('<details class="info-findings">')[1].split("</details>")[0]
+    assert f"{len(info)} info finding" in folded
+    assert "<code>missing-core-activity</code>" in folded
+    assert folded.count('<li class="finding finding-info"') == len(info)
+
+
 def test_a_paste_without_a_title_makes_an_imported_team_unless_named(editor_client, organization):
     unnamed = paste(editor_client, organization, "Task,PO,Dev\nVision,A,R\n", name="")
     named = paste(editor_client, organization, "Task,PO,Dev\nVision,A,R\n", name="Payments")
@@ -787,6 +889,22 @@ def test_raci_import_creates_a_team_and_refuses_unknown_ones(organization, tmp_p
     assert run("import", str(path), "acme-product/new-team")[0] == 2
     code, out, _ = run("import", str(path), "acme-product/new-team", "--create")
     assert code == 0 and "Imported into acme-product/new-team" in out
+
+
+def test_raci_import_role_flag_wins_over_the_organizations_role_of_that_name(
+    organization, tmp_path
+):
+    organization.roles.create(name="Project Manager")
+    path = tmp_path / "m.md"
+    path.write_text(PROJECT_MANAGER_TABLE)
+
+    _code, out, _ = run(
+        "import", str(path), "acme-product/pricing", "--create", "--role", "Project Manager=pm"
+    )
+
+    assert "Role columns: 2 added: Product Manager, Product Owner" in out
+    team = Team.objects.get(organization=organization)
+    assert shape(team)["roles"] == [("Product Manager", PM), ("Product Owner", PO)]
 
 
 def test_an_organization_backup_imports_back(team, organization, tmp_path):

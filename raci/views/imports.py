@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from raci import exports, imports, layouts, matrix_io, rules
 from raci.models import STAGE_CHOICES, ImportUpload
 from raci.views.access import membership_for_user, team_for_user
-from raci.vocabulary import Severity, Stage, letters_to_text
+from raci.vocabulary import Severity, Stage, fold, letters_to_text
 
 UPLOAD_TEMPLATE = "raci/import_upload.html"
 PREVIEW_TEMPLATE = "raci/import_preview.html"
@@ -259,6 +259,8 @@ class PreviewForm(forms.Form):
         self.fields["sections"] = forms.BooleanField(
             required=False, initial=True, label="Rows without letters are section headings"
         )
+        # The choosers in the mapping tables are rendered bare, in table cells.
+        chooser = {"class": "form-select form-select-sm"}
         self.role_fields = []
         for index, mapping in enumerate(reading.mappings):
             name = f"role_{index}"
@@ -266,13 +268,18 @@ class PreviewForm(forms.Form):
                 choices=layouts.ROLE_CHOICES,
                 initial=mapping.choice,
                 label=mapping.header,
+                widget=forms.Select(attrs=chooser),
             )
             self.role_fields.append((name, mapping))
         self.category_fields = []
         for index, (category, value) in enumerate(sorted(plan_categories.items())):
             name = f"category_{index}"
             self.fields[name] = forms.ChoiceField(
-                choices=imports.category_choices(), initial=value, required=False, label=category
+                choices=imports.category_choices(),
+                initial=value,
+                required=False,
+                label=category,
+                widget=forms.Select(attrs=chooser),
             )
             self.category_fields.append((name, category))
         self.fields["fingerprint"] = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -283,8 +290,16 @@ class PreviewForm(forms.Form):
             table=data.get("table") or None,
             layout=data.get("layout") or None,
             activity_column=data.get("activity_column") or None,
-            roles={" ".join(m.header.split()).lower(): data[name] for name, m in self.role_fields},
+            roles={fold(m.header): data[name] for name, m in self.role_fields},
             sections=bool(data.get("sections")),
+        )
+
+    def chosen_headers(self) -> frozenset[str]:
+        """The role headers (folded) whose chooser the user moved off the reader's guess:
+        the form is built from the reading without choices, so its initial values are
+        the guesses."""
+        return frozenset(
+            fold(m.header) for name, m in self.role_fields if self.cleaned_data[name] != m.choice
         )
 
     def category_map(self) -> dict[str, str]:
@@ -315,7 +330,8 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
     if upload is None:
         return _upload_gone(request, organization, team, upload_id)
     upload_url, preview_url = _urls(organization, team, upload)
-    options, category_map, posted = None, None, request.method == "POST"
+    options, category_map, chosen = None, None, frozenset()
+    posted = request.method == "POST"
     if posted:
         # Read once with the defaults to know which fields the form has, then with the
         # user's choices.
@@ -330,13 +346,14 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
         )
         if form.is_valid():
             options, category_map = form.options(), form.category_map()
+            chosen = form.chosen_headers()
     reading = _read(upload, options)
     if isinstance(reading, str):
         messages.error(request, reading)
-        reading = _read(upload, None)
+        reading, chosen = _read(upload, None), frozenset()
         if isinstance(reading, str):
             return _unreadable(request, upload_url, reading)
-    plan = _plan(organization, team, upload, reading, category_map)
+    plan = _plan(organization, team, upload, reading, category_map, reading.roles_under(chosen))
     if isinstance(plan, str):
         messages.error(request, plan)
         return redirect(upload_url)
@@ -401,12 +418,9 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
             "form": form,
             "action": preview_url,
             "upload_url": upload_url,
+            "source": "the pasted table" if upload.filename == PASTED else "the file",
             "counts": exports.counts_text(exports.severity_counts(plan.findings)),
-            "open_findings": [
-                finding
-                for finding in rules.open_findings(plan.findings)
-                if finding.severity != Severity.INFO
-            ][:40],
+            **_listed_findings(plan.findings),
             "accepted": len(plan.findings) - len(rules.open_findings(plan.findings)),
             "preview_rows": _preview_rows(plan),
             "preview_more": max(0, len(plan.matrix.activities) - PREVIEW_ROWS),
@@ -452,7 +466,7 @@ def _read(upload: ImportUpload, options):
         return f"{upload.filename}: {error}"
 
 
-def _plan(organization, team, upload, reading, category_map):
+def _plan(organization, team, upload, reading, category_map, chosen_roles=frozenset()):
     try:
         return imports.import_plan(
             organization=organization,
@@ -466,6 +480,7 @@ def _plan(organization, team, upload, reading, category_map):
             # As the confirmation will give them to import_apply.
             uses_scrum=upload.uses_scrum if team is None else None,
             stage=upload.stage if team is None else None,
+            chosen_roles=chosen_roles,
         )
     except imports.ImportRefused as error:
         return f"{upload.filename}: {error} Nothing was imported."
@@ -477,6 +492,25 @@ def _unreadable(request, upload_url, message):
 
 
 PREVIEW_ROWS = 200
+PREVIEW_FINDINGS = 40
+
+
+def _listed_findings(findings: list[rules.Finding]) -> dict[str, dict]:
+    """The open findings the preview lists, errors and warnings apart from the info ones
+    (which it folds away), each with how many are left out: every finding counted is
+    listed or said to be left out."""
+    found = rules.open_findings(findings)
+    listed = {}
+    for name, group in (
+        ("problem_findings", [f for f in found if f.severity != Severity.INFO]),
+        ("info_findings", [f for f in found if f.severity == Severity.INFO]),
+    ):
+        listed[name] = {
+            "listed": group[:PREVIEW_FINDINGS],
+            "total": len(group),
+            "more": max(0, len(group) - PREVIEW_FINDINGS),
+        }
+    return listed
 
 
 def _preview_rows(plan: imports.ImportPlan) -> list[dict]:

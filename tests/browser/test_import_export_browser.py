@@ -1,13 +1,15 @@
 """Exports and imports in a real browser: every format downloads from the matrix
-page, "Copy as Markdown" fills the clipboard, and a CSV and an XLSX go through the
-preview and the confirmation."""
+page, "Copy as Markdown" fills the clipboard, and a CSV, an XLSX and pasted tables go
+through the preview, with its choosers, and the confirmation."""
+
+import re
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from raci import services
-from raci.models import Team
+from raci.models import Organization, Team
 from raci.views.exports import TEAM_FORMATS
 from tests.builders import make_organization, make_user
 
@@ -224,3 +226,81 @@ def test_a_file_and_a_paste_at_once_are_refused_and_the_paste_kept(
     expect(page.get_by_text("Both a file and a pasted table were given")).to_be_visible()
     expect(page.get_by_label("Or paste a table")).to_have_value("Task,PO\nRoadmap,AR\n")
     assert not Team.objects.get(slug="growth").activities.exists()
+
+
+# A table naming the organization's own "Project Manager" (made by an earlier import).
+PROJECT_MANAGER_TABLE = (
+    "| Activity | Project Manager | Product Owner |\n|---|---|---|\n"
+    "| Backlog ordering | R | A |\n| Pricing | AR | I |\n"
+)
+
+
+def preview_paste(page, address, text, name=""):
+    page.goto(address)
+    page.get_by_label("Or paste a table").fill(text)
+    if name:
+        page.get_by_label("Name").fill(name)
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="What the import will do")).to_be_visible()
+
+
+def test_the_role_chosen_in_the_preview_wins_over_a_role_of_the_headers_name(
+    page, owner, artifacts
+):
+    organization = Organization.objects.get(slug="acme-product")
+    project_manager = organization.roles.create(name="Project Manager")
+    sign_in(page)
+    preview_paste(page, "/o/acme-product/teams/import/", PROJECT_MANAGER_TABLE, "Pricing squad")
+    columns = page.locator("[data-count=columns]")
+    expect(columns).to_contain_text("2 role columns added: Project Manager, Product Owner")
+
+    page.get_by_label("Project Manager", exact=True).select_option("pm")
+    page.get_by_role("button", name="Update the preview").click()
+
+    expect(columns).to_contain_text("2 role columns added: Product Manager, Product Owner")
+    expect(page.locator(".import-result thead")).to_contain_text("Product Manager")
+    expect(page.get_by_label("Project Manager", exact=True)).to_have_value("pm")
+    page.screenshot(path=artifacts / "import-preview-role-chosen.png", full_page=True)
+    page.locator("button.confirm-import").click()
+
+    expect(page.locator("#matrix")).to_contain_text("Pricing")
+    team = Team.objects.get(name="Pricing squad")
+    assert [c.role.name for c in team.team_roles.order_by("position")] == [
+        "Product Manager",
+        "Product Owner",
+    ]
+    assert not project_manager.team_roles.exists()
+
+
+# Every choice of every chooser of the preview, measured in the chooser's own font
+# against the room its box leaves for text: the ones that would be cut off.
+CUT_CHOICES = """() => {
+  const context = document.createElement("canvas").getContext("2d");
+  const cut = [];
+  for (const select of document.querySelectorAll("form.import-preview select")) {
+    const style = getComputedStyle(select);
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room =
+      select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    for (const option of select.options) {
+      if (context.measureText(option.text).width > room) cut.push(`${select.name}: ${option.text}`);
+    }
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1280, 720)])
+def test_the_previews_choosers_are_styled_alike_and_show_their_choices_in_full(
+    open_page, owner, artifacts, width, height
+):
+    page = open_page(width, height)
+    sign_in(page)
+    preview_paste(page, "/o/acme-product/t/growth/import/", PROJECT_MANAGER_TABLE)
+
+    page.screenshot(path=artifacts / f"import-preview-choosers-{width}.png", full_page=True)
+    layout = page.get_by_label("Layout")
+    expect(layout).to_have_value("rows")
+    for chooser in (layout, page.get_by_label("Product Owner", exact=True)):
+        expect(chooser).to_have_class(re.compile(r"\bform-select\b"))
+    assert page.evaluate(CUT_CHOICES) == []

@@ -484,7 +484,8 @@ def handle_import(command, options) -> None:
                 raise MatrixFileError(
                     f"no team '{team_slug}' in '{org_slug}' (add --create to create it)."
                 )
-            reading = read_file(path, reading_options(options))
+            read_as = reading_options(options)
+            reading = read_file(path, read_as)
             name = reading.matrix.name or team_slug.replace("-", " ").capitalize()
             plan = imports.import_plan(
                 organization=organization,
@@ -492,6 +493,8 @@ def handle_import(command, options) -> None:
                 matrix=reading.matrix,
                 team_name=name,
                 keys_in_file=reading.keys_in_file,
+                # A --role flag is the user's word, as a chooser moved in the preview.
+                chosen_roles=reading.roles_under(read_as.roles),
             )
             plans = [(plan, reading.guesses)]
         errors = False
