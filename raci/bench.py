@@ -259,6 +259,10 @@ def _run(args, env, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
+class BenchSetupError(ValueError):
+    """The bench or load test cannot start: said to the user, not a traceback."""
+
+
 @contextmanager
 def _database(database_url: str | None):
     """A throw-away database: a temporary SQLite file, or a PostgreSQL database
@@ -272,12 +276,18 @@ def _database(database_url: str | None):
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")
     if not parts.scheme.startswith("postgres") or not re.fullmatch(r"\w+", name):
-        raise ValueError(f"--database-url must name a PostgreSQL database: {database_url}")
+        raise BenchSetupError(f"--database-url must name a PostgreSQL database: {database_url}")
     admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as server:
+    try:
+        server = psycopg.connect(admin, autocommit=True)
+    except psycopg.OperationalError as error:
+        raise BenchSetupError(f"Cannot reach PostgreSQL at {parts.hostname}: {error}") from None
+    with server:
         exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists:
-            raise ValueError(f"The database {name} exists: name one the bench can create and drop.")
+            raise BenchSetupError(
+                f"The database {name} exists: name one the bench can create and drop."
+            )
         server.execute(f'CREATE DATABASE "{name}"')
     try:
         yield database_url

@@ -30,7 +30,7 @@ import json
 import sys
 from dataclasses import replace
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from raci import rules, services
@@ -133,6 +133,12 @@ class Command(BaseCommand):
         # Imported here: the bench needs gunicorn and requests, lint does not.
         from raci import bench
 
+        try:
+            self._run_measure(bench, options)
+        except bench.BenchSetupError as error:
+            raise CommandError(str(error)) from None
+
+    def _run_measure(self, bench, options):
         if options["action"] == "bench":
             measures = bench.run_bench(
                 database_url=options["database_url"], runs=options["runs"], log=self.stderr.write
