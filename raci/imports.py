@@ -89,6 +89,8 @@ class ImportPlan:
     roles: list[PlannedRole]
     category_map: dict[str, str]  # file category -> app category ("" for none)
     fingerprint: str  # the team as planned against; "" for a new team
+    # The app category each activity (by its key in `matrix`) will be in.
+    categories: dict[str, str] = field(default_factory=dict)
     activities_created: list[str] = field(default_factory=list)
     activities_changed: list[str] = field(default_factory=list)
     activities_removed: list[str] = field(default_factory=list)
@@ -329,7 +331,7 @@ def _plan_activities(plan: ImportPlan, current) -> None:
     for activity in matrix.activities:
         file_names.add(fold(activity.name))
         now = existing.get(fold(activity.name))
-        category = plan.category_map.get(activity.category, NONE)
+        category = plan.categories[activity.key] = _category(plan, activity, now)
         letters = {}
         for planned, role in zip(plan.roles, matrix.roles, strict=True):
             text = letters_to_text(matrix.letters(activity.key, role.key))
@@ -424,6 +426,18 @@ def _result_context(matrix: rules.Matrix, current, uses_scrum, stage) -> rules.T
     return context
 
 
+def _category(plan: ImportPlan, activity: rules.Activity, now) -> str:
+    """The app's category of a file's activity: its section's in the file; for a
+    file that gives none, the row's own when the team has it (`now`), else its
+    catalogue entry's, so that documented activities do not all land in Other."""
+    if activity.category:
+        return plan.category_map.get(activity.category, NONE)
+    if now is not None:
+        return now.category
+    entry = catalogue.by_key(activity.catalogue_key)
+    return entry.category.value if entry else NONE
+
+
 def _result_matrix(plan: ImportPlan, current, context: rules.TeamContext) -> rules.Matrix:
     """The team's matrix as it would be after the import, for the preview's findings:
     who holds which role (nobody in a new team, unless the file says) and the team's
@@ -437,8 +451,9 @@ def _result_matrix(plan: ImportPlan, current, context: rules.TeamContext) -> rul
         )
         for role, planned in zip(matrix.roles, plan.roles, strict=True)
     )
+    existing = {fold(a.name): a for a in current.activities} if current else {}
     activities = tuple(
-        replace(activity, category=plan.category_map.get(activity.category, NONE))
+        replace(activity, category=_category(plan, activity, existing.get(fold(activity.name))))
         for activity in matrix.activities
     )
     people = matrix.people
@@ -615,8 +630,8 @@ def _write_activities(plan: ImportPlan, team: Team, role_ids: dict[str, int]) ->
     Activity.objects.filter(pk__in=[a.pk for f, a in existing.items() if f not in wanted]).delete()
     activity_ids = {}
     for position, activity in enumerate(matrix.activities):
-        category = plan.category_map.get(activity.category, NONE)
         row = existing.get(fold(activity.name))
+        category = _category(plan, activity, row)
         if row is None:
             row = Activity.objects.create(
                 team=team,

@@ -333,7 +333,8 @@ def test_a_role_chosen_in_the_preview_wins_over_the_organizations_role_of_that_n
     _confirm(editor_client, response, again)
     team = Team.objects.get(name="Pricing squad")
     assert shape(team)["roles"] == [("Product Manager", PM), ("Product Owner", PO)]
-    assert shape(team)["activities"][1][3] == [{"A", "R"}, {"I"}]
+    pricing = next(row for row in shape(team)["activities"] if row[0] == "Pricing")
+    assert pricing[3] == [{"A", "R"}, {"I"}]
     assert not project_manager.team_roles.exists()
 
 
@@ -696,6 +697,35 @@ def test_a_table_pasted_from_a_wiki_becomes_a_new_team_named_by_its_heading(
 
     assert new.name == "Mobile squad RACI" and new.activities.count() == 6
     assert counts == _counts_of(new)
+
+
+def test_documented_activities_pasted_without_sections_take_their_catalogue_categories(
+    editor_client, organization
+):
+    response = paste(editor_client, organization, SPREADSHEET_PASTE, name="Squad")
+    preview = editor_client.get(response["Location"])
+    shown = {row["name"]: row["category"] for row in preview.context["preview_rows"]}
+    assert shown == {"Backlog ordering": "Backlog", "Build the increment": "Delivery"}
+
+    _counts, new = _preview_then_confirm(editor_client, response)
+
+    assert dict(new.activities.values_list("name", "category")) == {
+        "Backlog ordering": "backlog",
+        "Build the increment": "delivery",
+    }
+
+
+def test_a_file_without_sections_leaves_a_teams_rows_in_their_own_categories(
+    editor_client, organization
+):
+    team = make_team(organization, "Squad", kinds=(PO, DEV))
+    make_activity(team, "Backlog ordering", category="delivery", letters={PO: "A"})
+
+    response = paste(editor_client, team, SPREADSHEET_PASTE)
+    _counts, same = _preview_then_confirm(editor_client, response)
+
+    categories = dict(same.activities.values_list("name", "category"))
+    assert categories == {"Backlog ordering": "delivery", "Build the increment": "delivery"}
 
 
 def test_cells_pasted_from_a_spreadsheet_replace_a_teams_matrix(editor_client, team):

@@ -519,9 +519,7 @@ def _preview_rows(plan: imports.ImportPlan) -> list[dict]:
     return [
         {
             "name": activity.name,
-            "category": labels.get(plan.category_map.get(activity.category, ""), "")
-            if activity.category
-            else "",
+            "category": labels[category] if (category := plan.categories.get(activity.key)) else "",
             "cells": [
                 letters_to_text(matrix.letters(activity.key, role.key)) for role in matrix.roles
             ],
