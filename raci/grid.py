@@ -237,7 +237,7 @@ class Grid:
         """Whether this grid's row of `row`'s activity shows what `row` does in
         `other` (a grid of the same columns): same activity, letters and findings."""
         a = row.activity.pk
-        mine = self.rows_by_activity.get(a)
+        mine = self.row(a)
         return (
             mine is not None
             and mine.activity == row.activity
@@ -251,7 +251,7 @@ class Grid:
         return {s.value: n for s, n in rules.count_by_severity(self.findings).items()}
 
     def row(self, activity_id: int) -> Row | None:
-        return next((row for row in self.rows if row.activity.pk == activity_id), None)
+        return self.rows_by_activity.get(activity_id)
 
     @cached_property
     def findings_by_severity(self) -> list[SeverityGroup]:
