@@ -19,6 +19,8 @@ from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
+from config.garbage_collection import tune_for_serving  # noqa: E402
+
 
 def bare(request):
     return HttpResponse(b"ok", content_type="text/plain")
@@ -27,6 +29,7 @@ def bare(request):
 urlpatterns = [path("bench/bare/", bare), path("", include("config.urls"))]
 settings.ROOT_URLCONF = __name__
 _django = WSGIHandler()
+tune_for_serving()  # as config/wsgi.py does
 
 
 def application(environ, start_response):
