@@ -39,7 +39,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields, is_dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from html import escape
 from urllib.parse import urlencode
 
@@ -288,15 +288,22 @@ class Grid:
         return hashlib.blake2b(fingerprint.encode(), digest_size=10).hexdigest()
 
 
+@cache
+def _shown_fields(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.repr)
+
+
 def _plain(value):
     """`value` (findings are frozen dataclasses) as nested tuples of plain
     values whose repr is the same in every process: a set's order follows the
     process's string hashing, so sets are sorted. A catalogue entry, the same
     in every process of one release, is named by its key."""
+    if value is None or isinstance(value, (str, int)):  # enums and bool included
+        return value
     if isinstance(value, CatalogueEntry):
         return value.key
     if is_dataclass(value):
-        return tuple(_plain(getattr(value, f.name)) for f in fields(value) if f.repr)
+        return tuple(_plain(getattr(value, name)) for name in _shown_fields(type(value)))
     if isinstance(value, (set, frozenset)):
         return tuple(sorted(repr(_plain(item)) for item in value))
     if isinstance(value, (tuple, list)):
