@@ -255,7 +255,10 @@ class ColumnAddForm(forms.Form):
         them (the page's grid): the options are then read by the cheaper query."""
         super().__init__(*args, **kwargs)
         field = self.fields["role"]
-        field.queryset = team.organization.roles.exclude(teams=team)
+        if columns is None or self.is_bound:
+            # Costly to build (its exclusion is a subquery): the page's form,
+            # never checked, does without.
+            field.queryset = team.organization.roles.exclude(teams=team)
         # The options, read once: the select would read the roles twice (and the
         # page asks whether there are any), each a query of its own.
         roles = (
