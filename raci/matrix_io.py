@@ -117,13 +117,18 @@ def read_matrix(
 
 
 def read_matrix_file(
-    data: str | bytes, filename: str = "", options: ReadOptions | None = None
+    data: str | bytes,
+    filename: str = "",
+    options: ReadOptions | None = None,
+    *,
+    source: str = "the file",
 ) -> Reading:
     """The one reader behind `raci lint`, `raci import` and the browser import.
 
     JSON (ours) is read as the full-fidelity format; anything else (CSV,
     XLSX, XLS, ODS, Markdown, HTML) goes through the table reader, which
-    reports its guesses. Raises MatrixFileError with a message for the user.
+    reports its guesses. Raises MatrixFileError with a message for the user,
+    which names what was read as `source` ("the pasted table").
     """
     if len(data) > MAX_BYTES:
         raise MatrixFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
@@ -131,7 +136,7 @@ def read_matrix_file(
         text = data if isinstance(data, str) else _decode_json(data)
         return Reading(matrix=read_json(text), file_kind="JSON", keys_in_file=True)
     try:
-        document = tables.read_tables(data, filename)
+        document = tables.read_tables(data, filename, source=source)
         return layouts.read_document(document, options)
     except (tables.FileFormatError, layouts.LayoutError) as error:
         raise MatrixFileError(str(error)) from None

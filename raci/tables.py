@@ -89,12 +89,17 @@ class Document:
     notes: list[str] = field(default_factory=list)  # Guesses made while reading the file.
 
 
-def read_tables(data: bytes | str, filename: str = "") -> Document:
-    """The tables of a CSV, XLSX, XLS, ODS, Markdown or HTML file; raises FileFormatError."""
+def _sentence_start(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def read_tables(data: bytes | str, filename: str = "", *, source: str = "the file") -> Document:
+    """The tables of a CSV, XLSX, XLS, ODS, Markdown or HTML file; raises FileFormatError.
+    `source` is how messages name what was read ("the pasted table")."""
     if len(data) > MAX_BYTES:
         raise FileFormatError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
     if not data or (isinstance(data, str) and not data.strip()):
-        raise FileFormatError("The file is empty.")
+        raise FileFormatError(f"{_sentence_start(source)} is empty.")
     name = filename.lower()
     if isinstance(data, bytes):
         kind = _binary_kind(data, name)
@@ -104,14 +109,14 @@ def read_tables(data: bytes | str, filename: str = "") -> Document:
     else:
         text, notes = data.removeprefix("\ufeff"), []
     if not text.strip():
-        raise FileFormatError("The file is empty.")
+        raise FileFormatError(f"{_sentence_start(source)} is empty.")
     kind = _text_kind(text, name)
     if kind == "Markdown":
         document = _read_markdown(text)
     elif kind == "HTML":
         document = _read_html(text)
     else:
-        document = _read_csv(text)
+        document = _read_csv(text, source)
     document.notes[:0] = notes
     return document
 
@@ -196,7 +201,7 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
 DELIMITERS = ",;\t|"
 
 
-def _read_csv(text: str) -> Document:
+def _read_csv(text: str, source: str) -> Document:
     delimiter, note = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, numbers = [], []
@@ -204,7 +209,7 @@ def _read_csv(text: str) -> Document:
         line = 1
         for row in reader:
             if len(rows) == MAX_ROWS:
-                raise FileFormatError(f"The file has more than {MAX_ROWS} rows.")
+                raise FileFormatError(f"{_sentence_start(source)} has more than {MAX_ROWS} rows.")
             if len(row) > MAX_COLUMNS:
                 raise FileFormatError(f"Row {line}: more than {MAX_COLUMNS} columns.")
             rows.append([unguard_formula(cell.strip()) for cell in row])
@@ -212,7 +217,7 @@ def _read_csv(text: str) -> Document:
             line = reader.line_num + 1
     except csv.Error as error:
         raise FileFormatError(f"Row {reader.line_num}: the CSV is malformed ({error}).") from None
-    table = Table(rows=rows, numbers=numbers, where="the file")
+    table = Table(rows=rows, numbers=numbers, where=source)
     return Document(tables=[table], kind="CSV", notes=[note] if note else [])
 
 

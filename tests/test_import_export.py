@@ -787,7 +787,10 @@ def test_a_paste_without_a_title_makes_an_imported_team_unless_named(editor_clie
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("hello world\nthis is not a table", "Pasted table: No RACI matrix found"),
+        (
+            "hello world\nthis is not a table",
+            "No RACI matrix found: the pasted table starts with hello world",
+        ),
         ("Task,PO\nVision,X\n", "unknown letter"),
         ("  \n\t\n", "Choose a file, or paste a table in the box."),
     ],
@@ -797,6 +800,7 @@ def test_a_paste_that_cannot_be_read_says_why_and_changes_nothing(
 ):
     response = paste(editor_client, team, text)
     assert response.status_code == 400 and message in response.text
+    assert not any("file" in error for error in response.context["form"].errors.get("text", []))
     assert not ImportUpload.objects.exists() and team.activities.count() == 4
     # The paste stays in the box, to be corrected.
     assert response.context["form"]["text"].value() == text

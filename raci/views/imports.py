@@ -103,6 +103,11 @@ def _too_big_message() -> str:
     )
 
 
+def _source(filename: str) -> str:
+    """How the import's messages name what was read."""
+    return "the pasted table" if filename == PASTED else "the file"
+
+
 def _paste_too_big_message() -> str:
     return (
         f"The pasted text is larger than {PASTE_MAX_BYTES // 1024} KB: nothing was imported. "
@@ -211,9 +216,11 @@ def _store(request, form, organization, team) -> ImportUpload | None:
     else:
         name, data, field = upload.name, upload.read(matrix_io.MAX_BYTES + 1), "file"
     try:
-        matrix_io.read_matrix_file(data, name)
+        matrix_io.read_matrix_file(data, name, source=_source(name))
     except matrix_io.MatrixFileError as error:
-        form.add_error(field, f"{name}: {error} Nothing was imported.")
+        # A paste's message names it already ("the pasted table starts with").
+        where = f"{name}: " if name != PASTED else ""
+        form.add_error(field, f"{where}{error} Nothing was imported.")
         return None
     ImportUpload.objects.expired().delete()
     extra = {}
@@ -380,7 +387,7 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
                     if team is None and result.name != plan.team_name
                     else ""
                 )
-                what = "the pasted table" if upload.filename == PASTED else upload.filename
+                what = _source(upload.filename) if upload.filename == PASTED else upload.filename
                 messages.success(
                     request,
                     f"Imported {what}{renamed}: {len(plan.matrix.activities)} "
@@ -418,7 +425,7 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
             "form": form,
             "action": preview_url,
             "upload_url": upload_url,
-            "source": "the pasted table" if upload.filename == PASTED else "the file",
+            "source": _source(upload.filename),
             "counts": exports.counts_text(exports.severity_counts(plan.findings)),
             **_listed_findings(plan.findings),
             "accepted": len(plan.findings) - len(rules.open_findings(plan.findings)),
@@ -461,7 +468,9 @@ def _upload_gone(request, organization, team, upload_id):
 
 def _read(upload: ImportUpload, options):
     try:
-        return matrix_io.read_matrix_file(bytes(upload.content), upload.filename, options)
+        return matrix_io.read_matrix_file(
+            bytes(upload.content), upload.filename, options, source=_source(upload.filename)
+        )
     except matrix_io.MatrixFileError as error:
         return f"{upload.filename}: {error}"
 
