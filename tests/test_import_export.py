@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import resolve, reverse
 
-from raci import exports, imports, matrix_io, rules, services
+from raci import exports, imports, layouts, matrix_io, rules, services
 from raci.models import Activity, Assignment, ImportUpload, Person, RoleHolder, Team
 from raci.views.exports import TEAM_FORMATS, chart_for, team_export_content
 from raci.vocabulary import CanonicalRole, Severity
@@ -973,3 +973,17 @@ def test_the_organization_page_links_its_exports_and_the_import(editor_client, t
         ("import_new_team", [organization.slug]),
     ]:
         assert f'href="{reverse(f"raci:{name}", args=args)}"'.encode() in page
+
+
+def test_a_paste_that_the_chosen_layout_cannot_read_is_not_named_as_a_file(editor_client, team):
+    preview_url = paste(editor_client, team, SPREADSHEET_PASTE)["Location"]
+    preview = editor_client.get(preview_url)
+    data = {**preview.context["form"].initial, "layout": layouts.LONG, "action": "preview"}
+    answer = editor_client.post(preview_url, data)
+
+    # Shown read with the defaults again, with what the layout chosen could not read.
+    assert answer.status_code == 200 and answer.context["reading"].layout == layouts.ROWS
+    assert "One row per letter needs columns for the activity, the role and the letter" in (
+        answer.text
+    )
+    assert "Pasted table: One row per letter" not in answer.text

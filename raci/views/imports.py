@@ -104,8 +104,14 @@ def _too_big_message() -> str:
 
 
 def _source(filename: str) -> str:
-    """How the import's messages name what was read."""
+    """How the reader's messages and the preview name what was read."""
     return "the pasted table" if filename == PASTED else "the file"
+
+
+def _about(filename: str, message: str) -> str:
+    """A message about what was read, led by the file's name; the reader's
+    messages about a paste name it already ("the pasted table starts with")."""
+    return message if filename == PASTED else f"{filename}: {message}"
 
 
 def _paste_too_big_message() -> str:
@@ -218,9 +224,7 @@ def _store(request, form, organization, team) -> ImportUpload | None:
     try:
         matrix_io.read_matrix_file(data, name, source=_source(name))
     except matrix_io.MatrixFileError as error:
-        # A paste's message names it already ("the pasted table starts with").
-        where = f"{name}: " if name != PASTED else ""
-        form.add_error(field, f"{where}{error} Nothing was imported.")
+        form.add_error(field, _about(name, f"{error} Nothing was imported."))
         return None
     ImportUpload.objects.expired().delete()
     extra = {}
@@ -387,7 +391,7 @@ def import_preview(request, org_slug, upload_id, team_slug=None):
                     if team is None and result.name != plan.team_name
                     else ""
                 )
-                what = _source(upload.filename) if upload.filename == PASTED else upload.filename
+                what = "the pasted table" if upload.filename == PASTED else upload.filename
                 messages.success(
                     request,
                     f"Imported {what}{renamed}: {len(plan.matrix.activities)} "
@@ -472,7 +476,7 @@ def _read(upload: ImportUpload, options):
             bytes(upload.content), upload.filename, options, source=_source(upload.filename)
         )
     except matrix_io.MatrixFileError as error:
-        return f"{upload.filename}: {error}"
+        return _about(upload.filename, str(error))
 
 
 def _plan(organization, team, upload, reading, category_map, chosen_roles=frozenset()):
