@@ -7,6 +7,7 @@ invalid matrices while editing, so the engine reports them as findings.
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import cached_property
 from itertools import combinations
 from typing import NamedTuple
 
@@ -16,6 +17,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from raci import compare, matrix_io, rules
+from raci.team_urls import TeamURLs, team_urls
 from raci.vocabulary import (
     CANONICAL_ROLE_NAMES,
     LETTER_ORDER,
@@ -317,6 +319,11 @@ class Team(models.Model):
         """See TeamQuerySet.record_change. A write that was on its way while
         the team went to the trash lands in it, like the rest of the team."""
         Team.with_trashed.filter(pk=self.pk).record_change()
+
+    @cached_property
+    def urls(self) -> TeamURLs:
+        """The addresses of the team's pages, for its editor's links."""
+        return team_urls(self.organization.slug, self.slug)
 
     def next_position(self, related) -> int:
         """The position after the last of `related` (activities or columns)."""

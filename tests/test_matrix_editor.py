@@ -70,6 +70,16 @@ def test_matrix_page_shows_activities_roles_holders_and_letters(viewer_client, t
     assert f'id="cell-{ordering.pk}-' in page
 
 
+def test_the_editor_links_each_team_to_its_own_pages(editor_client, organization):
+    checkout, search = make_team(organization, "Checkout"), make_team(organization, "Search")
+    for team, other in ((checkout, search), (search, checkout)):
+        html = editor_client.get(url("matrix", team)).content.decode()
+        assert f'href="{url("history", team)}"' in html
+        assert f'href="{url("export", team, "excel.csv")}"' in html
+        assert f'hx-post="{url("undo", team)}"' in html
+        assert url("history", other) not in html
+
+
 def test_viewer_sees_the_matrix_without_editing_controls(viewer_client, team, ordering):
     page = viewer_client.get(url("matrix", team)).content.decode()
 
