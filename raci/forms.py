@@ -25,6 +25,7 @@ from raci.models import (
     TeamRole,
     TeamVersion,
     claim_version,
+    role_names,
 )
 from raci.services import StartFrom
 from raci.vocabulary import LETTER_ORDER, CanonicalRole, Category, Letter, role_kind_for_header
@@ -261,10 +262,12 @@ class ColumnAddForm(forms.Form):
             field.queryset = team.organization.roles.exclude(teams=team)
         # The options, read once: the select would read the roles twice (and the
         # page asks whether there are any), each a query of its own.
-        roles = (
-            field.queryset if columns is None else team.organization.roles.exclude(pk__in=columns)
-        )
-        field.choices = list(roles.values_list("pk", "name"))
+        if columns is None:
+            field.choices = list(field.queryset.values_list("pk", "name"))
+        else:
+            shown = set(columns)
+            roles = role_names(team.organization_id)
+            field.choices = [(pk, name) for pk, name in roles if pk not in shown]
 
 
 class FixForm(forms.Form):

@@ -925,11 +925,11 @@ class HolderRow(NamedTuple):
     title: str
 
 
-# The snapshot's queries, in SQL: a large team is read whole after every
-# column change and at each worker's first view, and building these queries
-# with the ORM cost as much as running them (about 1.5 ms of a 300 x 12
-# page, measured by `raci bench`). Plain values only, which need no
-# conversion on either database; each is filtered by `team_id IN (...)`.
+# The queries of a team's snapshot and of its catch-up, in SQL: they run at
+# every view of a matrix that changed, and building them with the ORM cost as
+# much as running them (about 1.5 ms of a 300 x 12 page read whole, measured
+# by `raci bench`). Plain values only, which need no conversion on either
+# database.
 SNAPSHOT_ACTIVITIES = """
     SELECT team_id, id, name, category, catalogue_key, position
     FROM raci_activity WHERE team_id IN ({teams})
@@ -956,10 +956,40 @@ SNAPSHOT_HOLDERS = """
 """
 
 
-def _select(sql: str, team_ids) -> list[tuple]:
-    team_ids = list(team_ids)
+CHANGES_SINCE = """
+    SELECT change_set.revision, entry.kind, entry.activity_id, entry.role_id
+    FROM raci_changeset change_set
+    LEFT JOIN raci_change entry ON entry.change_set_id = change_set.id
+    WHERE change_set.team_id = %s AND change_set.revision > %s AND change_set.revision <= %s
+    LIMIT %s
+"""
+CELLS_OF = """
+    SELECT activity_id, role_id, letters, version FROM raci_assignment
+    WHERE activity_id IN ({activities}) AND role_id IN ({roles})
+"""
+CELLS_OF_ROWS = """
+    SELECT activity_id, role_id, letters, version FROM raci_assignment
+    WHERE activity_id IN ({activities})
+"""
+ROLE_NAMES = """
+    SELECT id, name FROM raci_role WHERE organization_id = %s ORDER BY canonical, name
+"""
+
+
+def role_names(organization_id: int) -> list[tuple[int, str]]:
+    """An organization's roles as (id, name), in their order."""
+    return _select(ROLE_NAMES, [organization_id])
+
+
+def _select(sql: str, params=(), **in_lists) -> list[tuple]:
+    """The rows of `sql`, whose `{name}` slots take the `in_lists` as
+    `IN (...)` parameters, after `params`."""
+    in_lists = {name: list(values) for name, values in in_lists.items()}
+    if not all(in_lists.values()):
+        return []  # IN () matches nothing, and is not SQL
+    slots = {name: ", ".join(["%s"] * len(values)) for name, values in in_lists.items()}
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(teams=", ".join(["%s"] * len(team_ids))), team_ids)
+        cursor.execute(sql.format(**slots), [*params, *(v for vs in in_lists.values() for v in vs)])
         return cursor.fetchall()
 
 
@@ -983,13 +1013,13 @@ class TeamSnapshot:
             team.pk: cls(team=team, activities=[], columns=[], cells={}, holders=[], accepted=[])
             for team in teams
         }
-        if not snapshots:
-            return snapshots
-        for team_id, *values in _select(SNAPSHOT_ACTIVITIES, snapshots):
+        for team_id, *values in _select(SNAPSHOT_ACTIVITIES, teams=snapshots):
             snapshots[team_id].activities.append(ActivityRow(*values))
-        for team_id, *values in _select(SNAPSHOT_COLUMNS, snapshots):
+        for team_id, *values in _select(SNAPSHOT_COLUMNS, teams=snapshots):
             snapshots[team_id].columns.append(ColumnRow(*values))
-        for team_id, activity_id, role_id, letters, version in _select(SNAPSHOT_CELLS, snapshots):
+        for team_id, activity_id, role_id, letters, version in _select(
+            SNAPSHOT_CELLS, teams=snapshots
+        ):
             row = snapshots[team_id].cells.setdefault(activity_id, {})
             row[role_id] = CellValue(letters, version)
         for team_id, holder in cls._holders(snapshots):
@@ -1002,7 +1032,7 @@ class TeamSnapshot:
 
     @staticmethod
     def _holders(team_ids) -> list[tuple[int, HolderRow]]:
-        holders = _select(SNAPSHOT_HOLDERS, team_ids)
+        holders = _select(SNAPSHOT_HOLDERS, teams=team_ids)
         return [(team_id, HolderRow(*values)) for team_id, *values in holders]
 
     @staticmethod
@@ -1026,11 +1056,7 @@ class TeamSnapshot:
             return None
         # Each change set with its changes (one row with none for one that
         # changed nothing: an undo whose cells a colleague had changed).
-        changes = list(
-            ChangeSet.objects.filter(team=team, revision__gt=since, revision__lte=until)
-            .values_list("revision", "changes__kind", "changes__activity_id", "changes__role_id")
-            .order_by()[: self.CATCH_UP_CELLS + 1]
-        )
+        changes = _select(CHANGES_SINCE, [team.pk, since, until, self.CATCH_UP_CELLS + 1])
         if len(changes) > self.CATCH_UP_CELLS:
             return None
         revisions, kinds, touched, rows = set(), set(), set(), set()
@@ -1090,10 +1116,7 @@ class TeamSnapshot:
         """`cells` with every cell of `rows` as it is now, and without the
         rows no longer in the matrix."""
         cells = {a: row for a, row in cells.items() if a in activity_ids and a not in rows}
-        now = Assignment.objects.filter(activity_id__in=rows).values_list(
-            "activity_id", "role_id", "letters", "version"
-        )
-        for activity_id, role_id, letters, version in now:
+        for activity_id, role_id, letters, version in _select(CELLS_OF_ROWS, activities=rows):
             cells.setdefault(activity_id, {})[role_id] = CellValue(letters, version)
         return cells
 
@@ -1104,9 +1127,7 @@ class TeamSnapshot:
             cells[activity_id] = {
                 r: cell for r, cell in cells.get(activity_id, {}).items() if r != role_id
             }
-        now = Assignment.objects.filter(
-            activity_id__in={a for a, _ in touched}, role_id__in={r for _, r in touched}
-        ).values_list("activity_id", "role_id", "letters", "version")
+        now = _select(CELLS_OF, activities={a for a, _ in touched}, roles={r for _, r in touched})
         for activity_id, role_id, letters, version in now:
             if (activity_id, role_id) in touched:
                 cells[activity_id][role_id] = CellValue(letters, version)
