@@ -500,7 +500,7 @@ def _kept_acceptances(plan: ImportPlan, current) -> tuple[rules.Acceptance, ...]
         if planned.existing
     }
     kept = []
-    for acceptance in (stored.to_acceptance() for stored in current.accepted):
+    for acceptance in current.accepted:
         activity = activities.get(acceptance.activity_key) if acceptance.activity_key else None
         role = roles.get(acceptance.role_key) if acceptance.role_key else None
         if (

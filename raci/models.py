@@ -6,7 +6,7 @@ invalid matrices while editing, so the engine reports them as findings.
 """
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, timedelta
 from functools import cached_property
 from itertools import combinations
 from typing import NamedTuple
@@ -873,20 +873,6 @@ class AcceptedFinding(models.Model):
     def __str__(self):
         return f"{self.rule} in {self.team}"
 
-    def to_acceptance(self) -> rules.Acceptance:
-        return rules.Acceptance(
-            rule=self.rule,
-            activity_key=str(self.activity_id) if self.activity_id else None,
-            role_key=str(self.role_id) if self.role_id else None,
-            person_key=str(self.person_id) if self.person_id else None,
-            subject=self.subject,
-            letters=self.letters,
-            reason=self.reason,
-            by=self.accepted_by.get_username() if self.accepted_by else "",
-            at=self.accepted_at,
-            key=str(self.pk),
-        )
-
 
 class ActivityRow(NamedTuple):
     pk: int
@@ -956,6 +942,15 @@ SNAPSHOT_HOLDERS = """
 """
 
 
+SNAPSHOT_ACCEPTED = """
+    SELECT accepted.team_id, accepted.rule, accepted.activity_id, accepted.role_id,
+        accepted.person_id, accepted.subject, accepted.letters, accepted.reason,
+        by_user.username, accepted.accepted_at, accepted.id
+    FROM raci_acceptedfinding accepted
+    LEFT JOIN auth_user by_user ON by_user.id = accepted.accepted_by_id
+    WHERE accepted.team_id IN ({teams})
+    ORDER BY accepted.accepted_at DESC, accepted.id DESC
+"""
 CHANGES_SINCE = """
     SELECT change_set.revision, entry.kind, entry.activity_id, entry.role_id
     FROM raci_changeset change_set
@@ -1004,7 +999,7 @@ class TeamSnapshot:
     columns: list[ColumnRow]
     cells: dict[int, dict[int, CellValue]]  # activity id -> role id -> cell
     holders: list[HolderRow]
-    accepted: list["AcceptedFinding"]
+    accepted: list[rules.Acceptance]
 
     @classmethod
     def load(cls, teams) -> dict[int, "TeamSnapshot"]:
@@ -1024,8 +1019,8 @@ class TeamSnapshot:
             row[role_id] = CellValue(letters, version)
         for team_id, holder in cls._holders(snapshots):
             snapshots[team_id].holders.append(holder)
-        for acceptance in cls._accepted(snapshots):
-            snapshots[acceptance.team_id].accepted.append(acceptance)
+        for team_id, acceptance in cls._accepted(snapshots):
+            snapshots[team_id].accepted.append(acceptance)
         for snapshot in snapshots.values():
             snapshot.activities.sort(key=ActivityRow.display_order)
         return snapshots
@@ -1036,8 +1031,26 @@ class TeamSnapshot:
         return [(team_id, HolderRow(*values)) for team_id, *values in holders]
 
     @staticmethod
-    def _accepted(teams) -> list["AcceptedFinding"]:
-        return list(AcceptedFinding.objects.filter(team__in=teams).select_related("accepted_by"))
+    def _accepted(team_ids) -> list[tuple[int, rules.Acceptance]]:
+        accepted = []
+        for team_id, rule, activity, role, person, subject, letters, reason, by, at, pk in _select(
+            SNAPSHOT_ACCEPTED, teams=team_ids
+        ):
+            acceptance = rules.Acceptance(
+                rule=rule,
+                activity_key=str(activity) if activity else None,
+                role_key=str(role) if role else None,
+                person_key=str(person) if person else None,
+                subject=subject,
+                letters=letters,
+                reason=reason,
+                by=by or "",
+                # SQLite gives the stored UTC time without its zone.
+                at=at if timezone.is_aware(at) else timezone.make_aware(at, UTC),
+                key=str(pk),
+            )
+            accepted.append((team_id, acceptance))
+        return accepted
 
     # Beyond this many change sets or cells, the team is read again whole.
     CATCH_UP_REVISIONS = 50
@@ -1105,7 +1118,11 @@ class TeamSnapshot:
                 if ChangeKind.HOLDER in kinds
                 else self.holders
             ),
-            accepted=self._accepted([team]) if ChangeKind.ACCEPTANCE in kinds else self.accepted,
+            accepted=(
+                [acceptance for _, acceptance in self._accepted([team.pk])]
+                if ChangeKind.ACCEPTANCE in kinds
+                else self.accepted
+            ),
         )
 
     # What caught_up() brings up to date; a column changes every row.
@@ -1179,7 +1196,7 @@ class TeamSnapshot:
                     people.items(), key=lambda item: item[1].name.lower()
                 )
             ),
-            accepted=tuple(acceptance.to_acceptance() for acceptance in self.accepted),
+            accepted=tuple(self.accepted),
         )
 
 

@@ -323,6 +323,7 @@ def test_accepted_findings_travel_in_the_json_export(editor_client, editor, team
         "Product Manager",
     )
     assert accepted["reason"] == REASON and accepted["by"] == "edgar"
+    assert accepted["at"] == AcceptedFinding.objects.get().accepted_at.isoformat()
 
 
 # Rows matched by name.
