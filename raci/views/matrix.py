@@ -121,7 +121,10 @@ def _context(request, team, membership, *, all_findings=False, added="", **extra
         "findings_markup": _findings_markup(request, team, membership, grid),
         "column_headers": markup.column_headers(),
         "grid_rows": markup.groups(everything=all_rows(request)),
-        "activity_form": ActivityForm(team=team),
+        # A form sent back with its errors (see activity_add); else the blank
+        # one, built only when the page's cached copy of it is missing.
+        "activity_form": None,
+        "blank_activity_form": SimpleLazyObject(lambda: ActivityForm(team=team)),
         "column_form": ColumnAddForm(team=team, columns=[c.role_id for c in grid.columns]),
         "letters": LETTER_ORDER,
         "categories": [*CATEGORY_CHOICES, ("", "Other")],
