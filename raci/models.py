@@ -7,7 +7,7 @@ invalid matrices while editing, so the engine reports them as findings.
 
 from dataclasses import dataclass, replace
 from datetime import UTC, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import combinations
 from typing import NamedTuple
 
@@ -988,6 +988,18 @@ def _select(sql: str, params=(), **in_lists) -> list[tuple]:
         return cursor.fetchall()
 
 
+@lru_cache(maxsize=20_000)
+def _engine_activity(activity: ActivityRow) -> rules.Activity:
+    """The engine's row of an activity as it is, shared by every matrix that
+    shows it so: a team changes a row or two between analyses of hundreds."""
+    return rules.Activity(
+        key=str(activity.pk),
+        name=activity.name,
+        category=activity.category,
+        catalogue_key=activity.catalogue_key or None,
+    )
+
+
 @dataclass
 class TeamSnapshot:
     """A team's matrix as plain values read from the database, and its seam
@@ -1163,15 +1175,7 @@ class TeamSnapshot:
         letter_sets = {}  # one frozenset per spelling, shared by the cells
         return rules.Matrix(
             name=self.team.name,
-            activities=tuple(
-                rules.Activity(
-                    key=str(activity.pk),
-                    name=activity.name,
-                    category=activity.category,
-                    catalogue_key=activity.catalogue_key or None,
-                )
-                for activity in self.activities
-            ),
+            activities=tuple(map(_engine_activity, self.activities)),
             roles=tuple(
                 rules.Role(key=str(column.role_id), name=column.name, kind=column.kind)
                 for column in self.columns

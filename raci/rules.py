@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from hashlib import sha256
+from itertools import combinations
 
 from raci.catalogue import (
     BMC,
@@ -711,6 +712,15 @@ class _Row:
     involved: int
 
 
+# What each set of letters a cell can hold counts towards (A, R, C, and
+# anything beyond I), worked out once: the analysis tallies every cell.
+_TALLIES = {
+    frozenset(letters): (A in letters, R in letters, C in letters, bool(set(letters) - {I}))
+    for size in range(1, len(Letter) + 1)
+    for letters in combinations(Letter, size)
+}
+
+
 class _Analysis:
     def __init__(self, matrix: Matrix, thresholds: Thresholds):
         self.matrix = matrix
@@ -740,19 +750,20 @@ class _Analysis:
             for r, letters in enumerate(cells):
                 if not letters:
                     continue
+                accountable, responsible, consulted, engaged = _TALLIES[letters]
                 row.involved += 1
                 self.involved_count[r] += 1
-                if A in letters:
+                if accountable:
                     row.accountable.append(r)
                     self.accountable_count[r] += 1
-                if R in letters:
+                if responsible:
                     row.responsible.append(r)
-                if C in letters:
+                if consulted:
                     row.consulted.append(r)
                     self.consulted_count[r] += 1
-                if A in letters or R in letters:
+                if accountable or responsible:
                     self.doing_count[r] += 1
-                if letters - {I}:
+                if engaged:
                     self.engaged_count[r] += 1
             self.rows.append(row)
 
