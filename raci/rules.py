@@ -806,7 +806,10 @@ class _Analysis:
         if self.matrix.people is not None:
             self._check_staffing()
         self._found.sort(key=lambda pair: pair[0])
-        return self._apply_acceptances([finding for _, finding in self._found])
+        # Let go of the findings: each refers to this analysis (its `concerns`),
+        # and a cycle would be left for the garbage collector to find.
+        found, self._found = self._found, []
+        return self._apply_acceptances([finding for _, finding in found])
 
     def _apply_acceptances(self, findings: list[Finding]) -> list[Finding]:
         if not self.matrix.accepted:
