@@ -9,13 +9,19 @@ cannot catch up by itself, a notice says who changed what.
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from raci import live
 from raci.models import EditorPreferences, Team
 from raci.views.access import team_for_user
-from raci.views.matrix import TEMPLATE, _findings_markup, _grid, oob_row, recorded_since
+from raci.views.matrix import (
+    TEMPLATE,
+    _findings_markup,
+    _grid,
+    oob_row,
+    recorded_since,
+    render_released,
+)
 
 
 def _revision_param(request) -> int | None:
@@ -73,4 +79,4 @@ def team_live(request, org_slug, team_slug):
         # The panel's Hide/Show toggle says what the user chose.
         context["preferences"] = EditorPreferences.of(request.user)
         context["column_headers"] = markup.column_headers(oob=True)
-    return render(request, TEMPLATE + "#live_response", context)
+    return HttpResponse(render_released(request, TEMPLATE + "#live_response", context))

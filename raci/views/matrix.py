@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.context import make_context
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
@@ -61,10 +62,27 @@ MAX_CHANGE_SETS = 100
 ROWS_SLOT = mark_safe("<!--grid-rows-->")
 
 
+def render_released(request, template_name: str, context: dict) -> str:
+    """render_to_string(), letting go of the template context at once.
+
+    A Django template context refers to itself (each dict pushed on it keeps
+    the context), so what it holds (the grid, its findings) outlives the
+    request until the garbage collector's next pass, which then walks all
+    of it. Emptying its stack breaks the loop.
+    """
+    template = get_template(template_name)
+    engine = template.backend.engine
+    template_context = make_context(context, request, autoescape=engine.autoescape)
+    try:
+        return template.template.render(template_context)
+    finally:
+        template_context.dicts.clear()
+
+
 def render_editor(request, template: str, context: dict) -> HttpResponse:
     """render() for the editor's page and its workspace (see ROWS_SLOT)."""
     rows = context["grid_rows"]
-    html = render_to_string(template, {**context, "grid_rows": ROWS_SLOT}, request)
+    html = render_released(request, template, {**context, "grid_rows": ROWS_SLOT})
     before, slot, after = html.partition(ROWS_SLOT)
     if not slot:  # no grid to show (no columns or no activities yet)
         return HttpResponse(html)
@@ -323,7 +341,7 @@ def _cell_answer(request, team, membership, cell, stale, form, edit_revision):
         "live_rows": live_rows,
         "live_revision": edit_revision if seen is not None else None,
     }
-    return render(request, TEMPLATE + "#cell_response", context)
+    return HttpResponse(render_released(request, TEMPLATE + "#cell_response", context))
 
 
 def oob_row(markup: GridMarkup, row) -> SafeString:
@@ -431,7 +449,7 @@ def cells_write(request, org_slug, team_slug):
         "column_headers": markup.column_headers(oob=True),
         "preferences": EditorPreferences.of(request.user),
     }
-    response = render(request, TEMPLATE + "#cells_response", context)
+    response = HttpResponse(render_released(request, TEMPLATE + "#cells_response", context))
     if written and written.ok and form.cleaned_data["action"] == "paste":
         # As a spreadsheet pastes, the page puts the cursor on the block's first
         # cell and selects it, once it is written: a refused paste leaves the
