@@ -940,8 +940,6 @@ SNAPSHOT_HOLDERS = """
     WHERE holder.team_id IN ({teams})
     ORDER BY role.canonical, role.name, person.name
 """
-
-
 SNAPSHOT_ACCEPTED = """
     SELECT accepted.team_id, accepted.rule, accepted.activity_id, accepted.role_id,
         accepted.person_id, accepted.subject, accepted.letters, accepted.reason,
