@@ -4,6 +4,7 @@ Pure Python: no database. Matrices are built with `row()` and `build()`: a
 row names its letters per role key ("pm", "po", "sm", "dev" or a custom key).
 """
 
+import gc
 import subprocess
 import sys
 from dataclasses import replace
@@ -830,6 +831,22 @@ def test_an_accepted_finding_is_marked_and_leaves_the_open_ones():
     assert marked.accepted.reason.startswith("Our PM")
     assert marked not in open_findings(analyse(accepted))
     assert len(open_findings(analyse(accepted))) == len(analyse(matrix)) - 1
+
+
+def test_an_analysis_leaves_no_reference_cycle_behind():
+    """Findings point back to their analysis for their letters: the analysis
+    must not point back to them, or every page's findings wait for the
+    garbage collector, which then walks them all (README, Performance)."""
+    gc.collect()
+    gc.disable()
+    try:
+        for build_matrix in TRIGGERS.values():
+            found = analyse(build_matrix())
+            assert found and all(isinstance(finding.letters, str) for finding in found)
+            del found
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_an_acceptance_reopens_when_a_cell_it_concerns_changes():
